@@ -1,0 +1,22 @@
+import { ConfigError, loadEmulatorConfig, readEnvironment } from '../config';
+import { createEmulator } from './emulator-server';
+
+/** `npm run emulator`: the Graph emulator alone. */
+async function main(): Promise<void> {
+  const { port, host } = loadEmulatorConfig(readEnvironment());
+  const emulator = createEmulator();
+  const url = await emulator.listen(port, host);
+  process.stdout.write(
+    `Graph emulator listening (this is not Microsoft Graph; seeded with the documentation's session). ` +
+      `Point the gateway at it with GRAPH_BASE_URL=${url.href}\n`,
+  );
+  const stop = () => void emulator.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`Emulator failed to start: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,136 @@
+import { GraphQLError } from 'graphql';
+
+/** The closed set of `extensions.code` values this gateway produces (besides Apollo's request-level codes). */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  THROTTLED: 'THROTTLED',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  UPSTREAM_ERROR: 'UPSTREAM_ERROR',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** How a Graph call failed, as observed; the public code is decided only in `toGraphQLError`. */
+export type GraphFailureKind =
+  | 'http' // Graph answered with a non-2xx status
+  | 'network' // connection refused, reset or closed before an answer
+  | 'timeout' // the attempt or the request's deadline passed
+  | 'unreadable' // a 2xx answer the gateway cannot read
+  | 'unavailable'; // the gateway refused to call (circuit open, too many calls in flight)
+
+export interface GraphFailure {
+  kind: GraphFailureKind;
+  message: string;
+  status?: number;
+  graphCode?: string;
+  requestId?: string;
+  clientRequestId?: string;
+  retryAfterSeconds?: number;
+}
+
+/** The one error type the Graph client throws: facts about the failed call, nothing interpreted. */
+export class GraphRequestError extends Error {
+  constructor(readonly failure: GraphFailure) {
+    super(failure.message);
+    this.name = 'GraphRequestError';
+  }
+}
+
+/** A request the gateway refuses before calling Graph. */
+export class GatewayError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code } });
+  }
+}
+
+export function codeForGraphFailure(failure: GraphFailure): ErrorCode {
+  switch (failure.kind) {
+    case 'http':
+      return codeForGraphStatus(failure.status ?? 0);
+    case 'network':
+    case 'unavailable':
+      return ErrorCode.UPSTREAM_UNAVAILABLE;
+    case 'timeout':
+      return ErrorCode.UPSTREAM_TIMEOUT;
+    case 'unreadable':
+      return ErrorCode.UPSTREAM_ERROR;
+    default:
+      throw new UnreachableCaseError(failure.kind);
+  }
+}
+
+function codeForGraphStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+    case 422:
+      return ErrorCode.BAD_USER_INPUT;
+    case 401:
+      return ErrorCode.UNAUTHENTICATED;
+    case 403:
+      return ErrorCode.FORBIDDEN;
+    case 404:
+      return ErrorCode.NOT_FOUND;
+    case 409:
+    case 412:
+      return ErrorCode.CONFLICT;
+    case 429:
+      return ErrorCode.THROTTLED;
+    case 503:
+      return ErrorCode.UPSTREAM_UNAVAILABLE;
+    case 504:
+      return ErrorCode.UPSTREAM_TIMEOUT;
+    default:
+      return ErrorCode.UPSTREAM_ERROR;
+  }
+}
+
+const PUBLIC_MESSAGES: Record<ErrorCode, string> = {
+  BAD_USER_INPUT: 'Microsoft Graph rejected the request as invalid.',
+  UNAUTHENTICATED: 'Microsoft Graph did not accept the credentials.',
+  FORBIDDEN: 'Microsoft Graph refused access: the permission or the catalog role is missing.',
+  NOT_FOUND: 'The upload session was not found.',
+  CONFLICT: 'Microsoft Graph refused the change in the session’s current state.',
+  THROTTLED: 'Microsoft Graph is throttling requests; retry later.',
+  UPSTREAM_UNAVAILABLE: 'Microsoft Graph is unavailable; retry later.',
+  UPSTREAM_TIMEOUT: 'Microsoft Graph did not answer in time.',
+  UPSTREAM_ERROR: 'Microsoft Graph failed or sent an answer the gateway cannot read.',
+  INTERNAL_SERVER_ERROR: 'Internal server error.',
+};
+
+/**
+ * The one mapping from any failure to a GraphQL error with a code from the closed set.
+ * It never throws, and what it does not recognise becomes INTERNAL_SERVER_ERROR.
+ * Graph's own message is not passed on: it can carry tenant detail; its code and request ids are.
+ */
+export function toGraphQLError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError && typeof error.extensions.code === 'string') return error;
+  if (error instanceof GraphRequestError) {
+    const { failure } = error;
+    const code = codeForGraphFailure(failure);
+    const extensions: Record<string, unknown> = {
+      code,
+      graph: {
+        status: failure.status ?? null,
+        code: failure.graphCode ?? null,
+        requestId: failure.requestId ?? null,
+        clientRequestId: failure.clientRequestId ?? null,
+      },
+    };
+    if (failure.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = failure.retryAfterSeconds;
+    return new GraphQLError(PUBLIC_MESSAGES[code], { extensions });
+  }
+  return new GraphQLError(PUBLIC_MESSAGES.INTERNAL_SERVER_ERROR, {
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  });
+}
+
+export class UnreachableCaseError extends Error {
+  constructor(value: never) {
+    super(`Unreachable case: ${String(value)}`);
+  }
+}

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import type { Logger } from 'pino';
+import { GraphRequestError, type GraphFailure } from '../errors';
+import type { Metrics } from '../metrics';
+import { retryDelayMs, type RetryPolicy } from './retry-policy';
+import { sessionPath, type SessionKey } from './session-key';
+import { toUploadSession, UnreadableSessionError, type UploadedFile, type UploadSession } from './upload-session';
+
+/** What one GraphQL request lends to each Graph call it makes. */
+export interface GraphCall {
+  /** The `Authorization` header value for Graph; asked for on every attempt so tokens can refresh. */
+  authorization(): Promise<string>;
+  /** Aborts when the request's deadline passes or the caller goes away. */
+  signal: AbortSignal;
+  /** Epoch milliseconds after which no attempt is started and no wait is begun. */
+  deadline: number;
+  log: Logger;
+}
+
+export interface GraphClientOptions {
+  baseUrl: URL;
+  dispatcher: Dispatcher;
+  retry: RetryPolicy;
+  attemptTimeoutMs: number;
+  metrics: Metrics;
+}
+
+interface GraphAnswer {
+  json: unknown;
+  requestId?: string;
+  clientRequestId: string;
+}
+
+const RETRYABLE_STATUSES = new Set([429, 503, 504]);
+const COMPLETE_BODY = JSON.stringify({ isUploadDone: true });
+
+/** Calls Graph's upload-session endpoints; returns parsed sessions or throws GraphRequestError. */
+export class GraphClient {
+  private readonly origin: string;
+  private readonly basePath: string;
+
+  constructor(private readonly options: GraphClientOptions) {
+    this.origin = options.baseUrl.origin;
+    this.basePath = options.baseUrl.pathname;
+  }
+
+  async getSession(key: SessionKey, call: GraphCall, { expandFiles = false } = {}): Promise<UploadSession> {
+    const query = expandFiles ? '?$expand=files' : '';
+    const answer = await this.send('GET', sessionPath(key) + query, undefined, call);
+    return read(answer, (json) => toUploadSession(json, key));
+  }
+
+  async getFiles(key: SessionKey, call: GraphCall): Promise<UploadedFile[]> {
+    const session = await this.getSession(key, call, { expandFiles: true });
+    return session.files ?? [];
+  }
+
+  /**
+   * PATCH `{"isUploadDone": true}`: the only update Graph allows on a session, so sending it again
+   * cannot change anything but the flag it sets. That makes completion idempotent from the caller's
+   * side: when Graph refuses it (our earlier attempt landed but its answer was lost, or the caller sent
+   * it twice), the session is read, and a session that is done is the success the caller wanted.
+   */
+  async completeSession(key: SessionKey, call: GraphCall): Promise<UploadSession> {
+    try {
+      const answer = await this.send('PATCH', sessionPath(key), COMPLETE_BODY, call);
+      return read(answer, (json) => toUploadSession(json, key));
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      const session = await this.getSession(key, call).catch(() => undefined);
+      if (session?.isUploadDone) {
+        call.log.info({ graph: { refusedWith: error.failure.status, code: error.failure.graphCode } }, 'session was already complete');
+        return session;
+      }
+      throw error;
+    }
+  }
+
+  private async send(method: 'GET' | 'PATCH', path: string, body: string | undefined, call: GraphCall): Promise<GraphAnswer> {
+    const { retry } = this.options;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt(method, path, body, call, attempt);
+      } catch (error) {
+        if (!(error instanceof GraphRequestError)) throw error;
+        const { failure } = error;
+        const delay = retryDelayMs(retry, failure, attempt, call.deadline - Date.now());
+        if (delay === undefined) throw error;
+        this.options.metrics.graphRetries.inc({ reason: failure.status ? String(failure.status) : failure.kind });
+        call.log.warn({ graph: logFacts(method, failure), retryInMs: Math.round(delay) }, 'retrying Graph call');
+        await sleep(delay, call.signal);
+      }
+    }
+  }
+
+  private async attempt(method: string, path: string, body: string | undefined, call: GraphCall, attempt: number): Promise<GraphAnswer> {
+    const clientRequestId = randomUUID();
+    const started = performance.now();
+    const attemptSignal = AbortSignal.any([call.signal, AbortSignal.timeout(this.options.attemptTimeoutMs)]);
+    const headers: Record<string, string> = {
+      authorization: await call.authorization(),
+      accept: 'application/json',
+      'client-request-id': clientRequestId,
+    };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (attempt > 0) headers['retry-attempt'] = String(attempt);
+
+    let status = 'error';
+    try {
+      const response = await this.options.dispatcher.request({
+        origin: this.origin,
+        path: this.basePath + path,
+        method,
+        headers,
+        body,
+        signal: attemptSignal,
+      });
+      status = String(response.statusCode);
+      const requestId = header(response.headers, 'request-id');
+      const text = await response.body.text();
+      const json = parseJson(text);
+      call.log.info(
+        { graph: { method, status: response.statusCode, requestId, clientRequestId, attempt, durationMs: elapsed(started) } },
+        'Graph call',
+      );
+      if (response.statusCode >= 200 && response.statusCode < 300) {
+        if (json === undefined) throw unreadable('the answer is not JSON', requestId, clientRequestId, response.statusCode);
+        return { json, requestId, clientRequestId };
+      }
+      throw new GraphRequestError({
+        kind: 'http',
+        status: response.statusCode,
+        message: `Graph answered ${response.statusCode}`,
+        graphCode: graphErrorCode(json),
+        requestId: requestId ?? graphInnerRequestId(json),
+        clientRequestId,
+        retryAfterSeconds: RETRYABLE_STATUSES.has(response.statusCode)
+          ? retryAfterSeconds(header(response.headers, 'retry-after'))
+          : undefined,
+      });
+    } catch (error) {
+      if (error instanceof GraphRequestError) throw error;
+      const failure = transportFailure(error, call.signal, clientRequestId);
+      call.log.warn({ graph: { method, clientRequestId, attempt, failure: failure.message, durationMs: elapsed(started) } }, 'Graph call failed');
+      throw new GraphRequestError(failure);
+    } finally {
+      this.options.metrics.graphDuration.observe({ method, status }, (performance.now() - started) / 1000);
+    }
+  }
+}
+
+/** A 4xx that says "not in this state", as opposed to who is asking, what is asked for, or how often. */
+function isRefusal(error: unknown): error is GraphRequestError {
+  const status = error instanceof GraphRequestError && error.failure.kind === 'http' ? error.failure.status ?? 0 : 0;
+  return status >= 400 && status < 500 && ![401, 403, 404, 429].includes(status);
+}
+
+function read<T>(answer: GraphAnswer, map: (json: unknown) => T): T {
+  try {
+    return map(answer.json);
+  } catch (error) {
+    if (!(error instanceof UnreadableSessionError)) throw error;
+    throw unreadable(`the session cannot be read: ${error.message}`, answer.requestId, answer.clientRequestId, 200);
+  }
+}
+
+function unreadable(message: string, requestId: string | undefined, clientRequestId: string, status: number): GraphRequestError {
+  return new GraphRequestError({ kind: 'unreadable', message, status, requestId, clientRequestId });
+}
+
+/** Sorts an error from undici into a timeout (ours or the attempt's) or a network failure. */
+function transportFailure(error: unknown, requestSignal: AbortSignal, clientRequestId: string): GraphFailure {
+  const code = (error as { code?: string }).code;
+  const name = (error as { name?: string }).name;
+  if (requestSignal.aborted) return { kind: 'timeout', message: 'the request deadline passed', clientRequestId };
+  if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return { kind: 'timeout', message: 'the Graph attempt timed out', clientRequestId };
+  }
+  return { kind: 'network', message: `connection failed (${code ?? name ?? 'unknown'})`, clientRequestId };
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function graphErrorCode(json: unknown): string | undefined {
+  const code = (json as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function graphInnerRequestId(json: unknown): string | undefined {
+  const id = (json as { error?: { innerError?: Record<string, unknown> } } | undefined)?.error?.innerError?.['request-id'];
+  return typeof id === 'string' ? id : undefined;
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Retry-After in seconds, fractional seconds (`2.128`) or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterSeconds(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+}
+
+function logFacts(method: string, failure: GraphFailure) {
+  return { method, status: failure.status, code: failure.graphCode, requestId: failure.requestId, clientRequestId: failure.clientRequestId };
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new GraphRequestError({ kind: 'timeout', message: 'the request deadline passed' }));
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      if (signal.aborted) reject(new GraphRequestError({ kind: 'timeout', message: 'the request deadline passed' }));
+      else resolve();
+    }
+  });
+}

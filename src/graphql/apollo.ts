@@ -1,0 +1,89 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { ErrorCode, toGraphQLError } from '../errors';
+import { SEED_SESSION_KEY } from '../emulator/seed';
+import type { Metrics } from '../metrics';
+import type { GatewayContext } from './context';
+import { graphCallLimit } from './graph-call-limit';
+
+export interface ApolloOptions {
+  schema: GraphQLSchema;
+  config: Config;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+const SANDBOX_DOCUMENT = `mutation CompleteUploadSession($input: CompleteUploadSessionInput!) {
+  completeUploadSession(input: $input) {
+    id
+    status
+    isUploadDone
+    stats { filesUploaded totalBytesUploaded }
+    files { name size uploadedDateTime }
+  }
+}
+`;
+
+export function createApollo({ schema, config, metrics, logger }: ApolloOptions): ApolloServer<GatewayContext> {
+  return new ApolloServer<GatewayContext>({
+    schema,
+    introspection: !config.production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    // Stack traces never leave the process, in development either: they are logged instead.
+    includeStacktraceInErrorResponses: false,
+    validationRules: [graphCallLimit(config.maxGraphCallsPerOperation)],
+    formatError: (formatted, error) => formatError(formatted, error, config.production, logger),
+    plugins: [
+      config.production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({
+            embed: true,
+            document: SANDBOX_DOCUMENT,
+            variables: { input: SEED_SESSION_KEY },
+            footer: false,
+          }),
+      operationOutcomes(metrics),
+    ],
+  });
+}
+
+/** Every error leaves through here: a code from the closed set, Graph's ids, and nothing internal. */
+function formatError(formatted: GraphQLFormattedError, error: unknown, production: boolean, logger: Logger): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const code = formatted.extensions?.code;
+  // Apollo's request-level errors (parse, validation, bad request) come with their own codes.
+  if (original === error && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  const mapped = toGraphQLError(original);
+  if (mapped.extensions.code === ErrorCode.INTERNAL_SERVER_ERROR) {
+    const err = original instanceof Error ? original : new Error(String(original));
+    logger.error({ err: production ? { type: err.name, message: err.message } : err }, 'internal error');
+  }
+  return { message: mapped.message, locations: formatted.locations, path: formatted.path, extensions: mapped.extensions };
+}
+
+/** Counts and times every operation by its outcome: OK, or the first error's code. */
+function operationOutcomes(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operationName, response, contextValue }) {
+          const body = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
+          const code = String(body.errors?.[0]?.extensions?.code ?? 'OK');
+          const operation = operationName ?? 'anonymous';
+          const seconds = (performance.now() - started) / 1000;
+          metrics.operations.inc({ operation, code });
+          metrics.operationDuration.observe({ operation }, seconds);
+          // contextValue is unset when the request failed before its context was built (e.g. unparsable)
+          contextValue?.call?.log.info({ operation, code, durationMs: Math.round(seconds * 10_000) / 10 }, 'GraphQL operation');
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import type { GraphCall, GraphClient } from '../graph/graph-client';
+
+/** What every resolver gets: the shared Graph client and this request's share of it. */
+export interface GatewayContext {
+  graph: GraphClient;
+  call: GraphCall;
+  /** The correlation id of this GraphQL request. */
+  requestId: string;
+}

@@ -1,0 +1,13 @@
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchemaSync } from 'type-graphql';
+import { UploadSessionResolver } from './upload-session.resolver';
+
+export function buildGatewaySchema(): GraphQLSchema {
+  return buildSchemaSync({ resolvers: [UploadSessionResolver], validate: false });
+}
+
+/** The schema as committed in `schema.graphql`: sorted, since type-graphql's own order is not stable. */
+export function printGatewaySchema(schema: GraphQLSchema = buildGatewaySchema()): string {
+  return printSchema(lexicographicSortSchema(schema)) + '\n';
+}

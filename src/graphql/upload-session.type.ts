@@ -1,0 +1,62 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLSafeInt } from 'graphql-scalars';
+import { UploadSessionStatus, type UploadedFile, type UploadSession } from '../graph/upload-session';
+
+registerEnumType(UploadSessionStatus, {
+  name: 'UploadSessionStatus',
+  description: "The session's status; values Graph adds later arrive as UNKNOWN_FUTURE_VALUE.",
+});
+
+@ObjectType({ description: 'Counts over the files uploaded into a session.' })
+export class CustomDataProvidedResourceUploadStats {
+  @Field(() => Int)
+  filesUploaded!: number;
+
+  @Field(() => GraphQLSafeInt, { description: "Graph's Int64: exact up to 2^53-1." })
+  totalBytesUploaded!: number;
+}
+
+@ObjectType({ description: 'One CSV file uploaded into a session.' })
+export class CustomDataProvidedResourceFile implements UploadedFile {
+  @Field(() => ID, { nullable: true, description: 'Absent in older Graph answers.' })
+  id!: string | null;
+
+  @Field()
+  name!: string;
+
+  @Field(() => GraphQLSafeInt, { description: 'Bytes.' })
+  size!: number;
+
+  @Field(() => Date, { nullable: true })
+  uploadedDateTime!: Date | null;
+}
+
+@ObjectType({ description: 'An upload session of a custom data provided resource (Entra ID Governance).' })
+export class CustomDataProvidedResourceUploadSession implements Omit<UploadSession, 'files'> {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  catalogId!: string;
+
+  @Field(() => ID)
+  resourceId!: string;
+
+  @Field(() => UploadSessionStatus)
+  status!: UploadSessionStatus;
+
+  @Field()
+  isUploadDone!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'For example the access review instance id.' })
+  referenceId!: string | null;
+
+  @Field(() => CustomDataProvidedResourceUploadStats)
+  stats!: CustomDataProvidedResourceUploadStats;
+
+  @Field(() => Date, { nullable: true })
+  createdDateTime!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Sent by some Graph versions only.' })
+  expirationDateTime!: Date | null;
+}

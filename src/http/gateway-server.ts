@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
+import type { Logger } from 'pino';
+import type { GraphAuthorization } from '../auth/graph-authorization';
+import type { Config } from '../config';
+import type { GraphClient } from '../graph/graph-client';
+import type { GatewayContext } from '../graphql/context';
+import type { Metrics } from '../metrics';
+import { applyCors } from './cors';
+import { BodyTooLargeError, readBody } from './request-body';
+
+export interface GatewayServerOptions {
+  config: Config;
+  /** Started before the server listens. */
+  apollo: ApolloServer<GatewayContext>;
+  graph: GraphClient;
+  authorization: GraphAuthorization;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export interface GatewayServer {
+  server: Server;
+  /** Listens on the configured host and port; resolves to the GraphQL endpoint's URL. */
+  listen(port?: number, host?: string): Promise<URL>;
+  /** Readiness off, stop accepting, let in-flight requests finish within the grace period, close sockets. */
+  drain(): Promise<void>;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The gateway's one HTTP listener: /graphql through Apollo, and the operational endpoints. */
+export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
+  const { config, metrics } = options;
+  const corsOrigins = new Set(config.corsOrigins);
+  let draining = false;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+
+  const server = createServer((req, res) => {
+    inFlight++;
+    res.on('close', () => {
+      inFlight--;
+      if (inFlight === 0) idle?.();
+    });
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    // While draining, every answer closes its connection so keep-alive clients move to other replicas.
+    if (draining) res.shouldKeepAlive = false;
+
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    handle(req, res, url, requestId).catch((error: unknown) => {
+      options.logger.error({ requestId, err: config.production ? String(error) : error }, 'unhandled request failure');
+      if (!res.headersSent) sendJson(res, 500, errorBody('Internal server error.', 'INTERNAL_SERVER_ERROR'));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout, so they close first
+
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
+    switch (url.pathname) {
+      case '/graphql':
+        return handleGraphQL(req, res, url, requestId);
+      case '/healthz':
+        return sendJson(res, 200, { status: 'ok' });
+      case '/readyz':
+        return draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' });
+      case '/metrics':
+        res.setHeader('content-type', metrics.registry.contentType);
+        res.end(await metrics.registry.metrics());
+        return;
+      default:
+        return sendJson(res, 404, errorBody(`Nothing at ${url.pathname}; GraphQL is at /graphql.`, 'NOT_FOUND'));
+    }
+  }
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
+    if (applyCors(req, res, corsOrigins)) return;
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      res.setHeader('allow', 'GET, POST, OPTIONS');
+      return sendJson(res, 405, errorBody('GraphQL is served with GET (queries) and POST.', 'BAD_REQUEST'));
+    }
+    let body: unknown;
+    if (req.method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(req);
+      } catch (error) {
+        if (!(error instanceof BodyTooLargeError)) throw error;
+        res.shouldKeepAlive = false; // the rest of the body is not read: the connection cannot be reused
+        return sendJson(res, 413, errorBody('The request body is larger than 1 MB.', 'BAD_REQUEST'));
+      }
+      const parsed = parseBody(text, req.headers['content-type']);
+      if (parsed instanceof Error) return sendJson(res, 400, errorBody(parsed.message, 'BAD_REQUEST'));
+      body = parsed;
+    }
+
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    // The caller leaving, or the deadline passing, stops waits and retries on its behalf.
+    const callerGone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) callerGone.abort();
+    });
+    const signal = AbortSignal.any([callerGone.signal, AbortSignal.timeout(config.requestDeadlineMs)]);
+
+    const response = await options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+      context: async () => ({
+        graph: options.graph,
+        requestId,
+        call: {
+          authorization: options.authorization(req.headers),
+          signal,
+          deadline: Date.now() + config.requestDeadlineMs,
+          log: options.logger.child({ requestId }),
+        },
+      }),
+    });
+    await writeResponse(res, response);
+  }
+
+  return {
+    server,
+    async listen(port = config.port, host = config.host) {
+      server.listen(port, host);
+      await once(server, 'listening');
+      const address = server.address() as AddressInfo;
+      const hostname = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address;
+      return new URL(`http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${address.port}/graphql`);
+    },
+    async drain() {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        const finished = new Promise<void>((resolve) => (idle = resolve));
+        let timer: NodeJS.Timeout | undefined;
+        const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, config.shutdownGraceMs)));
+        await Promise.race([finished, grace]);
+        clearTimeout(timer);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (!contentType?.toLowerCase().includes('json')) return text;
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return new Error('The request body is not valid JSON.');
+  }
+}
+
+async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  res.statusCode = response.status ?? 200;
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) {
+    if (!res.write(chunk)) await once(res, 'drain');
+  }
+  res.end();
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+function errorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}

@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig, readEnvironment, type Config } from './config';
+import { startGateway } from './gateway';
+import { createLogger } from './logger';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(readEnvironment());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger(config.logLevel);
+  const gateway = await startGateway(config, logger);
+
+  if (config.graphAuth === 'emulator') {
+    logger.warn(
+      { graphBaseUrl: gateway.graphBaseUrl.href },
+      gateway.emulator
+        ? 'EMULATOR MODE: Microsoft Graph is not being called; answers come from the embedded Graph emulator'
+        : 'EMULATOR MODE: Microsoft Graph is not being called; no real credentials are sent',
+    );
+  }
+  logger.info({ url: gateway.url.href, graphAuth: config.graphAuth, graphBaseUrl: gateway.graphBaseUrl.href }, `gateway listening on ${gateway.url.href}`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting at once');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'draining');
+    gateway.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: String(error) }, 'failed to stop cleanly');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

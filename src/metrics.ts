@@ -1,0 +1,40 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** Every metric the gateway exports, on a registry of its own (several gateways can share a process in tests). */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly operations = new Counter({
+    name: 'gateway_graphql_operations_total',
+    help: 'GraphQL operations answered, by operation name and outcome code (OK when no error).',
+    labelNames: ['operation', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly operationDuration = new Histogram({
+    name: 'gateway_graphql_operation_duration_seconds',
+    help: 'Time to answer a GraphQL operation.',
+    labelNames: ['operation'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  readonly graphDuration = new Histogram({
+    name: 'gateway_graph_request_duration_seconds',
+    help: 'Time of one Graph attempt, by HTTP method and status ("error" when no answer came).',
+    labelNames: ['method', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly graphRetries = new Counter({
+    name: 'gateway_graph_retries_total',
+    help: 'Graph attempts retried, by reason (status code, network or timeout).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  constructor({ defaultMetrics = true } = {}) {
+    if (defaultMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+}
