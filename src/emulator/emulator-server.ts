@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isGuid } from '../graph/session-key';
@@ -12,6 +12,8 @@ export interface LoggedRequest {
   path: string;
   query: string;
   clientRequestId: string | undefined;
+  /** A fingerprint of the bearer token (never the token), so tests can tell which credential arrived. */
+  tokenFingerprint: string | undefined;
   status: number;
 }
 
@@ -53,7 +55,15 @@ export function createEmulator({ seed = true } = {}): Emulator {
     res.on('finish', () => {
       if (url.pathname.startsWith('/_emulator/')) return;
       if (requests.length >= MAX_LOGGED_REQUESTS) requests.shift();
-      requests.push({ at: Date.now(), method: req.method ?? '', path: url.pathname, query: url.search, clientRequestId, status: res.statusCode });
+      requests.push({
+        at: Date.now(),
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.search,
+        clientRequestId,
+        tokenFingerprint: fingerprint(headerValue(req, 'authorization')),
+        status: res.statusCode,
+      });
     });
     route(req, url, store, requests)
       .then(({ status, body }) => send(res, status, body, requestId, clientRequestId))
@@ -199,6 +209,11 @@ function send(res: ServerResponse, status: number, body: unknown, requestId: str
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+export function fingerprint(authorization: string | undefined): string | undefined {
+  const token = authorization?.replace(/^Bearer /i, '');
+  return token ? createHash('sha256').update(token).digest('hex').slice(0, 16) : undefined;
 }
 
 function notFound(): HttpError {

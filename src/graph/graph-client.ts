@@ -209,7 +209,7 @@ export function retryAfterSeconds(value: string | undefined, now = Date.now()): 
   if (value === undefined || value.trim() === '') return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
+  const date = /[a-z]{3}/i.test(trimmed) ? Date.parse(trimmed) : NaN; // HTTP dates name a day or month
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 

@@ -1,0 +1,78 @@
+import 'reflect-metadata';
+import { Writable } from 'node:stream';
+import { request } from 'undici';
+import { loadConfig } from '../../src/config';
+import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
+import { startGateway, type Gateway } from '../../src/gateway';
+import { createLogger } from '../../src/logger';
+
+export const SEED = {
+  catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff',
+  resourceId: '99ab2454-3b88-4c0a-8bb3-68ba8162beff',
+  uploadSessionId: '23f27c15-72f9-45fe-9e9c-e3d8f75bdc44',
+};
+
+export interface TestGateway {
+  gateway: Gateway;
+  emulator: Emulator;
+  url: URL;
+  /** Every log line the gateway wrote, raw. */
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/** A real emulator and a real gateway on port 0, the gateway pointed at the emulator over HTTP. */
+export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  const emulator = createEmulator();
+  const graphBaseUrl = await emulator.listen(0, '127.0.0.1');
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', GRAPH_BASE_URL: graphBaseUrl.href, LOG_LEVEL: 'debug', ...env });
+  const gateway = await startGateway(config, createLogger(config.logLevel, sink));
+  return {
+    gateway,
+    emulator,
+    url: gateway.url,
+    logs,
+    async stop() {
+      await gateway.stop();
+      await emulator.close();
+    },
+  };
+}
+
+export interface GraphQLAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; extensions?: Record<string, unknown> & { code?: string } }[];
+  };
+}
+
+/** POSTs a GraphQL operation as a frontend would. */
+export async function postGraphQL(
+  url: URL,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLAnswer> {
+  const response = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.body.text();
+  return { status: response.statusCode, headers: response.headers, body: JSON.parse(text) };
+}
+
+export const COMPLETE_SEED = `mutation {
+  completeUploadSession(input: {catalogId: "${SEED.catalogId}", resourceId: "${SEED.resourceId}", uploadSessionId: "${SEED.uploadSessionId}"}) {
+    id status isUploadDone stats { filesUploaded totalBytesUploaded } files { name size uploadedDateTime }
+  }
+}`;

@@ -1,0 +1,51 @@
+import { GraphQLError } from 'graphql';
+import { ErrorCode, GatewayError, GraphRequestError, toGraphQLError } from '../../src/errors';
+
+const ids = { requestId: 'r-1', clientRequestId: 'c-1' };
+
+describe('toGraphQLError', () => {
+  it.each([
+    [400, 'BAD_USER_INPUT'],
+    [422, 'BAD_USER_INPUT'],
+    [401, 'UNAUTHENTICATED'],
+    [403, 'FORBIDDEN'],
+    [404, 'NOT_FOUND'],
+    [409, 'CONFLICT'],
+    [412, 'CONFLICT'],
+    [429, 'THROTTLED'],
+    [503, 'UPSTREAM_UNAVAILABLE'],
+    [504, 'UPSTREAM_TIMEOUT'],
+    [500, 'UPSTREAM_ERROR'],
+    [405, 'UPSTREAM_ERROR'],
+    [302, 'UPSTREAM_ERROR'],
+  ])('maps Graph %i to %s with the Graph facts', (status, code) => {
+    const error = toGraphQLError(new GraphRequestError({ kind: 'http', status, graphCode: 'someCode', message: 'secret tenant detail', ...ids }));
+    expect(error.extensions).toEqual({ code, graph: { status, code: 'someCode', requestId: 'r-1', clientRequestId: 'c-1' } });
+    expect(error.message).not.toContain('secret');
+  });
+
+  it('passes Retry-After on as retryAfterSeconds', () => {
+    const error = toGraphQLError(new GraphRequestError({ kind: 'http', status: 429, message: '', retryAfterSeconds: 2.128 }));
+    expect(error.extensions).toMatchObject({ code: 'THROTTLED', retryAfterSeconds: 2.128 });
+  });
+
+  it.each([
+    ['network', 'UPSTREAM_UNAVAILABLE'],
+    ['unavailable', 'UPSTREAM_UNAVAILABLE'],
+    ['timeout', 'UPSTREAM_TIMEOUT'],
+    ['unreadable', 'UPSTREAM_ERROR'],
+  ] as const)('maps a %s failure to %s', (kind, code) => {
+    expect(toGraphQLError(new GraphRequestError({ kind, message: 'x' })).extensions.code).toBe(code);
+  });
+
+  it('keeps a gateway error as it is', () => {
+    const error = new GatewayError(ErrorCode.BAD_USER_INPUT, 'catalogId must be a GUID.');
+    expect(toGraphQLError(error)).toBe(error);
+  });
+
+  it.each([new Error('boom at /srv/app.js:12'), new GraphQLError('no code'), 'a string', undefined])('masks %p as INTERNAL_SERVER_ERROR', (thrown) => {
+    const error = toGraphQLError(thrown);
+    expect(error.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    expect(error.message).toBe('Internal server error.');
+  });
+});

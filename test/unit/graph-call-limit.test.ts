@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { parse, specifiedRules, validate } from 'graphql';
+import { graphCallLimit } from '../../src/graphql/graph-call-limit';
+import { buildGatewaySchema } from '../../src/graphql/schema';
+
+const schema = buildGatewaySchema();
+const ids = 'catalogId: "a", resourceId: "b", uploadSessionId: "c"';
+
+function errors(query: string, max: number): string[] {
+  return validate(schema, parse(query), [...specifiedRules, graphCallLimit(max)]).map((error) => error.message);
+}
+
+describe('graphCallLimit', () => {
+  it('counts root fields, aliases and selected files', () => {
+    const query = `{ a: uploadSession(${ids}) { id } b: uploadSession(${ids}) { id files { name } } }`;
+    expect(errors(query, 3)).toEqual([]);
+    expect(errors(query, 2)).toEqual(['This operation could call Microsoft Graph 3 times; the limit is 2 (MAX_GRAPH_CALLS_PER_OPERATION).']);
+  });
+
+  it('counts fields inside named and inline fragments as often as they are spread', () => {
+    const query = `
+      query { a: uploadSession(${ids}) { ...F } b: uploadSession(${ids}) { ...F ... on CustomDataProvidedResourceUploadSession { again: files { name } } } }
+      fragment F on CustomDataProvidedResourceUploadSession { files { name } }`;
+    expect(errors(query, 5)).toEqual([]);
+    expect(errors(query, 4)).toHaveLength(1);
+  });
+
+  it('does not loop on fragment cycles (graphql-js reports them)', () => {
+    const query = `query { uploadSession(${ids}) { ...A } } fragment A on CustomDataProvidedResourceUploadSession { ...B } fragment B on CustomDataProvidedResourceUploadSession { ...A }`;
+    expect(errors(query, 10).some((message) => message.includes('Cannot spread fragment'))).toBe(true);
+  });
+});

@@ -1,0 +1,150 @@
+import pino from 'pino';
+import { MockAgent } from 'undici';
+import { GraphRequestError } from '../../src/errors';
+import { GraphClient, type GraphCall } from '../../src/graph/graph-client';
+import { Metrics } from '../../src/metrics';
+
+const key = {
+  catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff',
+  resourceId: '99ab2454-3b88-4c0a-8bb3-68ba8162beff',
+  uploadSessionId: '23f27c15-72f9-45fe-9e9c-e3d8f75bdc44',
+};
+const path =
+  '/beta/identityGovernance/entitlementManagement/accessPackageCatalogs/73eb2497-3b88-4c0a-8bb3-68ba8162beff' +
+  '/accessPackageResources/99ab2454-3b88-4c0a-8bb3-68ba8162beff/uploadSessions/23f27c15-72f9-45fe-9e9c-e3d8f75bdc44';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const session = { id: key.uploadSessionId, status: 'complete', isUploadDone: true, stats: { filesUploaded: 1, totalBytesUploaded: 2000000 } };
+const json = { headers: { 'content-type': 'application/json' } };
+
+let agent: MockAgent;
+let client: GraphClient;
+
+function call(overrides: Partial<GraphCall> = {}): GraphCall {
+  return {
+    authorization: async () => 'Bearer test-token',
+    signal: new AbortController().signal,
+    deadline: Date.now() + 5_000,
+    log: pino({ level: 'silent' }),
+    ...overrides,
+  };
+}
+
+beforeEach(() => {
+  agent = new MockAgent();
+  agent.disableNetConnect();
+  client = new GraphClient({
+    baseUrl: new URL('https://graph.test/beta'),
+    dispatcher: agent,
+    retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1000, random: () => 0.5 },
+    attemptTimeoutMs: 1000,
+    metrics: new Metrics({ defaultMetrics: false }),
+  });
+});
+
+afterEach(async () => {
+  await agent.close();
+});
+
+describe('GraphClient.completeSession', () => {
+  it('PATCHes exactly {"isUploadDone": true} with JSON content type, the bearer and a fresh GUID client-request-id', async () => {
+    const seen: Record<string, string>[] = [];
+    agent
+      .get('https://graph.test')
+      .intercept({ path, method: 'PATCH', body: '{"isUploadDone":true}' })
+      .reply(200, (options) => {
+        seen.push(options.headers as Record<string, string>);
+        return session;
+      }, json)
+      .times(2);
+
+    await client.completeSession(key, call());
+    await client.completeSession(key, call());
+
+    expect(seen[0]).toMatchObject({ authorization: 'Bearer test-token', 'content-type': 'application/json' });
+    expect(seen[0]!['client-request-id']).toMatch(GUID);
+    expect(seen[1]!['client-request-id']).not.toBe(seen[0]!['client-request-id']);
+    agent.assertNoPendingInterceptors();
+  });
+
+  it('throws the facts of a Graph error: status, code, request ids', async () => {
+    agent
+      .get('https://graph.test')
+      .intercept({ path, method: 'PATCH' })
+      .reply(403, { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges', innerError: { 'request-id': 'inner-id' } } }, json);
+
+    const error = await client.completeSession(key, call()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GraphRequestError);
+    expect((error as GraphRequestError).failure).toMatchObject({
+      kind: 'http',
+      status: 403,
+      graphCode: 'Authorization_RequestDenied',
+      requestId: 'inner-id',
+      clientRequestId: expect.stringMatching(GUID),
+    });
+  });
+
+  it('retries a 503 honouring Retry-After, and sends Retry-Attempt', async () => {
+    const attempts: string[] = [];
+    const pool = agent.get('https://graph.test');
+    pool.intercept({ path, method: 'PATCH' }).reply(503, '', { headers: { 'retry-after': '0.05' } });
+    pool.intercept({ path, method: 'PATCH' }).reply(200, (options) => {
+      attempts.push((options.headers as Record<string, string>)['retry-attempt']!);
+      return session;
+    }, json);
+
+    const started = Date.now();
+    const result = await client.completeSession(key, call());
+    expect(result.isUploadDone).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    expect(attempts).toEqual(['1']);
+  });
+
+  it('gives up after the retry budget with the last failure', async () => {
+    agent.get('https://graph.test').intercept({ path, method: 'PATCH' }).reply(503, '').times(3);
+    const error = (await client.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
+    expect(error.failure).toMatchObject({ kind: 'http', status: 503 });
+    agent.assertNoPendingInterceptors();
+  });
+
+  it('answers a refused completion with the session when it is already done', async () => {
+    const pool = agent.get('https://graph.test');
+    pool.intercept({ path, method: 'PATCH' }).reply(409, { error: { code: 'uploadSessionAlreadyCompleted', message: '' } }, json);
+    pool.intercept({ path, method: 'GET' }).reply(200, session, json);
+    expect((await client.completeSession(key, call())).isUploadDone).toBe(true);
+  });
+
+  it('keeps the refusal when the session is not done (e.g. expired)', async () => {
+    const pool = agent.get('https://graph.test');
+    pool.intercept({ path, method: 'PATCH' }).reply(409, { error: { code: 'uploadSessionExpired', message: '' } }, json);
+    pool.intercept({ path, method: 'GET' }).reply(200, { ...session, status: 'expired', isUploadDone: false }, json);
+    const error = (await client.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
+    expect(error.failure).toMatchObject({ status: 409, graphCode: 'uploadSessionExpired' });
+  });
+
+  it('reports a 200 that is not JSON as unreadable', async () => {
+    agent.get('https://graph.test').intercept({ path, method: 'PATCH' }).reply(200, '<html>proxy login</html>');
+    const error = (await client.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
+    expect(error.failure.kind).toBe('unreadable');
+  });
+
+  it('reports a 200 without the session fields as unreadable', async () => {
+    agent.get('https://graph.test').intercept({ path, method: 'PATCH' }).reply(200, { id: key.uploadSessionId }, json);
+    const error = (await client.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
+    expect(error.failure.kind).toBe('unreadable');
+  });
+
+  it('maps a connection failure that outlasts the retries to a network failure', async () => {
+    agent.get('https://graph.test').intercept({ path, method: 'PATCH' }).replyWithError(Object.assign(new Error('reset'), { code: 'ECONNRESET' })).times(3);
+    const error = (await client.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
+    expect(error.failure.kind).toBe('network');
+  });
+});
+
+describe('GraphClient.getSession', () => {
+  it('asks for $expand=files only when told to', async () => {
+    const pool = agent.get('https://graph.test');
+    pool.intercept({ path: `${path}?$expand=files`, method: 'GET' }).reply(200, { ...session, files: [{ id: 'f', name: 'a.csv', size: 3 }] }, json);
+    const files = await client.getFiles(key, call());
+    expect(files).toEqual([{ id: 'f', name: 'a.csv', size: 3, uploadedDateTime: null }]);
+  });
+});
