@@ -61,7 +61,7 @@ export function loadConfig(env: Env): Config {
     graphMaxRetries: integer(env, 'GRAPH_MAX_RETRIES', 3, 0, 10),
     graphAttemptTimeoutMs: integer(env, 'GRAPH_ATTEMPT_TIMEOUT_MS', 10_000, 1, 300_000),
     requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 30_000, 1, 600_000),
-    corsOrigins: corsOrigins(env, graphAuth),
+    corsOrigins: corsOrigins(env, graphAuth === 'emulator' && !production),
     maxGraphCallsPerOperation: integer(env, 'MAX_GRAPH_CALLS_PER_OPERATION', 10, 1, 1000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
   });
@@ -118,9 +118,10 @@ export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
-function corsOrigins(env: Env, auth: GraphAuthMode): string[] {
+/** With no CORS_ORIGINS, only the emulator in development lets Apollo Sandbox in. */
+function corsOrigins(env: Env, sandboxByDefault: boolean): string[] {
   const raw = text(env, 'CORS_ORIGINS');
-  if (raw === undefined) return auth === 'emulator' ? SANDBOX_ORIGINS : [];
+  if (raw === undefined) return sandboxByDefault ? SANDBOX_ORIGINS : [];
   const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
   for (const origin of origins) {
     // A wildcard would let any site spend the caller's credentials: origins are listed one by one.

@@ -25,13 +25,15 @@ async function main(): Promise<void> {
   }
   logger.info({ url: gateway.url.href, graphAuth: config.graphAuth, graphBaseUrl: gateway.graphBaseUrl.href }, `gateway listening on ${gateway.url.href}`);
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // npm and a terminal's Ctrl-C both deliver one signal twice (to the group, and forwarded): only a later one counts.
+      if (Date.now() - stoppingSince < 1000) return;
       logger.warn({ signal }, 'second signal: exiting at once');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info({ signal }, 'draining');
     gateway.stop().then(
       () => {

@@ -35,6 +35,7 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
     introspection: !config.production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    stopOnTerminationSignals: false, // main.ts owns signals: it drains the HTTP server first
     // Stack traces never leave the process, in development either: they are logged instead.
     includeStacktraceInErrorResponses: false,
     validationRules: [graphCallLimit(config.maxGraphCallsPerOperation)],

@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { COMPLETE_SEED, postGraphQL } from '../support/gateway';
+import { spawnProcess, type Spawned } from '../support/spawn';
+
+jest.setTimeout(120_000);
+
+let gateway: Spawned | undefined;
+beforeAll(() => {
+  execFileSync('npm', ['run', 'build', '--silent']); // the tests below that run dist/ directly need it current
+});
+afterEach(async () => {
+  gateway?.signalGroup('SIGKILL');
+  await gateway?.closed;
+});
+
+it('`npm start` with no configuration serves the seed mutation from the embedded emulator, then stops on Ctrl-C', async () => {
+  gateway = spawnProcess('npm', ['start', '--silent'], { PORT: '0' });
+  await gateway.waitFor(/Microsoft Graph is not being called/);
+  const [, url] = await gateway.waitFor(/gateway listening on (http:\/\/\S+)"/);
+
+  const { body } = await postGraphQL(new URL(url!), COMPLETE_SEED);
+  expect(body.errors).toBeUndefined();
+  expect(body.data?.completeUploadSession).toMatchObject({ status: 'COMPLETE', isUploadDone: true, stats: { totalBytesUploaded: 2000000 } });
+
+  gateway.signalGroup('SIGINT');
+  await gateway.closed;
+  expect(gateway.output.at(-1)).toContain('"msg":"stopped"');
+});
+
+it('the built gateway drains on SIGTERM and exits 0', async () => {
+  gateway = spawnProcess(process.execPath, ['dist/main.js'], { PORT: '0' });
+  const [, url] = await gateway.waitFor(/gateway listening on (http:\/\/\S+)"/);
+  expect((await postGraphQL(new URL(url!), COMPLETE_SEED)).body.errors).toBeUndefined();
+  gateway.child.kill('SIGTERM');
+  expect(await gateway.exited).toBe(0);
+});
+
+it('refuses to start on bad configuration with one line naming the variable', async () => {
+  gateway = spawnProcess(process.execPath, ['dist/main.js'], { PORT: '0', GRAPH_AUTH: 'passthrough', GRAPH_BASE_URL: 'http://graph.example.com/beta' });
+  expect(await gateway.exited).toBe(1);
+  expect(gateway.output).toEqual([expect.stringMatching(/^Configuration error: GRAPH_BASE_URL may use http: only for a loopback host/)]);
+});

@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { printGatewaySchema } from '../../src/graphql/schema';
+
+describe('committed artifacts', () => {
+  it('schema.graphql is the printed schema (run `npm run schema:print`)', () => {
+    expect(readFileSync('schema.graphql', 'utf8')).toBe(printGatewaySchema());
+  });
+
+  it('the generated client is what codegen makes of it (run `npm run codegen`)', () => {
+    const outputs = JSON.parse(execFileSync(process.execPath, ['test/support/codegen-outputs.js'], { encoding: 'utf8' })) as {
+      filename: string;
+      content: string;
+    }[];
+    expect(outputs.length).toBeGreaterThan(0);
+    for (const output of outputs) expect(readFileSync(output.filename, 'utf8')).toBe(output.content);
+  });
+});
