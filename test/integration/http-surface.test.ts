@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { fingerprint } from '../../src/emulator/emulator-server';
 import { COMPLETE_SEED, postGraphQL, SEED, startTestGateway, type TestGateway } from '../support/gateway';
 
 const SANDBOX = 'https://sandbox.embed.apollographql.com';
@@ -163,7 +164,6 @@ describe('passthrough mode', () => {
   it('forwards the caller’s bearer token to Graph', async () => {
     const { body } = await postGraphQL(t.url, READ_SEED, undefined, { authorization: `Bearer ${token}` });
     expect(body.errors).toBeUndefined();
-    const { fingerprint } = await import('../../src/emulator/emulator-server');
     expect(t.emulator.requests.at(-1)?.tokenFingerprint).toBe(fingerprint(`Bearer ${token}`));
   });
 
