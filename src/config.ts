@@ -15,10 +15,19 @@ export interface Config {
   readonly graphBaseUrl: URL | undefined;
   readonly graphMaxRetries: number;
   readonly graphAttemptTimeoutMs: number;
+  /** Backoff without Retry-After: full jitter under min(max, base × 2^retry). */
+  readonly graphRetryBaseMs: number;
+  readonly graphRetryMaxMs: number;
+  readonly graphMaxConcurrency: number;
+  readonly graphMaxQueue: number;
+  readonly graphBreakerFailures: number;
+  readonly graphBreakerHalfOpenMs: number;
   readonly requestDeadlineMs: number;
   readonly corsOrigins: readonly string[];
   readonly maxGraphCallsPerOperation: number;
   readonly shutdownGraceMs: number;
+  /** After a stop signal: answer /readyz 503 but keep accepting this long, for load balancers to notice. */
+  readonly drainDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -60,10 +69,17 @@ export function loadConfig(env: Env): Config {
     graphBaseUrl: graphBaseUrl(env, graphAuth, graphCloud),
     graphMaxRetries: integer(env, 'GRAPH_MAX_RETRIES', 3, 0, 10),
     graphAttemptTimeoutMs: integer(env, 'GRAPH_ATTEMPT_TIMEOUT_MS', 10_000, 1, 300_000),
+    graphRetryBaseMs: integer(env, 'GRAPH_RETRY_BASE_MS', 200, 1, 60_000),
+    graphRetryMaxMs: integer(env, 'GRAPH_RETRY_MAX_MS', 10_000, 1, 180_000),
+    graphMaxConcurrency: integer(env, 'GRAPH_MAX_CONCURRENCY', 64, 1, 10_000),
+    graphMaxQueue: integer(env, 'GRAPH_MAX_QUEUE', 1024, 0, 1_000_000),
+    graphBreakerFailures: integer(env, 'GRAPH_BREAKER_FAILURES', 5, 1, 1000),
+    graphBreakerHalfOpenMs: integer(env, 'GRAPH_BREAKER_HALF_OPEN_MS', 10_000, 1, 600_000),
     requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 30_000, 1, 600_000),
     corsOrigins: corsOrigins(env, graphAuth === 'emulator' && !production),
     maxGraphCallsPerOperation: integer(env, 'MAX_GRAPH_CALLS_PER_OPERATION', 10, 1, 1000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
+    drainDelayMs: integer(env, 'DRAIN_DELAY_MS', 0, 0, 600_000),
   });
 }
 

@@ -4,6 +4,7 @@ import { graphAuthorization } from './auth/graph-authorization';
 import type { Config } from './config';
 import { createEmulator, type Emulator } from './emulator/emulator-server';
 import { GraphClient } from './graph/graph-client';
+import { GraphGuard } from './graph/graph-guard';
 import { createApollo } from './graphql/apollo';
 import { buildGatewaySchema } from './graphql/schema';
 import { createGatewayServer } from './http/gateway-server';
@@ -30,13 +31,25 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     graphBaseUrl = await emulator.listen(0, '127.0.0.1');
   }
 
-  // One keep-alive pool for every Graph call of the process, made once and injected.
+  // One keep-alive pool for every Graph call of the process, made once and injected; a second one only
+  // opens fresh connections, for the retry after a 503.
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 5_000 } });
+  const freshConnections = new Agent({ connect: { timeout: 5_000 } });
   const metrics = new Metrics();
+  const guard = new GraphGuard({
+    host: graphBaseUrl.host,
+    maxConcurrency: config.graphMaxConcurrency,
+    maxQueue: config.graphMaxQueue,
+    breakerFailures: config.graphBreakerFailures,
+    breakerHalfOpenAfterMs: config.graphBreakerHalfOpenMs,
+    metrics,
+  });
   const graph = new GraphClient({
     baseUrl: graphBaseUrl,
     dispatcher,
-    retry: { maxRetries: config.graphMaxRetries, baseDelayMs: 200, maxDelayMs: 30_000 },
+    freshConnections,
+    guard,
+    retry: { maxRetries: config.graphMaxRetries, baseDelayMs: config.graphRetryBaseMs, maxDelayMs: config.graphRetryMaxMs },
     attemptTimeoutMs: config.graphAttemptTimeoutMs,
     metrics,
   });
@@ -53,7 +66,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     async stop() {
       await http.drain();
       await apollo.stop();
-      await dispatcher.close();
+      await Promise.all([dispatcher.close(), freshConnections.close()]);
       await emulator?.close();
     },
   };

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Every metric the gateway exports, on a registry of its own (several gateways can share a process in tests). */
 export class Metrics {
@@ -31,6 +31,20 @@ export class Metrics {
     name: 'gateway_graph_retries_total',
     help: 'Graph attempts retried, by reason (status code, network or timeout).',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly graphCircuitState = new Gauge({
+    name: 'gateway_graph_circuit_state',
+    help: 'Circuit breaker per Graph host: 0 closed, 1 open, 2 half-open.',
+    labelNames: ['host'] as const,
+    registers: [this.registry],
+  });
+
+  readonly graphInFlight = new Gauge({
+    name: 'gateway_graph_requests_in_flight',
+    help: 'Graph attempts on the wire now, per Graph host.',
+    labelNames: ['host'] as const,
     registers: [this.registry],
   });
 

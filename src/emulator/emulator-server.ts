@@ -2,11 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isGuid } from '../graph/session-key';
+import { FaultInvalidError, FaultPlan, faultCode, type Fault, type FaultSpec } from './faults';
 import { errorJson, fileJson, sessionJson } from './graph-json';
 import { SessionStore, type SessionSeed } from './session-store';
 
 /** One request the emulator answered, as the control API reports it to tests and developers. */
 export interface LoggedRequest {
+  /** When the request arrived, and when it was answered or dropped (epoch ms). */
+  receivedAt: number;
   at: number;
   method: string;
   path: string;
@@ -14,12 +17,18 @@ export interface LoggedRequest {
   clientRequestId: string | undefined;
   /** A fingerprint of the bearer token (never the token), so tests can tell which credential arrived. */
   tokenFingerprint: string | undefined;
+  /** The status answered; 0 when the connection was dropped instead. */
   status: number;
+  /** The caller's port: a new number means a new connection. */
+  connection: number | undefined;
+  /** The id of the fault that hit this request. */
+  fault: string | undefined;
 }
 
 export interface Emulator {
   server: Server;
   store: SessionStore;
+  faults: FaultPlan;
   requests: LoggedRequest[];
   /** Listens and resolves to the Graph base URL (with `/beta`). */
   listen(port?: number, host?: string): Promise<URL>;
@@ -48,34 +57,44 @@ export function createEmulator({ seed = true } = {}): Emulator {
   if (seed) store.addSeed();
   const requests: LoggedRequest[] = [];
 
+  const faults = new FaultPlan();
+  const state: EmulatorState = { store, faults, requests };
+
   const server = createServer((req, res) => {
     const requestId = randomUUID();
     const clientRequestId = headerValue(req, 'client-request-id');
     const url = new URL(req.url ?? '/', 'http://emulator');
-    res.on('finish', () => {
-      if (url.pathname.startsWith('/_emulator/')) return;
+    const receivedAt = Date.now();
+    const isControl = url.pathname.startsWith('/_emulator/');
+    const fault = isControl ? undefined : faults.take(req.method ?? '', url.pathname);
+    res.on('close', () => {
+      if (isControl) return;
       if (requests.length >= MAX_LOGGED_REQUESTS) requests.shift();
       requests.push({
+        receivedAt,
         at: Date.now(),
         method: req.method ?? '',
         path: url.pathname,
         query: url.search,
         clientRequestId,
         tokenFingerprint: fingerprint(headerValue(req, 'authorization')),
-        status: res.statusCode,
+        status: res.writableFinished ? res.statusCode : 0,
+        connection: req.socket.remotePort,
+        fault: fault?.id,
       });
     });
-    route(req, url, store, requests)
-      .then(({ status, body }) => send(res, status, body, requestId, clientRequestId))
-      .catch((error: unknown) => {
-        const { status, code, message } = error instanceof HttpError ? error : new HttpError(500, 'generalException', 'Unexpected emulator error.');
-        send(res, status, errorJson(code, message, requestId, clientRequestId), requestId, clientRequestId);
-      });
+    const reply = (status: number, body: unknown) => send(res, status, body, requestId, clientRequestId);
+    answer(req, res, url, state, fault, reply).catch((error: unknown) => {
+      const { status, code, message } = error instanceof HttpError ? error : new HttpError(500, 'generalException', 'Unexpected emulator error.');
+      if (fault?.reset === 'after') return void req.socket.destroy();
+      reply(status, errorJson(code, message, requestId, clientRequestId));
+    });
   });
 
   return {
     server,
     store,
+    faults,
     requests,
     async listen(port = 0, host = '127.0.0.1') {
       await new Promise<void>((resolve) => server.listen(port, host, resolve));
@@ -96,9 +115,43 @@ interface Answer {
   body?: unknown;
 }
 
-async function route(req: IncomingMessage, url: URL, store: SessionStore, requests: LoggedRequest[]): Promise<Answer> {
-  if (url.pathname.startsWith('/_emulator/')) return control(req, url, store, requests);
+interface EmulatorState {
+  store: SessionStore;
+  faults: FaultPlan;
+  requests: LoggedRequest[];
+}
 
+/** Applies the fault that hit the request, if any, around the normal answer. */
+async function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  state: EmulatorState,
+  fault: Fault | undefined,
+  reply: (status: number, body: unknown) => void,
+): Promise<void> {
+  if (url.pathname.startsWith('/_emulator/')) {
+    const { status, body } = await control(req, url, state);
+    return reply(status, body);
+  }
+  if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+  if (fault?.reset === 'before') return void req.socket.destroy();
+  if (fault?.status) {
+    if (fault.retryAfter !== undefined) res.setHeader('retry-after', fault.retryAfter);
+    throw new HttpError(fault.status, faultCode(fault), `Injected fault ${fault.id}.`);
+  }
+  const { status, body } = await route(req, url, state.store);
+  // The change is applied: dropping the connection now is Graph doing the work and losing the answer.
+  if (fault?.reset === 'after') return void req.socket.destroy();
+  if (fault?.malformed) {
+    res.setHeader('content-type', GRAPH_CONTENT_TYPE);
+    res.statusCode = 200;
+    return void res.end('{"id": "truncated');
+  }
+  reply(status, body);
+}
+
+async function route(req: IncomingMessage, url: URL, store: SessionStore): Promise<Answer> {
   const match = SESSIONS.exec(url.pathname);
   if (!match) throw new HttpError(400, 'BadRequest', `Resource not found for the segment '${url.pathname.split('/').pop()}'.`);
   authenticate(req);
@@ -143,9 +196,26 @@ async function route(req: IncomingMessage, url: URL, store: SessionStore, reques
 }
 
 /** The emulator's own control API, for tests and frontend developers; Graph has nothing like it. */
-async function control(req: IncomingMessage, url: URL, store: SessionStore, requests: LoggedRequest[]): Promise<Answer> {
+async function control(req: IncomingMessage, url: URL, { store, faults, requests }: EmulatorState): Promise<Answer> {
   const what = `${req.method} ${url.pathname}`;
+  const faultId = /^DELETE \/_emulator\/faults\/([\w-]+)$/.exec(what)?.[1];
+  if (faultId) {
+    if (!faults.remove(faultId)) throw new HttpError(404, 'ResourceNotFound', `No fault ${faultId}.`);
+    return { status: 204 };
+  }
   switch (what) {
+    case 'GET /_emulator/faults':
+      return { status: 200, body: { value: faults.list() } };
+    case 'POST /_emulator/faults':
+      try {
+        return { status: 201, body: faults.add((await readJson(req)) as FaultSpec) };
+      } catch (error) {
+        if (error instanceof FaultInvalidError) throw new HttpError(400, 'BadRequest', error.message);
+        throw error;
+      }
+    case 'DELETE /_emulator/faults':
+      faults.clear();
+      return { status: 204 };
     case 'GET /_emulator/requests':
       return { status: 200, body: { value: requests } };
     case 'DELETE /_emulator/requests':

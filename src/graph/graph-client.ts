@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import { GraphRequestError, type GraphFailure } from '../errors';
 import type { Metrics } from '../metrics';
+import type { GraphGuard } from './graph-guard';
 import { retryDelayMs, type RetryPolicy } from './retry-policy';
 import { sessionPath, type SessionKey } from './session-key';
 import { toUploadSession, UnreadableSessionError, type UploadedFile, type UploadSession } from './upload-session';
@@ -20,7 +21,11 @@ export interface GraphCall {
 
 export interface GraphClientOptions {
   baseUrl: URL;
+  /** The process's keep-alive pool for Graph. */
   dispatcher: Dispatcher;
+  /** A pool used only with `reset: true`, so every request on it opens a connection no one used before. */
+  freshConnections?: Dispatcher;
+  guard: GraphGuard;
   retry: RetryPolicy;
   attemptTimeoutMs: number;
   metrics: Metrics;
@@ -78,13 +83,16 @@ export class GraphClient {
   }
 
   private async send(method: 'GET' | 'PATCH', path: string, body: string | undefined, call: GraphCall): Promise<GraphAnswer> {
-    const { retry } = this.options;
+    const { retry, guard } = this.options;
+    let freshConnection = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.attempt(method, path, body, call, attempt);
+        return await guard.run(call.signal, () => this.attempt(method, path, body, call, attempt, freshConnection));
       } catch (error) {
         if (!(error instanceof GraphRequestError)) throw error;
         const { failure } = error;
+        // Graph's guidance: after a 503, retry on a new connection (the old one may be pinned to a sick node).
+        freshConnection = failure.status === 503;
         const delay = retryDelayMs(retry, failure, attempt, call.deadline - Date.now());
         if (delay === undefined) throw error;
         this.options.metrics.graphRetries.inc({ reason: failure.status ? String(failure.status) : failure.kind });
@@ -94,7 +102,14 @@ export class GraphClient {
     }
   }
 
-  private async attempt(method: string, path: string, body: string | undefined, call: GraphCall, attempt: number): Promise<GraphAnswer> {
+  private async attempt(
+    method: string,
+    path: string,
+    body: string | undefined,
+    call: GraphCall,
+    attempt: number,
+    freshConnection: boolean,
+  ): Promise<GraphAnswer> {
     const clientRequestId = randomUUID();
     const started = performance.now();
     const attemptSignal = AbortSignal.any([call.signal, AbortSignal.timeout(this.options.attemptTimeoutMs)]);
@@ -108,13 +123,15 @@ export class GraphClient {
 
     let status = 'error';
     try {
-      const response = await this.options.dispatcher.request({
+      const { dispatcher, freshConnections = dispatcher } = this.options;
+      const response = await (freshConnection ? freshConnections : dispatcher).request({
         origin: this.origin,
         path: this.basePath + path,
         method,
         headers,
         body,
         signal: attemptSignal,
+        reset: freshConnection,
       });
       status = String(response.statusCode);
       const requestId = header(response.headers, 'request-id');

@@ -5,7 +5,7 @@ export interface RetryPolicy {
   maxRetries: number;
   /** The first backoff's ceiling when Graph gives no Retry-After; doubles each retry. */
   baseDelayMs: number;
-  /** The ceiling of any backoff, and of any Retry-After honoured. */
+  /** The ceiling of a backoff (a Retry-After is honoured as long as the deadline allows). */
   maxDelayMs: number;
   /** Injected for tests; Math.random otherwise. */
   random?: () => number;
@@ -28,7 +28,7 @@ export function retryDelayMs(policy: RetryPolicy, failure: GraphFailure, attempt
     failure.retryAfterSeconds !== undefined
       ? failure.retryAfterSeconds * 1000
       : (policy.random ?? Math.random)() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-  if (delay > policy.maxDelayMs || delay >= remainingMs) return undefined;
+  if (delay >= remainingMs) return undefined;
   return delay;
 }
 

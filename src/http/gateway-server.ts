@@ -26,7 +26,10 @@ export interface GatewayServer {
   server: Server;
   /** Listens on the configured host and port; resolves to the GraphQL endpoint's URL. */
   listen(port?: number, host?: string): Promise<URL>;
-  /** Readiness off, stop accepting, let in-flight requests finish within the grace period, close sockets. */
+  /**
+   * Readiness off at once; keep accepting for DRAIN_DELAY_MS (load balancers notice); stop accepting;
+   * let in-flight requests finish within SHUTDOWN_GRACE_MS; close every socket.
+   */
   drain(): Promise<void>;
 }
 
@@ -137,6 +140,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     },
     async drain() {
       draining = true;
+      if (config.drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.drainDelayMs));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) {

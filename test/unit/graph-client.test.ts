@@ -2,6 +2,7 @@ import pino from 'pino';
 import { MockAgent } from 'undici';
 import { GraphRequestError } from '../../src/errors';
 import { GraphClient, type GraphCall } from '../../src/graph/graph-client';
+import { GraphGuard } from '../../src/graph/graph-guard';
 import { Metrics } from '../../src/metrics';
 
 const key = {
@@ -32,12 +33,15 @@ function call(overrides: Partial<GraphCall> = {}): GraphCall {
 beforeEach(() => {
   agent = new MockAgent();
   agent.disableNetConnect();
+  const metrics = new Metrics({ defaultMetrics: false });
+  const guard = new GraphGuard({ host: 'graph.test', maxConcurrency: 4, maxQueue: 4, breakerFailures: 100, breakerHalfOpenAfterMs: 1000, metrics });
   client = new GraphClient({
     baseUrl: new URL('https://graph.test/beta'),
     dispatcher: agent,
+    guard,
     retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 1000, random: () => 0.5 },
     attemptTimeoutMs: 1000,
-    metrics: new Metrics({ defaultMetrics: false }),
+    metrics,
   });
 });
 
