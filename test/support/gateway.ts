@@ -15,6 +15,8 @@ export const SEED = {
 export interface TestGateway {
   gateway: Gateway;
   emulator: Emulator;
+  /** The emulator's Graph root (…/beta); its control API is at /_emulator/ on the same origin. */
+  emulatorUrl: URL;
   url: URL;
   /** Every log line the gateway wrote, raw. */
   logs: string[];
@@ -37,6 +39,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
   return {
     gateway,
     emulator,
+    emulatorUrl: graphBaseUrl,
     url: gateway.url,
     logs,
     async stop() {
