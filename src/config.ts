@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 export type GraphAuthMode = 'emulator' | 'passthrough';
 export type GraphCloud = 'global' | 'usgov' | 'usgovdod' | 'china';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type TrustedDocumentsMode = 'enforce' | 'allow' | 'off';
 
 export interface Config {
   readonly port: number;
@@ -19,6 +20,12 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly maxGraphCallsPerOperation: number;
   readonly shutdownGraceMs: number;
+  /** Serve the Apollo Federation 2 subgraph fields (`_service`, `_entities`) too. */
+  readonly federation: boolean;
+  /** enforce: run only documents of the manifest; allow: run all, log unknown ones; off: no check. */
+  readonly trustedDocuments: TrustedDocumentsMode;
+  /** The persisted-documents manifest (hash → document) that `npm run codegen` writes. */
+  readonly trustedDocumentsManifest: string;
 }
 
 export class ConfigError extends Error {
@@ -64,7 +71,16 @@ export function loadConfig(env: Env): Config {
     corsOrigins: corsOrigins(env, graphAuth === 'emulator' && !production),
     maxGraphCallsPerOperation: integer(env, 'MAX_GRAPH_CALLS_PER_OPERATION', 10, 1, 1000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
+    federation: flag(env, 'FEDERATION'),
+    // Production defaults to allow, not enforce: a router's query plans and other teams' frontends are not in
+    // our manifest, so enforcing is a decision an operator makes after reading the logged unknown documents.
+    trustedDocuments: oneOf(env, 'TRUSTED_DOCUMENTS', ['enforce', 'allow', 'off'] as const, production ? 'allow' : 'off'),
+    trustedDocumentsManifest: text(env, 'TRUSTED_DOCUMENTS_MANIFEST') ?? 'src/client/persisted-documents.json',
   });
+}
+
+function flag(env: Env, name: string): boolean {
+  return oneOf(env, name, ['true', 'false'] as const, 'false') === 'true';
 }
 
 function text(env: Env, name: string): string | undefined {

@@ -6,6 +6,7 @@ import { createEmulator, type Emulator } from './emulator/emulator-server';
 import { GraphClient } from './graph/graph-client';
 import { createApollo } from './graphql/apollo';
 import { buildGatewaySchema } from './graphql/schema';
+import { buildSubgraph } from './graphql/subgraph-schema';
 import { createGatewayServer } from './http/gateway-server';
 import { Metrics } from './metrics';
 
@@ -40,7 +41,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     attemptTimeoutMs: config.graphAttemptTimeoutMs,
     metrics,
   });
-  const apollo = createApollo({ schema: buildGatewaySchema(), config, metrics, logger });
+  const apollo = createApollo({ schema: config.federation ? buildSubgraph() : buildGatewaySchema(), config, metrics, logger });
   await apollo.start();
   const http = createGatewayServer({ config, apollo, graph, authorization: graphAuthorization(config.graphAuth), metrics, logger });
   const url = await http.listen();

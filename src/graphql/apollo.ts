@@ -9,7 +9,7 @@ import { ErrorCode, toGraphQLError } from '../errors';
 import { SEED_SESSION_KEY } from '../emulator/seed';
 import type { Metrics } from '../metrics';
 import type { GatewayContext } from './context';
-import { graphCallLimit } from './graph-call-limit';
+import { graphCallLimit, graphCallLimitPlugin } from './graph-call-limit';
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
@@ -50,6 +50,8 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
             footer: false,
           }),
       operationOutcomes(metrics),
+      // Only a federation subgraph has `_entities`, whose cost depends on the variables.
+      ...(config.federation ? [graphCallLimitPlugin<GatewayContext>(config.maxGraphCallsPerOperation)] : []),
     ],
   });
 }

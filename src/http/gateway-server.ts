@@ -115,6 +115,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       context: async () => ({
         graph: options.graph,
         requestId,
+        sessionReads: new Map(),
         call: {
           authorization: options.authorization(req.headers),
           signal,
