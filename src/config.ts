@@ -24,8 +24,8 @@ export interface Config {
   readonly federation: boolean;
   /** enforce: run only documents of the manifest; allow: run all, log unknown ones; off: no check. */
   readonly trustedDocuments: TrustedDocumentsMode;
-  /** The persisted-documents manifest (hash → document) that `npm run codegen` writes. */
-  readonly trustedDocumentsManifest: string;
+  /** A persisted-documents manifest (hash → document) to use instead of the built-in one that `npm run codegen` writes. */
+  readonly trustedDocumentsManifest: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -57,6 +57,13 @@ export function loadConfig(env: Env): Config {
   const graphAuth = oneOf(env, 'GRAPH_AUTH', ['emulator', 'passthrough'] as const, 'emulator');
   const graphCloud = oneOf(env, 'GRAPH_CLOUD', ['global', 'usgov', 'usgovdod', 'china'] as const, 'global');
   const production = env.NODE_ENV === 'production';
+  const federation = flag(env, 'FEDERATION');
+  // Production defaults to allow, not enforce: a router's query plans and other teams' frontends are not in
+  // our manifest, so enforcing is a decision an operator makes after reading the logged unknown documents.
+  const trustedDocuments = oneOf(env, 'TRUSTED_DOCUMENTS', ['enforce', 'allow', 'off'] as const, production ? 'allow' : 'off');
+  if (federation && trustedDocuments === 'enforce') {
+    throw new ConfigError('TRUSTED_DOCUMENTS', "must not be enforce with FEDERATION=true: a router's query plans are in no manifest (enforce trusted documents in the router)");
+  }
   return Object.freeze({
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: text(env, 'HOST') ?? '0.0.0.0',
@@ -71,12 +78,16 @@ export function loadConfig(env: Env): Config {
     corsOrigins: corsOrigins(env, graphAuth === 'emulator' && !production),
     maxGraphCallsPerOperation: integer(env, 'MAX_GRAPH_CALLS_PER_OPERATION', 10, 1, 1000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
-    federation: flag(env, 'FEDERATION'),
-    // Production defaults to allow, not enforce: a router's query plans and other teams' frontends are not in
-    // our manifest, so enforcing is a decision an operator makes after reading the logged unknown documents.
-    trustedDocuments: oneOf(env, 'TRUSTED_DOCUMENTS', ['enforce', 'allow', 'off'] as const, production ? 'allow' : 'off'),
-    trustedDocumentsManifest: text(env, 'TRUSTED_DOCUMENTS_MANIFEST') ?? 'src/client/persisted-documents.json',
+    federation,
+    trustedDocuments,
+    trustedDocumentsManifest: existingFile(env, 'TRUSTED_DOCUMENTS_MANIFEST'),
   });
+}
+
+function existingFile(env: Env, name: string): string | undefined {
+  const path = text(env, name);
+  if (path !== undefined && !existsSync(path)) throw new ConfigError(name, `names no file: "${path}"`);
+  return path;
 }
 
 function flag(env: Env, name: string): boolean {

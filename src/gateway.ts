@@ -8,6 +8,7 @@ import { createApollo } from './graphql/apollo';
 import { buildGatewaySchema } from './graphql/schema';
 import { buildSubgraph } from './graphql/subgraph-schema';
 import { createGatewayServer } from './http/gateway-server';
+import { trustedDocuments } from './http/trusted-documents';
 import { Metrics } from './metrics';
 
 export interface Gateway {
@@ -43,7 +44,15 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   });
   const apollo = createApollo({ schema: config.federation ? buildSubgraph() : buildGatewaySchema(), config, metrics, logger });
   await apollo.start();
-  const http = createGatewayServer({ config, apollo, graph, authorization: graphAuthorization(config.graphAuth), metrics, logger });
+  const http = createGatewayServer({
+    config,
+    apollo,
+    graph,
+    authorization: graphAuthorization(config.graphAuth),
+    metrics,
+    logger,
+    trustedDocuments: trustedDocuments(config.trustedDocuments, config.trustedDocumentsManifest, logger),
+  });
   const url = await http.listen();
 
   return {
