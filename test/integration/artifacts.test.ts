@@ -20,4 +20,10 @@ describe('committed artifacts', () => {
     expect(outputs.length).toBeGreaterThan(0);
     for (const output of outputs) expect(readFileSync(output.filename, 'utf8')).toBe(output.content);
   });
+
+  it("the README's React snippet is examples/react/complete-upload-session.tsx, which the browser test runs", () => {
+    const example = readFileSync('examples/react/complete-upload-session.tsx', 'utf8').replace(/^(\/\/.*\n)+/, '');
+    const snippet = /```tsx\n([\s\S]*?)```/.exec(readFileSync('README.md', 'utf8'))?.[1];
+    expect(snippet).toBe(example);
+  });
 });
