@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 export type GraphAuthMode = 'emulator' | 'passthrough';
 export type GraphCloud = 'global' | 'usgov' | 'usgovdod' | 'china';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type TrustedDocumentsMode = 'enforce' | 'allow' | 'off';
 
 export interface Config {
   readonly port: number;
@@ -28,6 +29,12 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** After a stop signal: answer /readyz 503 but keep accepting this long, for load balancers to notice. */
   readonly drainDelayMs: number;
+  /** Serve the Apollo Federation 2 subgraph fields (`_service`, `_entities`) too. */
+  readonly federation: boolean;
+  /** enforce: run only documents of the manifest; allow: run all, log unknown ones; off: no check. */
+  readonly trustedDocuments: TrustedDocumentsMode;
+  /** A persisted-documents manifest (hash → document) to use instead of the built-in one that `npm run codegen` writes. */
+  readonly trustedDocumentsManifest: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +66,13 @@ export function loadConfig(env: Env): Config {
   const graphAuth = oneOf(env, 'GRAPH_AUTH', ['emulator', 'passthrough'] as const, 'emulator');
   const graphCloud = oneOf(env, 'GRAPH_CLOUD', ['global', 'usgov', 'usgovdod', 'china'] as const, 'global');
   const production = env.NODE_ENV === 'production';
+  const federation = flag(env, 'FEDERATION');
+  // Production defaults to allow, not enforce: a router's query plans and other teams' frontends are not in
+  // our manifest, so enforcing is a decision an operator makes after reading the logged unknown documents.
+  const trustedDocuments = oneOf(env, 'TRUSTED_DOCUMENTS', ['enforce', 'allow', 'off'] as const, production ? 'allow' : 'off');
+  if (federation && trustedDocuments === 'enforce') {
+    throw new ConfigError('TRUSTED_DOCUMENTS', "must not be enforce with FEDERATION=true: a router's query plans are in no manifest (enforce trusted documents in the router)");
+  }
   return Object.freeze({
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: text(env, 'HOST') ?? '0.0.0.0',
@@ -80,7 +94,20 @@ export function loadConfig(env: Env): Config {
     maxGraphCallsPerOperation: integer(env, 'MAX_GRAPH_CALLS_PER_OPERATION', 10, 1, 1000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
     drainDelayMs: integer(env, 'DRAIN_DELAY_MS', 0, 0, 600_000),
+    federation,
+    trustedDocuments,
+    trustedDocumentsManifest: existingFile(env, 'TRUSTED_DOCUMENTS_MANIFEST'),
   });
+}
+
+function existingFile(env: Env, name: string): string | undefined {
+  const path = text(env, name);
+  if (path !== undefined && !existsSync(path)) throw new ConfigError(name, `names no file: "${path}"`);
+  return path;
+}
+
+function flag(env: Env, name: string): boolean {
+  return oneOf(env, name, ['true', 'false'] as const, 'false') === 'true';
 }
 
 function text(env: Env, name: string): string | undefined {

@@ -7,7 +7,9 @@ import { GraphClient } from './graph/graph-client';
 import { GraphGuard } from './graph/graph-guard';
 import { createApollo } from './graphql/apollo';
 import { buildGatewaySchema } from './graphql/schema';
+import { buildSubgraph } from './graphql/subgraph-schema';
 import { createGatewayServer } from './http/gateway-server';
+import { trustedDocuments } from './http/trusted-documents';
 import { Metrics } from './metrics';
 
 export interface Gateway {
@@ -53,9 +55,17 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     attemptTimeoutMs: config.graphAttemptTimeoutMs,
     metrics,
   });
-  const apollo = createApollo({ schema: buildGatewaySchema(), config, metrics, logger });
+  const apollo = createApollo({ schema: config.federation ? buildSubgraph() : buildGatewaySchema(), config, metrics, logger });
   await apollo.start();
-  const http = createGatewayServer({ config, apollo, graph, authorization: graphAuthorization(config.graphAuth), metrics, logger });
+  const http = createGatewayServer({
+    config,
+    apollo,
+    graph,
+    authorization: graphAuthorization(config.graphAuth),
+    metrics,
+    logger,
+    trustedDocuments: trustedDocuments(config.trustedDocuments, config.trustedDocumentsManifest, logger),
+  });
   const url = await http.listen();
 
   return {

@@ -1,6 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -9,7 +9,7 @@ import { ErrorCode, toGraphQLError } from '../errors';
 import { SEED_SESSION_KEY } from '../emulator/seed';
 import type { Metrics } from '../metrics';
 import type { GatewayContext } from './context';
-import { graphCallLimit } from './graph-call-limit';
+import { graphCallLimit, graphCallLimitPlugin } from './graph-call-limit';
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
@@ -50,6 +50,14 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
             footer: false,
           }),
       operationOutcomes(metrics),
+      // Only a federation subgraph has `_entities`, whose cost depends on the variables.
+      ...(config.federation
+        ? [
+            graphCallLimitPlugin<GatewayContext>(config.maxGraphCallsPerOperation),
+            // Apollo turns on inline traces for a subgraph by default; they would hand resolver timings to any caller.
+            ApolloServerPluginInlineTraceDisabled(),
+          ]
+        : []),
     ],
   });
 }

@@ -1,4 +1,5 @@
 import type { GraphCall, GraphClient } from '../graph/graph-client';
+import type { UploadSession } from '../graph/upload-session';
 
 /** What every resolver gets: the shared Graph client and this request's share of it. */
 export interface GatewayContext {
@@ -6,4 +7,6 @@ export interface GatewayContext {
   call: GraphCall;
   /** The correlation id of this GraphQL request. */
   requestId: string;
+  /** Session reads of this request by key, so one operation reads each session once (federation entities). */
+  sessionReads: Map<string, Promise<UploadSession | null>>;
 }

@@ -1,10 +1,16 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import {
   getNamedType,
   GraphQLError,
   isObjectType,
   Kind,
+  type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationRule,
 } from 'graphql';
@@ -12,55 +18,102 @@ import {
 /** Field extension: how many Graph calls resolving the field may make. */
 export const GRAPH_CALLS = 'graphCalls';
 
+/** `_entities(representations: …)`: the federation field that reads one session per representation. */
+const ENTITIES = '_entities';
+
 /**
- * Refuses, before anything runs, an operation whose fields could call Graph more than `max` times.
- * Aliases and fragments count as often as they appear, nested calls once per enclosing field, so an
- * attacker cannot fan one request out into many Graph calls on our credentials.
+ * How many times the operation could call Graph. Aliases and fragments count as often as they appear,
+ * nested calls once per enclosing field, `_entities` once per representation (plus what each selects).
+ * Without `variables` (validation), representations passed in a variable count as none: the
+ * `graphCallLimitPlugin` counts them again once the variables are known.
+ */
+export function countGraphCalls(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables?: Readonly<Record<string, unknown>>,
+): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+
+  const count = (selectionSet: SelectionSetNode, type: GraphQLNamedType, visiting: Set<string>): number => {
+    let calls = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const field = isObjectType(type) ? type.getFields()[selection.name.value] : undefined;
+        if (!field) continue; // unknown fields are reported by graphql-js's own rules
+        const nested = selection.selectionSet ? count(selection.selectionSet, getNamedType(field.type), visiting) : 0;
+        if (field.name === ENTITIES && type === schema.getQueryType()) {
+          calls += representations(selection, variables) * (1 + nested);
+        } else {
+          calls += Number(field.extensions[GRAPH_CALLS] ?? 0) + nested;
+        }
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
+        if (condition) calls += count(selection.selectionSet, condition, visiting);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        const condition = fragment && schema.getType(fragment.typeCondition.name.value);
+        // a cycle is reported by NoFragmentCyclesRule; it must not loop here
+        if (!fragment || !condition || visiting.has(fragment.name.value)) continue;
+        calls += count(fragment.selectionSet, condition, new Set(visiting).add(fragment.name.value));
+      }
+    }
+    return calls;
+  };
+
+  const root = schema.getRootType(operation.operation);
+  return root ? count(operation.selectionSet, root, new Set()) : 0;
+}
+
+function representations(field: FieldNode, variables: Readonly<Record<string, unknown>> | undefined): number {
+  const value = field.arguments?.find((argument) => argument.name.value === 'representations')?.value;
+  if (!value) return 0;
+  if (value.kind === Kind.LIST) return value.values.length;
+  if (value.kind === Kind.VARIABLE) {
+    const given = variables?.[value.name.value];
+    return Array.isArray(given) ? given.length : given === undefined || given === null ? 0 : 1;
+  }
+  return 1; // a single value is coerced to a list of one
+}
+
+function limitMessage(calls: number, max: number): string {
+  return `This operation could call Microsoft Graph ${calls} times; the limit is ${max} (MAX_GRAPH_CALLS_PER_OPERATION).`;
+}
+
+/**
+ * Refuses, before anything runs, an operation whose fields could call Graph more than `max` times, so
+ * an attacker cannot fan one request out into many Graph calls on our credentials.
  */
 export function graphCallLimit(max: number): ValidationRule {
-  return (context) => {
-    const schema = context.getSchema();
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    }
+  return (context) => ({
+    OperationDefinition(operation) {
+      const calls = countGraphCalls(context.getSchema(), context.getDocument(), operation);
+      if (calls > max) context.reportError(new GraphQLError(limitMessage(calls, max), { nodes: operation }));
+    },
+  });
+}
 
-    const count = (selectionSet: SelectionSetNode, type: GraphQLNamedType, visiting: Set<string>): number => {
-      let calls = 0;
-      for (const selection of selectionSet.selections) {
-        if (selection.kind === Kind.FIELD) {
-          const field = isObjectType(type) ? type.getFields()[selection.name.value] : undefined;
-          if (!field) continue; // unknown fields are reported by graphql-js's own rules
-          calls += Number(field.extensions[GRAPH_CALLS] ?? 0);
-          if (selection.selectionSet) calls += count(selection.selectionSet, getNamedType(field.type), visiting);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
-          if (condition) calls += count(selection.selectionSet, condition, visiting);
-        } else {
-          const fragment = fragments.get(selection.name.value);
-          const condition = fragment && schema.getType(fragment.typeCondition.name.value);
-          // a cycle is reported by NoFragmentCyclesRule; it must not loop here
-          if (!fragment || !condition || visiting.has(fragment.name.value)) continue;
-          calls += count(fragment.selectionSet, condition, new Set(visiting).add(fragment.name.value));
-        }
-      }
-      return calls;
-    };
-
-    return {
-      OperationDefinition(operation) {
-        const root = schema.getRootType(operation.operation);
-        if (!root) return;
-        const calls = count(operation.selectionSet, root, new Set());
-        if (calls > max) {
-          context.reportError(
-            new GraphQLError(
-              `This operation could call Microsoft Graph ${calls} times; the limit is ${max} (MAX_GRAPH_CALLS_PER_OPERATION).`,
-              { nodes: operation },
-            ),
-          );
-        }
-      },
-    };
+/**
+ * The same limit once the variables are known, for what validation cannot see: a router's
+ * `_entities(representations: $representations)`. Refused before execution, with the validation code.
+ */
+export function graphCallLimitPlugin<TContext extends BaseContext>(max: number): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) return;
+          const calls = countGraphCalls(schema, document, operation, request.variables ?? {});
+          if (calls > max) {
+            throw new GraphQLError(limitMessage(calls, max), {
+              extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED, http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
   };
 }

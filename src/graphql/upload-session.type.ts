@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { UploadSessionStatus, type UploadedFile, type UploadSession } from '../graph/upload-session';
 
@@ -31,6 +31,9 @@ export class CustomDataProvidedResourceFile implements UploadedFile {
   uploadedDateTime!: Date | null;
 }
 
+// A federation entity: other subgraphs hold its key and the supergraph asks us for the rest. The directive
+// is printed only in the subgraph SDL (subgraph.graphql); schema.graphql's printer leaves it out.
+@Directive('@key(fields: "catalogId resourceId id")')
 @ObjectType({ description: 'An upload session of a custom data provided resource (Entra ID Governance).' })
 export class CustomDataProvidedResourceUploadSession implements Omit<UploadSession, 'files'> {
   @Field(() => ID)

@@ -11,6 +11,7 @@ import type { GatewayContext } from '../graphql/context';
 import type { Metrics } from '../metrics';
 import { applyCors } from './cors';
 import { BodyTooLargeError, readBody } from './request-body';
+import { NOT_IN_LIST, type TrustedDocuments } from './trusted-documents';
 
 export interface GatewayServerOptions {
   config: Config;
@@ -20,6 +21,8 @@ export interface GatewayServerOptions {
   authorization: GraphAuthorization;
   metrics: Metrics;
   logger: Logger;
+  /** TRUSTED_DOCUMENTS: which documents may run; may fill in a manifest document's text. */
+  trustedDocuments: TrustedDocuments;
 }
 
 export interface GatewayServer {
@@ -101,6 +104,8 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       if (parsed instanceof Error) return sendJson(res, 400, errorBody(parsed.message, 'BAD_REQUEST'));
       body = parsed;
     }
+    const verdict = options.trustedDocuments({ body, search: url.search });
+    if (!verdict.trusted) return sendJson(res, 400, errorBody(verdict.message, NOT_IN_LIST));
 
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -114,10 +119,11 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     const signal = AbortSignal.any([callerGone.signal, AbortSignal.timeout(config.requestDeadlineMs)]);
 
     const response = await options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+      httpGraphQLRequest: { method: req.method, headers, search: verdict.request.search, body: verdict.request.body },
       context: async () => ({
         graph: options.graph,
         requestId,
+        sessionReads: new Map(),
         call: {
           authorization: options.authorization(req.headers),
           signal,

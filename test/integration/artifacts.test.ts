@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { printGatewaySchema } from '../../src/graphql/schema';
+import { printSubgraph } from '../../src/graphql/subgraph-schema';
 
 describe('committed artifacts', () => {
   it('schema.graphql is the printed schema (run `npm run schema:print`)', () => {
     expect(readFileSync('schema.graphql', 'utf8')).toBe(printGatewaySchema());
+  });
+
+  it('subgraph.graphql is the printed federation subgraph SDL (run `npm run schema:print`)', () => {
+    expect(readFileSync('subgraph.graphql', 'utf8')).toBe(printSubgraph());
   });
 
   it('the generated client is what codegen makes of it (run `npm run codegen`)', () => {
@@ -14,5 +19,11 @@ describe('committed artifacts', () => {
     }[];
     expect(outputs.length).toBeGreaterThan(0);
     for (const output of outputs) expect(readFileSync(output.filename, 'utf8')).toBe(output.content);
+  });
+
+  it("the README's React snippet is examples/react/complete-upload-session.tsx, which the browser test runs", () => {
+    const example = readFileSync('examples/react/complete-upload-session.tsx', 'utf8').replace(/^(\/\/.*\n)+/, '');
+    const snippet = /```tsx\n([\s\S]*?)```/.exec(readFileSync('README.md', 'utf8'))?.[1];
+    expect(snippet).toBe(example);
   });
 });

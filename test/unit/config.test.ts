@@ -44,6 +44,10 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: 'https://app.example.com/path' }, 'CORS_ORIGINS'],
     [{ MAX_GRAPH_CALLS_PER_OPERATION: '0' }, 'MAX_GRAPH_CALLS_PER_OPERATION'],
     [{ GRAPH_CLOUD: 'mars' }, 'GRAPH_CLOUD'],
+    [{ FEDERATION: 'yes' }, 'FEDERATION'],
+    [{ TRUSTED_DOCUMENTS: 'strict' }, 'TRUSTED_DOCUMENTS'],
+    [{ TRUSTED_DOCUMENTS: 'enforce', FEDERATION: 'true' }, 'TRUSTED_DOCUMENTS'],
+    [{ TRUSTED_DOCUMENTS_MANIFEST: 'no/such/manifest.json' }, 'TRUSTED_DOCUMENTS_MANIFEST'],
   ])('refuses %p naming %s in one line', (env, variable) => {
     let error: unknown;
     try {
@@ -60,5 +64,12 @@ describe('loadConfig', () => {
       'https://a.example.com',
       'http://127.0.0.1:5173',
     ]);
+  });
+
+  it('serves no federation fields and checks no documents unless asked; production logs unknown documents', () => {
+    expect(loadConfig({})).toMatchObject({ federation: false, trustedDocuments: 'off', trustedDocumentsManifest: undefined });
+    expect(loadConfig({ NODE_ENV: 'production' }).trustedDocuments).toBe('allow');
+    expect(loadConfig({ NODE_ENV: 'production', TRUSTED_DOCUMENTS: 'enforce' }).trustedDocuments).toBe('enforce');
+    expect(loadConfig({ FEDERATION: 'true', TRUSTED_DOCUMENTS: 'allow' })).toMatchObject({ federation: true, trustedDocuments: 'allow' });
   });
 });

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import builtInManifest from '../client/persisted-documents.json';
+import type { TrustedDocumentsMode } from '../config';
+
+/** A GraphQL request's parameters as they arrived: a POST body, or a GET's query string. */
+export interface GraphQLRequestParams {
+  body: unknown;
+  search: string;
+}
+
+export type TrustedDocumentsVerdict = { trusted: true; request: GraphQLRequestParams } | { trusted: false; message: string };
+
+/** Apollo Router's code for the same refusal, so clients that know one know the other. */
+export const NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST';
+
+/**
+ * Trusted documents: with `enforce` only documents of the persisted-documents manifest run, named by
+ * their APQ hash or sent as identical text; `allow` runs everything and logs what is unknown; `off`
+ * checks nothing. It runs before Apollo, so a hash-only request for a manifest document works on a cold
+ * APQ cache (its text is filled in from the manifest), and an unknown hash cannot be registered by APQ.
+ */
+export type TrustedDocuments = (request: GraphQLRequestParams) => TrustedDocumentsVerdict;
+
+export function trustedDocuments(mode: TrustedDocumentsMode, manifestPath: string | undefined, logger: Logger): TrustedDocuments {
+  if (mode === 'off') return (request) => ({ trusted: true, request });
+  const manifest = new Map(Object.entries(manifestPath ? readManifest(manifestPath) : builtInManifest));
+
+  return (request) => {
+    const { query, hash, operationName } = paramsOf(request);
+    // Nothing to run (e.g. the landing page's GET): Apollo answers it, no document is executed.
+    if (query === undefined && hash === undefined) return { trusted: true, request };
+    const text = query ?? (hash !== undefined ? manifest.get(hash) : undefined);
+    if (text !== undefined && manifest.has(sha256(text))) {
+      return { trusted: true, request: query === undefined ? withQuery(request, text) : request };
+    }
+    if (mode === 'allow') {
+      logger.warn({ operationName, documentHash: query !== undefined ? sha256(query) : hash }, 'document not in the trusted-documents manifest');
+      return { trusted: true, request };
+    }
+    return {
+      trusted: false,
+      message: 'This gateway runs only trusted documents (TRUSTED_DOCUMENTS=enforce), and this one is not in its persisted-documents manifest.',
+    };
+  };
+}
+
+function readManifest(path: string): Record<string, string> {
+  const manifest: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  const valid =
+    typeof manifest === 'object' && manifest !== null && !Array.isArray(manifest) && Object.values(manifest).every((document) => typeof document === 'string');
+  if (!valid) throw new Error(`TRUSTED_DOCUMENTS_MANIFEST: ${path} is not a persisted-documents manifest ({ "<sha256>": "<document>" })`);
+  return manifest as Record<string, string>;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function paramsOf({ body, search }: GraphQLRequestParams): { query?: string; hash?: string; operationName?: string } {
+  let fields: Record<string, unknown> = {};
+  if (body !== undefined) {
+    if (typeof body === 'object' && body !== null && !Array.isArray(body)) fields = body as Record<string, unknown>;
+  } else {
+    const params = new URLSearchParams(search);
+    fields = { query: params.get('query') ?? undefined, operationName: params.get('operationName') ?? undefined, extensions: parseJson(params.get('extensions')) };
+  }
+  const extensions = fields.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
+  const hash = extensions?.persistedQuery?.sha256Hash;
+  return {
+    query: typeof fields.query === 'string' ? fields.query : undefined,
+    hash: typeof hash === 'string' ? hash : undefined,
+    operationName: typeof fields.operationName === 'string' ? fields.operationName : undefined,
+  };
+}
+
+function withQuery({ body, search }: GraphQLRequestParams, query: string): GraphQLRequestParams {
+  if (body !== undefined) return { body: { ...(body as Record<string, unknown>), query }, search };
+  const params = new URLSearchParams(search);
+  params.set('query', query);
+  return { body, search: `?${params}` };
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,40 @@
+import { request } from 'undici';
+import { SEED, startTestGateway, type TestGateway } from '../support/gateway';
+
+const SANDBOX = 'https://sandbox.embed.apollographql.com';
+
+describe('Apollo Sandbox in emulator mode, with no configuration', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway(); // emulator mode, no CORS_ORIGINS, no NODE_ENV
+  });
+  afterAll(() => t.stop());
+
+  it("lets the Sandbox's origin through CORS, preflight included", async () => {
+    const preflight = await request(t.url, {
+      method: 'OPTIONS',
+      headers: { origin: SANDBOX, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    await preflight.body.dump();
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(SANDBOX);
+    expect(preflight.headers['access-control-allow-headers']).toContain('content-type');
+  });
+
+  it('answers its introspection', async () => {
+    const response = await request(t.url, {
+      method: 'POST',
+      headers: { origin: SANDBOX, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __schema { mutationType { fields { name } } } }' }),
+    });
+    expect(response.headers['access-control-allow-origin']).toBe(SANDBOX);
+    expect(await response.body.json()).toEqual({ data: { __schema: { mutationType: { fields: [{ name: 'completeUploadSession' }] } } } });
+  });
+
+  it('opens with the seed mutation and its variables', async () => {
+    const page = await request(t.url, { headers: { accept: 'text/html' } });
+    const html = await page.body.text();
+    expect(html).toContain('mutation CompleteUploadSession($input: CompleteUploadSessionInput!)');
+    for (const id of Object.values(SEED)) expect(html).toContain(id);
+  });
+});

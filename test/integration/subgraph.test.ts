@@ -1,0 +1,72 @@
+import { SEED, postGraphQL, startTestGateway, type TestGateway } from '../support/gateway';
+
+const ENTITIES = `query ($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on CustomDataProvidedResourceUploadSession { id status } }
+}`;
+const seedReference = { __typename: 'CustomDataProvidedResourceUploadSession', catalogId: SEED.catalogId, resourceId: SEED.resourceId, id: SEED.uploadSessionId };
+
+describe('FEDERATION=true: the gateway as an Apollo Federation 2 subgraph', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({ FEDERATION: 'true', MAX_GRAPH_CALLS_PER_OPERATION: '3' });
+  });
+  afterAll(() => t.stop());
+  beforeEach(() => t.emulator.requests.splice(0));
+
+  it('serves its SDL with the entity key', async () => {
+    const { body } = await postGraphQL(t.url, '{ _service { sdl } }');
+    const sdl = (body.data?._service as { sdl: string }).sdl;
+    expect(sdl).toMatch(/type CustomDataProvidedResourceUploadSession\s+@key\(fields: "catalogId resourceId id"\)/);
+    expect(sdl).toContain('https://specs.apollo.dev/federation/v2.3');
+  });
+
+  it('resolves entities by reading each session once per operation', async () => {
+    const missing = { ...seedReference, id: '00000000-0000-4000-8000-000000000000' };
+    const { body } = await postGraphQL(t.url, ENTITIES, { representations: [seedReference, seedReference, missing] });
+    expect(body.errors).toBeUndefined();
+    expect(body.data?._entities).toEqual([
+      { id: SEED.uploadSessionId, status: 'ACTIVE' },
+      { id: SEED.uploadSessionId, status: 'ACTIVE' },
+      null,
+    ]);
+    expect(t.emulator.requests.map((r) => `${r.method} ${r.path.split('/').pop()}`)).toEqual([
+      `GET ${SEED.uploadSessionId}`,
+      'GET 00000000-0000-4000-8000-000000000000',
+    ]);
+  });
+
+  it('refuses a malformed key with BAD_USER_INPUT before calling Graph', async () => {
+    const { body } = await postGraphQL(t.url, ENTITIES, { representations: [{ ...seedReference, id: 'not-a-guid' }] });
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(t.emulator.requests).toEqual([]);
+  });
+
+  it('counts representations against MAX_GRAPH_CALLS_PER_OPERATION, from variables and from literals', async () => {
+    const four = [seedReference, seedReference, seedReference, seedReference];
+    const fromVariables = await postGraphQL(t.url, ENTITIES, { representations: four });
+    expect(fromVariables.status).toBe(400);
+    expect(fromVariables.body.errors?.[0]).toMatchObject({
+      message: 'This operation could call Microsoft Graph 4 times; the limit is 3 (MAX_GRAPH_CALLS_PER_OPERATION).',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+
+    const literal = `{ _entities(representations: [${Array(2).fill(JSON.stringify(seedReference).replace(/"(\w+)":/g, '$1:')).join(', ')}]) {
+      ... on CustomDataProvidedResourceUploadSession { files { name } } } }`;
+    const fromLiterals = await postGraphQL(t.url, literal);
+    expect(fromLiterals.body.errors?.[0]).toMatchObject({
+      message: 'This operation could call Microsoft Graph 4 times; the limit is 3 (MAX_GRAPH_CALLS_PER_OPERATION).',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+    expect(t.emulator.requests).toEqual([]);
+  });
+});
+
+it('without FEDERATION the schema has no federation fields', async () => {
+  const t = await startTestGateway();
+  try {
+    const { body } = await postGraphQL(t.url, '{ _service { sdl } }');
+    expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  } finally {
+    await t.stop();
+  }
+});
