@@ -15,6 +15,9 @@ module.exports = {
         module: { type: 'commonjs' },
       },
     ],
+    '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  // jose ships ESM only; jest (unlike Node 20.19+) cannot require ESM, so its files are compiled to CommonJS for tests.
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testTimeout: 30000,
 };

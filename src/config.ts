@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 
-export type GraphAuthMode = 'emulator' | 'passthrough';
+export type GraphAuthMode = 'emulator' | 'passthrough' | 'app' | 'obo';
 export type GraphCloud = 'global' | 'usgov' | 'usgovdod' | 'china';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -19,6 +19,47 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly maxGraphCallsPerOperation: number;
   readonly shutdownGraceMs: number;
+  /** How the gateway proves itself to the authority in `app` and `obo` modes; undefined otherwise. */
+  readonly graphCredential: GraphCredentialConfig | undefined;
+  /** The authority (Entra) host the credentials talk to, and the scope they ask for. */
+  readonly authority: AuthorityConfig;
+  /** Caller token validation; undefined when callers are not authenticated by the gateway. */
+  readonly callerAuth: CallerAuthConfig | undefined;
+  /** AUTH_DISABLED=true: `app`/`obo` run without caller authentication, on the operator's explicit word. */
+  readonly authDisabled: boolean;
+}
+
+/** The one credential `app` or `obo` mode uses, chosen by which variables are set: never a chain. */
+export type GraphCredentialConfig =
+  | { readonly kind: 'client-secret'; readonly tenantId: string; readonly clientId: string; readonly clientSecret: string }
+  | {
+      readonly kind: 'client-certificate';
+      readonly tenantId: string;
+      readonly clientId: string;
+      readonly certificatePath: string;
+      readonly certificatePassword: string | undefined;
+    }
+  | { readonly kind: 'workload-identity'; readonly tenantId: string; readonly clientId: string; readonly tokenFilePath: string }
+  | { readonly kind: 'managed-identity'; readonly clientId: string | undefined };
+
+export interface AuthorityConfig {
+  readonly host: URL;
+  /** Instance discovery asks Microsoft's login host about the authority: only sensible for Microsoft's own. */
+  readonly disableInstanceDiscovery: boolean;
+  /** `{graph host}/.default`. */
+  readonly graphScope: string;
+}
+
+export interface CallerAuthConfig {
+  readonly issuer: string;
+  /** Any one of them must be the token's `aud`. */
+  readonly audiences: readonly string[];
+  /** Undefined: discovered from the issuer's OpenID configuration. */
+  readonly jwksUri: URL | undefined;
+  readonly requiredScopes: readonly string[];
+  readonly requiredRoles: readonly string[];
+  /** Minimum time between JWKS downloads prompted by an unknown `kid`. */
+  readonly jwksCooldownMs: number;
 }
 
 export class ConfigError extends Error {
@@ -35,6 +76,13 @@ const GRAPH_HOSTS: Record<GraphCloud, string> = {
   china: 'https://microsoftgraph.chinacloudapi.cn',
 };
 
+const AUTHORITY_HOSTS: Record<GraphCloud, string> = {
+  global: 'https://login.microsoftonline.com',
+  usgov: 'https://login.microsoftonline.us',
+  usgovdod: 'https://login.microsoftonline.us',
+  china: 'https://login.chinacloudapi.cn',
+};
+
 /** The origins Apollo Sandbox calls from: the embedded landing page's iframe and Studio itself. */
 export const SANDBOX_ORIGINS = ['https://sandbox.embed.apollographql.com', 'https://studio.apollographql.com'];
 
@@ -47,9 +95,22 @@ export function readEnvironment(): Env {
 }
 
 export function loadConfig(env: Env): Config {
-  const graphAuth = oneOf(env, 'GRAPH_AUTH', ['emulator', 'passthrough'] as const, 'emulator');
+  const graphAuth = oneOf(env, 'GRAPH_AUTH', ['emulator', 'passthrough', 'app', 'obo'] as const, 'emulator');
   const graphCloud = oneOf(env, 'GRAPH_CLOUD', ['global', 'usgov', 'usgovdod', 'china'] as const, 'global');
   const production = env.NODE_ENV === 'production';
+  const baseUrl = graphBaseUrl(env, graphAuth, graphCloud);
+  const callerAuth = callerAuthConfig(env);
+  const authDisabled = boolean(env, 'AUTH_DISABLED', false);
+  if (authDisabled && callerAuth) {
+    throw new ConfigError('AUTH_DISABLED', 'is true but AUTH_ISSUER is set: choose one');
+  }
+  // A gateway holding Graph credentials must not lend them to anyone who can reach it.
+  if ((graphAuth === 'app' || graphAuth === 'obo') && !callerAuth && !authDisabled) {
+    throw new ConfigError(
+      'AUTH_ISSUER',
+      `must be set (with AUTH_AUDIENCE) in GRAPH_AUTH=${graphAuth}: callers must be authenticated, or set AUTH_DISABLED=true explicitly`,
+    );
+  }
   return Object.freeze({
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: text(env, 'HOST') ?? '0.0.0.0',
@@ -57,14 +118,134 @@ export function loadConfig(env: Env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     graphAuth,
     graphCloud,
-    graphBaseUrl: graphBaseUrl(env, graphAuth, graphCloud),
+    graphBaseUrl: baseUrl,
     graphMaxRetries: integer(env, 'GRAPH_MAX_RETRIES', 3, 0, 10),
     graphAttemptTimeoutMs: integer(env, 'GRAPH_ATTEMPT_TIMEOUT_MS', 10_000, 1, 300_000),
     requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 30_000, 1, 600_000),
     corsOrigins: corsOrigins(env, graphAuth === 'emulator' && !production),
     maxGraphCallsPerOperation: integer(env, 'MAX_GRAPH_CALLS_PER_OPERATION', 10, 1, 1000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
+    graphCredential: graphAuth === 'app' ? appCredential(env) : graphAuth === 'obo' ? oboCredential(env) : undefined,
+    authority: authorityConfig(env, graphCloud, baseUrl),
+    callerAuth,
+    authDisabled,
   });
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(name, `must be true or false, got "${raw}"`);
+  return raw === 'true';
+}
+
+function list(env: Env, name: string): string[] {
+  return (text(env, name) ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function required(env: Env, name: string, why: string): string {
+  const value = text(env, name);
+  if (value === undefined) throw new ConfigError(name, `must be set ${why}`);
+  return value;
+}
+
+function readableFile(env: Env, name: string): string {
+  const path = text(env, name)!;
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new ConfigError(name, `names a file that cannot be read: "${path}"`);
+  }
+  return path;
+}
+
+/** An https URL, or http on a loopback host (local emulators and test authorities). */
+function secureUrl(env: Env, name: string): URL | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a URL: "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+    throw new ConfigError(name, `must be an https: URL (http: only for a loopback host), got "${raw}"`);
+  }
+  return url;
+}
+
+/** Exactly one of the credential variables picks the kind; two set at once is a mistake, not a fallback order. */
+function appCredential(env: Env): GraphCredentialConfig {
+  const chosen = credentialVariables(env, ['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_MANAGED_IDENTITY']);
+  if (chosen === 'AZURE_MANAGED_IDENTITY') return { kind: 'managed-identity', clientId: text(env, 'AZURE_CLIENT_ID') };
+  return registeredAppCredential(env, chosen, 'app');
+}
+
+function oboCredential(env: Env): GraphCredentialConfig {
+  const chosen = credentialVariables(env, ['AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_FEDERATED_TOKEN_FILE']);
+  return registeredAppCredential(env, chosen, 'obo');
+}
+
+function credentialVariables<T extends string>(env: Env, names: readonly T[]): T {
+  const set = names.filter((name) => (name === 'AZURE_MANAGED_IDENTITY' ? boolean(env, name, false) : text(env, name) !== undefined));
+  if (set.length === 0) throw new ConfigError('GRAPH_AUTH', `=${text(env, 'GRAPH_AUTH')} needs a credential: set one of ${names.join(', ')}`);
+  if (set.length > 1) throw new ConfigError(set[1]!, `is set together with ${set[0]}: set exactly one credential`);
+  return set[0]!;
+}
+
+function registeredAppCredential(env: Env, chosen: string, mode: 'app' | 'obo'): GraphCredentialConfig {
+  const why = `for GRAPH_AUTH=${mode} with ${chosen}`;
+  const tenantId = required(env, 'AZURE_TENANT_ID', why);
+  const clientId = required(env, 'AZURE_CLIENT_ID', why);
+  switch (chosen) {
+    case 'AZURE_CLIENT_SECRET':
+      return { kind: 'client-secret', tenantId, clientId, clientSecret: text(env, 'AZURE_CLIENT_SECRET')! };
+    case 'AZURE_CLIENT_CERTIFICATE_PATH':
+      return {
+        kind: 'client-certificate',
+        tenantId,
+        clientId,
+        certificatePath: readableFile(env, 'AZURE_CLIENT_CERTIFICATE_PATH'),
+        certificatePassword: text(env, 'AZURE_CLIENT_CERTIFICATE_PASSWORD'),
+      };
+    default:
+      return { kind: 'workload-identity', tenantId, clientId, tokenFilePath: readableFile(env, 'AZURE_FEDERATED_TOKEN_FILE') };
+  }
+}
+
+function authorityConfig(env: Env, cloud: GraphCloud, baseUrl: URL | undefined): AuthorityConfig {
+  const host = secureUrl(env, 'AZURE_AUTHORITY_HOST') ?? new URL(AUTHORITY_HOSTS[cloud]);
+  if (host.protocol !== 'https:') throw new ConfigError('AZURE_AUTHORITY_HOST', `must be an https: URL, got "${host.href}"`);
+  // Tokens are minted for the Graph host that is called: a GRAPH_BASE_URL elsewhere gets tokens for itself.
+  const graphOrigin = baseUrl?.origin ?? GRAPH_HOSTS[cloud];
+  return {
+    host,
+    disableInstanceDiscovery: !Object.values(AUTHORITY_HOSTS).includes(host.origin),
+    graphScope: `${graphOrigin}/.default`,
+  };
+}
+
+function callerAuthConfig(env: Env): CallerAuthConfig | undefined {
+  const issuer = text(env, 'AUTH_ISSUER');
+  const jwksUri = secureUrl(env, 'AUTH_JWKS_URI');
+  if (issuer === undefined) {
+    for (const name of ['AUTH_JWKS_URI', 'AUTH_AUDIENCE', 'AUTH_REQUIRED_SCOPES', 'AUTH_REQUIRED_ROLES']) {
+      if (text(env, name) !== undefined) throw new ConfigError('AUTH_ISSUER', `must be set when ${name} is`);
+    }
+    return undefined;
+  }
+  if (jwksUri === undefined) secureUrl(env, 'AUTH_ISSUER'); // the issuer is then fetched from: it must be a safe URL
+  const audiences = list(env, 'AUTH_AUDIENCE');
+  if (audiences.length === 0) throw new ConfigError('AUTH_AUDIENCE', 'must be set when AUTH_ISSUER is (the gateway API\'s application ID URI or client id)');
+  return {
+    issuer,
+    audiences,
+    jwksUri,
+    requiredScopes: list(env, 'AUTH_REQUIRED_SCOPES'),
+    requiredRoles: list(env, 'AUTH_REQUIRED_ROLES'),
+    jwksCooldownMs: integer(env, 'AUTH_JWKS_COOLDOWN_MS', 30_000, 0, 3_600_000),
+  };
 }
 
 function text(env: Env, name: string): string | undefined {

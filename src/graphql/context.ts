@@ -1,3 +1,4 @@
+import type { CallerIdentity } from '../auth/caller-authentication';
 import type { GraphCall, GraphClient } from '../graph/graph-client';
 
 /** What every resolver gets: the shared Graph client and this request's share of it. */
@@ -6,4 +7,6 @@ export interface GatewayContext {
   call: GraphCall;
   /** The correlation id of this GraphQL request. */
   requestId: string;
+  /** Who is calling, when the gateway authenticates callers (AUTH_ISSUER). */
+  caller: CallerIdentity | undefined;
 }

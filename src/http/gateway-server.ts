@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import type { Logger } from 'pino';
+import { bearerToken } from '../auth/bearer-token';
+import type { CallerAuthenticator } from '../auth/caller-authentication';
 import type { GraphAuthorization } from '../auth/graph-authorization';
 import type { Config } from '../config';
 import type { GraphClient } from '../graph/graph-client';
@@ -18,6 +20,8 @@ export interface GatewayServerOptions {
   apollo: ApolloServer<GatewayContext>;
   graph: GraphClient;
   authorization: GraphAuthorization;
+  /** Validates callers' tokens before anything else runs; undefined when the gateway does not authenticate callers. */
+  authenticate: CallerAuthenticator | undefined;
   metrics: Metrics;
   logger: Logger;
 }
@@ -112,16 +116,22 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
 
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-      context: async () => ({
-        graph: options.graph,
-        requestId,
-        call: {
-          authorization: options.authorization(req.headers),
-          signal,
-          deadline: Date.now() + config.requestDeadlineMs,
-          log: options.logger.child({ requestId }),
-        },
-      }),
+      // A caller that fails authentication gets 401/403 here, before any resolver (or Graph call) runs.
+      context: async () => {
+        const bearer = bearerToken(req.headers);
+        const caller = await options.authenticate?.(bearer);
+        return {
+          graph: options.graph,
+          requestId,
+          caller,
+          call: {
+            authorization: options.authorization({ bearer, signal }),
+            signal,
+            deadline: Date.now() + config.requestDeadlineMs,
+            log: options.logger.child(caller ? { requestId, caller } : { requestId }),
+          },
+        };
+      },
     });
     await writeResponse(res, response);
   }
