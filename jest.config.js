@@ -19,5 +19,6 @@ module.exports = {
   },
   // jose ships ESM only; jest (unlike Node 20.19+) cannot require ESM, so its files are compiled to CommonJS for tests.
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  globalSetup: '<rootDir>/test/support/build.js',
   testTimeout: 30000,
 };

@@ -323,9 +323,18 @@ function corsOrigins(env: Env, sandboxByDefault: boolean): string[] {
 export interface EmulatorConfig {
   readonly port: number;
   readonly host: string;
+  /** When set, Graph tokens are checked as Graph would (EMULATOR_JWKS_URI and/or EMULATOR_ISSUER). */
+  readonly auth: { readonly jwksUri: URL | undefined; readonly issuer: string | undefined; readonly audiences: readonly string[] } | undefined;
 }
 
-/** `npm run emulator`: EMULATOR_PORT (default 4001) and EMULATOR_HOST (default 127.0.0.1). */
+/** `npm run emulator`: EMULATOR_PORT (default 4001), EMULATOR_HOST (default 127.0.0.1), and optional token checking. */
 export function loadEmulatorConfig(env: Env): EmulatorConfig {
-  return Object.freeze({ port: integer(env, 'EMULATOR_PORT', 4001, 0, 65535), host: text(env, 'EMULATOR_HOST') ?? '127.0.0.1' });
+  const jwksUri = secureUrl(env, 'EMULATOR_JWKS_URI');
+  const issuer = text(env, 'EMULATOR_ISSUER');
+  if (issuer !== undefined && jwksUri === undefined) secureUrl(env, 'EMULATOR_ISSUER');
+  return Object.freeze({
+    port: integer(env, 'EMULATOR_PORT', 4001, 0, 65535),
+    host: text(env, 'EMULATOR_HOST') ?? '127.0.0.1',
+    auth: jwksUri || issuer ? { jwksUri, issuer, audiences: list(env, 'EMULATOR_AUDIENCE') } : undefined,
+  });
 }

@@ -55,6 +55,8 @@ interface SigningKey {
  */
 export class FakeAuthority {
   readonly requests: TokenRequest[] = [];
+  /** Every token it signed, so tests can prove none leaks. */
+  readonly issued: string[] = [];
   jwksDownloads = 0;
   /** Users (oid) for whom the OBO exchange answers AADSTS65001 (consent missing). */
   readonly consentMissing = new Set<string>();
@@ -149,7 +151,7 @@ export class FakeAuthority {
     const { SignJWT } = await loadJose();
     const key = options.foreignKey ? this.foreign! : (this.keys.find((k) => k.alg === (options.alg ?? 'RS256')) ?? this.keys[0]!);
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ ver: '2.0', ...claims })
+    const token = await new SignJWT({ ver: '2.0', ...claims })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
       .setIssuer(options.issuer ?? this.issuer)
       .setIssuedAt(now)
@@ -157,6 +159,8 @@ export class FakeAuthority {
       .setExpirationTime(now + (options.expiresIn ?? 3600))
       .setJti(randomUUID())
       .sign(key.privateKey);
+    this.issued.push(token);
+    return token;
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -234,7 +238,8 @@ export class FakeAuthority {
     if (client.certificatePem) {
       const { jwtVerify } = await loadJose();
       const key: KeyObject = createPublicKey(client.certificatePem);
-      return jwtVerify(assertion, key, { algorithms: ['RS256', 'PS256'] }).then(
+      // MSAL stamps nbf a second after iat: allow skew as Entra does.
+      return jwtVerify(assertion, key, { algorithms: ['RS256', 'PS256'], clockTolerance: 60 }).then(
         ({ payload }) => payload.iss === client.clientId && payload.sub === client.clientId,
         () => false,
       );
