@@ -189,7 +189,7 @@ function oboCredential(env: Env): GraphCredentialConfig {
 
 function credentialVariables<T extends string>(env: Env, names: readonly T[]): T {
   const set = names.filter((name) => (name === 'AZURE_MANAGED_IDENTITY' ? boolean(env, name, false) : text(env, name) !== undefined));
-  if (set.length === 0) throw new ConfigError('GRAPH_AUTH', `=${text(env, 'GRAPH_AUTH')} needs a credential: set one of ${names.join(', ')}`);
+  if (set.length === 0) throw new ConfigError('GRAPH_AUTH', `is ${text(env, 'GRAPH_AUTH')} but no credential is set: set one of ${names.join(', ')}`);
   if (set.length > 1) throw new ConfigError(set[1]!, `is set together with ${set[0]}: set exactly one credential`);
   return set[0]!;
 }
