@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
-import { FakeAuthority, TENANT_ID } from '../support/fake-authority';
+import { FakeAuthority, MANAGED_IDENTITY_HEADER, TENANT_ID } from '../support/fake-authority';
 import { COMPLETE_SEED, postGraphQL, SEED } from '../support/gateway';
 import { spawnProcess, type Spawned } from '../support/spawn';
 
@@ -114,6 +114,37 @@ describe('GRAPH_AUTH=app', () => {
     expect(emulator.requests.at(-1)?.caller).toMatchObject({ appId: 'app-wi-client', kind: 'app' });
   });
 
+  it('with a managed identity: asks the platform’s identity endpoint (App Service style), for a user-assigned identity', async () => {
+    const { url, child } = await startGateway({
+      GRAPH_AUTH: 'app',
+      AZURE_MANAGED_IDENTITY: 'true',
+      AZURE_CLIENT_ID: 'user-assigned-id',
+      // Read by MSAL itself, as on App Service: where the platform serves managed identity tokens.
+      IDENTITY_ENDPOINT: `${authority.origin}/msi/token`,
+      IDENTITY_HEADER: MANAGED_IDENTITY_HEADER,
+    });
+    expect(child.output.join('\n')).toContain('Graph credential: app credential managed-identity');
+    const { body } = await call(url, READ_SEED, await userToken(alice));
+    expect(body.errors).toBeUndefined();
+    expect(emulator.requests.at(-1)?.caller).toMatchObject({ appId: 'user-assigned-id', kind: 'app' });
+    expect(authority.requests.filter((r) => r.grantType === 'managed_identity').map((r) => r.status)).toEqual([200]);
+  });
+
+  it('refreshes a token before it expires, not after a 401', async () => {
+    authority.graphTokenLifetime = 240; // inside MSAL's five-minute renewal margin: every use renews
+    try {
+      const { url } = await startGateway({ GRAPH_AUTH: 'app', AZURE_CLIENT_ID: 'app-secret-client', AZURE_CLIENT_SECRET: SECRET });
+      const before = tokenRequests('client_credentials', 'app-secret-client').length;
+      emulator.requests.length = 0;
+      const token = await userToken(alice);
+      for (let i = 0; i < 2; i++) expect((await call(url, READ_SEED, token)).body.errors).toBeUndefined();
+      expect(tokenRequests('client_credentials', 'app-secret-client').length).toBe(before + 2);
+      expect(emulator.requests.map((r) => r.status)).toEqual([200, 200]);
+    } finally {
+      authority.graphTokenLifetime = 3600;
+    }
+  });
+
   it('refuses callers without a valid token before spending its credential', async () => {
     const { url } = await startGateway({ GRAPH_AUTH: 'app', AZURE_CLIENT_ID: 'app-secret-client', AZURE_CLIENT_SECRET: SECRET });
     emulator.requests.length = 0;
@@ -179,6 +210,15 @@ describe('GRAPH_AUTH=obo', () => {
       [alice.oid, 'delegated', 'gateway-api'],
     ]);
     expect(tokenRequests('jwt-bearer', 'gateway-api')).toHaveLength(2); // one per caller token
+  });
+
+  it('answers UNAUTHENTICATED with the AADSTS code when the authority will not exchange the assertion', async () => {
+    // Without caller validation (AUTH_DISABLED) a forged token reaches the authority, which refuses it: invalid_grant.
+    const { url } = await startGateway({ ...obo, AUTH_ISSUER: '', AUTH_AUDIENCE: '', AUTH_DISABLED: 'true' });
+    emulator.requests.length = 0;
+    const { body } = await call(url, READ_SEED, await userToken(alice, { foreignKey: true }));
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', authority: { error: 'invalid_grant', code: 'AADSTS50013' } });
+    expect(emulator.requests).toEqual([]);
   });
 
   it('answers FORBIDDEN with the AADSTS code when consent is missing, and calls no Graph', async () => {

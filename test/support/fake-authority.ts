@@ -11,6 +11,7 @@ import { loadJose } from '../../src/auth/jose';
 
 export const TENANT_ID = '11111111-2222-4333-8444-555555555555';
 export const GRAPH_PERMISSION = 'EntitlementManagement.ReadWrite.All';
+export const MANAGED_IDENTITY_HEADER = 'fake-identity-header';
 
 /** An app registration the authority knows: how it proves itself, and what Graph roles it holds. */
 export interface RegisteredClient {
@@ -186,6 +187,7 @@ export class FakeAuthority {
       return json(res, 200, this.jwks());
     }
     if (req.method === 'POST' && path === `${tenantRoot}/oauth2/v2.0/token`) return this.token(req, res);
+    if (req.method === 'GET' && path === '/msi/token') return this.managedIdentityToken(req, res);
     json(res, 404, { error: 'not_found', error_description: `nothing at ${path}` });
   }
 
@@ -228,6 +230,18 @@ export class FakeAuthority {
       return answer(200, { token_type: 'Bearer', scope: `${resource}/${GRAPH_PERMISSION}`, expires_in: this.graphTokenLifetime, ext_expires_in: this.graphTokenLifetime, access_token: token });
     }
     answer(400, oauthError('unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`));
+  }
+
+  /** App Service's managed identity endpoint (IDENTITY_ENDPOINT), which MSAL finds through IDENTITY_HEADER. */
+  private async managedIdentityToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const query = new URL(req.url ?? '/', this.origin).searchParams;
+    const clientId = query.get('client_id') ?? 'system-assigned';
+    const ok = req.headers['x-identity-header'] === MANAGED_IDENTITY_HEADER;
+    this.requests.push({ grantType: 'managed_identity', clientId, clientAuth: 'none', status: ok ? 200 : 401 });
+    if (!ok) return json(res, 401, { statusCode: 401, message: 'Unauthorized' });
+    const resource = query.get('resource') ?? '';
+    const token = await this.issue({ aud: resource, sub: `mi-${clientId}`, oid: `mi-${clientId}`, tid: TENANT_ID, azp: clientId, roles: [GRAPH_PERMISSION], idtyp: 'app' });
+    json(res, 200, { access_token: token, expires_on: String(Math.floor(Date.now() / 1000) + 3600), resource, token_type: 'Bearer', client_id: clientId });
   }
 
   private async clientAuthenticates(client: RegisteredClient, form: URLSearchParams): Promise<boolean> {
