@@ -2,7 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { ErrorCode, toGraphQLError } from '../errors';
@@ -71,6 +71,11 @@ function formatError(formatted: GraphQLFormattedError, error: unknown, productio
 /** Counts and times every operation by its outcome: OK, or the first error's code. */
 function operationOutcomes(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
   return {
+    // A caller refused by authentication never reaches an operation: counted by its code all the same.
+    async contextCreationDidFail({ error }) {
+      const code = error instanceof GraphQLError ? String(error.extensions.code ?? ErrorCode.INTERNAL_SERVER_ERROR) : ErrorCode.INTERNAL_SERVER_ERROR;
+      metrics.operations.inc({ operation: 'caller-refused', code });
+    },
     async requestDidStart() {
       const started = performance.now();
       return {

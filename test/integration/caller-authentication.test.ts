@@ -117,6 +117,7 @@ describe('caller authentication (jose, against a fake issuer)', () => {
     const expired = await authority.issue({ ...USER, aud: AUDIENCE }, { expiresIn: -3600 });
     const answers = [await call(token), await call(expired)];
     const metrics = await (await request(new URL('/metrics', t.url))).body.text();
+    expect(metrics).toMatch(/gateway_graphql_operations_total\{operation="caller-refused",code="UNAUTHENTICATED"\} [1-9]/);
     for (const text of [...t.logs, metrics, ...answers.map((a) => JSON.stringify(a))]) {
       for (const secret of [token, expired]) expect(text).not.toContain(secret.split('.')[2]);
     }
