@@ -222,13 +222,16 @@ describe('GRAPH_AUTH=obo', () => {
   });
 
   it('answers FORBIDDEN with the AADSTS code when consent is missing, and calls no Graph', async () => {
-    const { url } = await startGateway(obo);
+    const { url, child } = await startGateway(obo);
     const carol = { ...alice, oid: 'ca201000-0000-4000-8000-000000000003' };
     authority.consentMissing.add(carol.oid);
     emulator.requests.length = 0;
     const { body } = await call(url, COMPLETE_SEED, await userToken(carol));
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', authority: { error: 'invalid_grant', code: 'AADSTS65001' } });
     expect(emulator.requests).toEqual([]);
+    await child.waitFor(/Graph token request failed/); // the child's log line may arrive after the answer
+    const logged = child.output.filter((line) => line.includes('Graph token request failed')).map((line) => JSON.parse(line));
+    expect(logged).toEqual([expect.objectContaining({ level: 'warn', code: 'FORBIDDEN', authority: expect.objectContaining({ code: 'AADSTS65001' }) })]);
   });
 });
 

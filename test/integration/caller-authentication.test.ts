@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { fingerprint } from '../../src/emulator/emulator-server';
 import { FakeAuthority, TENANT_ID } from '../support/fake-authority';
 import { postGraphQL, SEED, startTestGateway, type TestGateway } from '../support/gateway';
 
@@ -173,6 +174,26 @@ describe('caller authentication when the issuer cannot be reached', () => {
       expect(t.emulator.requests).toEqual([]);
     } finally {
       await t.stop();
+    }
+  });
+});
+
+describe('caller authentication in passthrough mode', () => {
+  it('checks the forwarded token first, then forwards it unchanged', async () => {
+    const authority = await FakeAuthority.start();
+    const t = await startTestGateway({ GRAPH_AUTH: 'passthrough', AUTH_ISSUER: authority.issuer, AUTH_AUDIENCE: 'https://graph.example.test' });
+    try {
+      const good = await authority.issue({ ...USER, aud: 'https://graph.example.test' });
+      const ok = await postGraphQL(t.url, READ_SEED, undefined, { authorization: `Bearer ${good}` });
+      expect(ok.body.errors).toBeUndefined();
+      expect(t.emulator.requests.at(-1)?.tokenFingerprint).toBe(fingerprint(`Bearer ${good}`));
+      const before = t.emulator.requests.length;
+      const bad = await postGraphQL(t.url, READ_SEED, undefined, { authorization: `Bearer ${await authority.issue({ ...USER, aud: AUDIENCE })}` });
+      expect(bad.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(t.emulator.requests.length).toBe(before);
+    } finally {
+      await t.stop();
+      await authority.close();
     }
   });
 });
