@@ -202,6 +202,9 @@ function registeredAppCredential(env: Env, chosen: string, mode: 'app' | 'obo'):
     case 'AZURE_CLIENT_SECRET':
       return { kind: 'client-secret', tenantId, clientId, clientSecret: text(env, 'AZURE_CLIENT_SECRET')! };
     case 'AZURE_CLIENT_CERTIFICATE_PATH':
+      if (mode === 'obo' && text(env, 'AZURE_CLIENT_CERTIFICATE_PASSWORD') !== undefined) {
+        throw new ConfigError('AZURE_CLIENT_CERTIFICATE_PASSWORD', 'cannot be used with GRAPH_AUTH=obo: the on-behalf-of credential reads an unencrypted PEM only');
+      }
       return {
         kind: 'client-certificate',
         tenantId,
@@ -215,8 +218,7 @@ function registeredAppCredential(env: Env, chosen: string, mode: 'app' | 'obo'):
 }
 
 function authorityConfig(env: Env, cloud: GraphCloud, baseUrl: URL | undefined): AuthorityConfig {
-  const host = secureUrl(env, 'AZURE_AUTHORITY_HOST') ?? new URL(AUTHORITY_HOSTS[cloud]);
-  if (host.protocol !== 'https:') throw new ConfigError('AZURE_AUTHORITY_HOST', `must be an https: URL, got "${host.href}"`);
+  const host = authorityHost(env) ?? new URL(AUTHORITY_HOSTS[cloud]);
   // Tokens are minted for the Graph host that is called: a GRAPH_BASE_URL elsewhere gets tokens for itself.
   const graphOrigin = baseUrl?.origin ?? GRAPH_HOSTS[cloud];
   return {
@@ -224,6 +226,20 @@ function authorityConfig(env: Env, cloud: GraphCloud, baseUrl: URL | undefined):
     disableInstanceDiscovery: !Object.values(AUTHORITY_HOSTS).includes(host.origin),
     graphScope: `${graphOrigin}/.default`,
   };
+}
+
+/** @azure/identity refuses a plain-http authority, loopback included: so does this. */
+function authorityHost(env: Env): URL | undefined {
+  const raw = text(env, 'AZURE_AUTHORITY_HOST');
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('AZURE_AUTHORITY_HOST', `is not a URL: "${raw}"`);
+  }
+  if (url.protocol !== 'https:') throw new ConfigError('AZURE_AUTHORITY_HOST', `must be an https: URL, got "${raw}"`);
+  return url;
 }
 
 function callerAuthConfig(env: Env): CallerAuthConfig | undefined {

@@ -17,6 +17,7 @@ const bob = { ...alice, oid: 'b0b00000-0000-4000-8000-000000000002', name: 'Bob'
 let authority: FakeAuthority;
 let emulator: Emulator;
 let graphBaseUrl: URL;
+let certificatePath: string;
 const children: Spawned[] = [];
 const answers: unknown[] = [];
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
   authority.clients.set('app-cert-client', { clientId: 'app-cert-client', certificatePem: certificate.certPem });
   authority.clients.set('app-wi-client', { clientId: 'app-wi-client', federated: true });
   authority.clients.set('gateway-api', { clientId: 'gateway-api', secret: OBO_SECRET, apiAudience: API });
-  (globalThis as { certificatePath?: string }).certificatePath = certificate.pemPath;
+  certificatePath = certificate.pemPath;
   // The emulator checks Graph tokens with the authority's keys, as Graph would.
   emulator = createEmulator({ auth: { jwks: authority.jwks(), issuer: authority.issuer } });
   graphBaseUrl = await emulator.listen(0, '127.0.0.1');
@@ -97,7 +98,6 @@ describe('GRAPH_AUTH=app', () => {
   });
 
   it('with a certificate: signs a client assertion the authority verifies', async () => {
-    const certificatePath = (globalThis as { certificatePath?: string }).certificatePath!;
     const { url } = await startGateway({ GRAPH_AUTH: 'app', AZURE_CLIENT_ID: 'app-cert-client', AZURE_CLIENT_CERTIFICATE_PATH: certificatePath });
     const { body } = await call(url, READ_SEED, await userToken(alice));
     expect(body.errors).toBeUndefined();

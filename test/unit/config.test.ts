@@ -65,6 +65,7 @@ describe('loadConfig', () => {
     [{ ...CALLER, AUTH_JWKS_URI: 'http://keys.example.com/keys' }, 'AUTH_JWKS_URI'],
     [{ AZURE_AUTHORITY_HOST: 'http://127.0.0.1:8443' }, 'AZURE_AUTHORITY_HOST'],
     [{ AZURE_AUTHORITY_HOST: 'login' }, 'AZURE_AUTHORITY_HOST'],
+    [{ GRAPH_AUTH: 'obo', ...CALLER, AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_CERTIFICATE_PATH: __filename, AZURE_CLIENT_CERTIFICATE_PASSWORD: 'p' }, 'AZURE_CLIENT_CERTIFICATE_PASSWORD'],
   ])('refuses %p naming %s in one line', (env, variable) => {
     let error: unknown;
     try {
