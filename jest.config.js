@@ -17,7 +17,8 @@ module.exports = {
     ],
     '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  // jose ships ESM only; jest (unlike Node 20.19+) cannot require ESM, so its files are compiled to CommonJS for tests.
+  // jose ships ES modules only: src/auth/jose.ts imports it dynamically, which jest's CommonJS runtime turns into a require,
+  // so jose's files are compiled to CommonJS for tests.
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   globalSetup: '<rootDir>/test/support/build.js',
   testTimeout: 30000,
