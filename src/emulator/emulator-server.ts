@@ -1,11 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from 'jose' with { 'resolution-mode': 'import' };
-import { loadJose } from '../auth/jose';
-import { discoverJwksUri } from '../auth/openid-discovery';
 import { isGuid } from '../graph/session-key';
 import { errorJson, fileJson, sessionJson } from './graph-json';
+import { GraphTokenRefused, graphTokenCheck, type EmulatorAuth, type GraphCaller } from './graph-token-check';
 import { SessionStore, type SessionSeed } from './session-store';
 
 /** One request the emulator answered, as the control API reports it to tests and developers. */
@@ -22,26 +20,6 @@ export interface LoggedRequest {
   status: number;
 }
 
-export interface GraphCaller {
-  oid: string | undefined;
-  tid: string | undefined;
-  appId: string | undefined;
-  /** `app` (application permission in `roles`) or `delegated` (a user's, in `scp`). */
-  kind: 'app' | 'delegated';
-}
-
-/** Check Graph tokens as Graph does: signature, issuer, audience, lifetime, and the permission. */
-export interface EmulatorAuth {
-  /** The Graph tokens' signing keys: a JWKS document, or where to fetch it. Default: from the issuer's OpenID configuration. */
-  jwks?: JSONWebKeySet | URL;
-  /** The expected `iss`; unchecked when only a JWKS is given. */
-  issuer?: string;
-  /** Accepted `aud` values besides the emulator's own origin and Microsoft Graph's. */
-  audiences?: string[];
-}
-
-export const GRAPH_PERMISSION = 'EntitlementManagement.ReadWrite.All';
-const GRAPH_AUDIENCES = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
 export interface Emulator {
   server: Server;
   store: SessionStore;
@@ -72,7 +50,7 @@ export function createEmulator({ seed = true, auth }: { seed?: boolean; auth?: E
   const store = new SessionStore();
   if (seed) store.addSeed();
   const requests: LoggedRequest[] = [];
-  const authenticate = auth ? tokenChecker(auth) : acceptAnyBearer;
+  const checkToken = graphTokenCheck(auth);
 
   const server = createServer((req, res) => {
     const requestId = randomUUID();
@@ -93,7 +71,15 @@ export function createEmulator({ seed = true, auth }: { seed?: boolean; auth?: E
         status: res.statusCode,
       });
     });
-    route(req, url, store, requests, async () => (caller = await authenticate(req)))
+    const authenticate = async () => {
+      try {
+        caller = await checkToken(headerValue(req, 'authorization'), headerValue(req, 'host'));
+      } catch (error) {
+        if (error instanceof GraphTokenRefused) throw new HttpError(error.status, error.code, error.message);
+        throw error;
+      }
+    };
+    route(req, url, store, requests, authenticate)
       .then(({ status, body }) => send(res, status, body, requestId, clientRequestId))
       .catch((error: unknown) => {
         const { status, code, message } = error instanceof HttpError ? error : new HttpError(500, 'generalException', 'Unexpected emulator error.');
@@ -129,7 +115,7 @@ async function route(
   url: URL,
   store: SessionStore,
   requests: LoggedRequest[],
-  authenticate: () => Promise<GraphCaller | undefined>,
+  authenticate: () => Promise<void>,
 ): Promise<Answer> {
   if (url.pathname.startsWith('/_emulator/')) return control(req, url, store, requests);
 
@@ -197,67 +183,6 @@ async function control(req: IncomingMessage, url: URL, store: SessionStore, requ
     default:
       throw new HttpError(404, 'ResourceNotFound', `The emulator has no ${what}.`);
   }
-}
-
-function bearer(req: IncomingMessage): string {
-  const match = /^Bearer (\S+)$/i.exec(headerValue(req, 'authorization') ?? '');
-  if (!match) throw new HttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
-  return match[1]!;
-}
-
-/** Without keys to check against, any bearer token is accepted (Graph would refuse a request with none). */
-async function acceptAnyBearer(req: IncomingMessage): Promise<undefined> {
-  bearer(req);
-  return undefined;
-}
-
-function tokenChecker(auth: EmulatorAuth): (req: IncomingMessage) => Promise<GraphCaller> {
-  let keys: Promise<JWTVerifyGetKey> | undefined;
-  const keySet = () =>
-    (keys ??= (async () => {
-      const { createLocalJWKSet, createRemoteJWKSet } = await loadJose();
-      if (auth.jwks && !(auth.jwks instanceof URL)) return createLocalJWKSet(auth.jwks);
-      return createRemoteJWKSet(auth.jwks ?? (await discoverJwksUri(auth.issuer!)));
-    })().catch((error: unknown) => {
-      keys = undefined;
-      throw error;
-    }));
-
-  return async (req) => {
-    const token = bearer(req);
-    const { jwtVerify } = await loadJose();
-    let claims: JWTPayload;
-    try {
-      ({ payload: claims } = await jwtVerify(token, await keySet(), {
-        issuer: auth.issuer,
-        // Graph's audience is its own host: here, the host this emulator was reached at.
-        audience: [`http://${headerValue(req, 'host')}`, ...GRAPH_AUDIENCES, ...(auth.audiences ?? [])],
-        algorithms: ['RS256', 'PS256', 'ES256'],
-        clockTolerance: 60,
-        requiredClaims: ['exp'],
-      }));
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      const message =
-        code === 'ERR_JWT_EXPIRED'
-          ? 'Lifetime validation failed, the token is expired.'
-          : (error as { claim?: string }).claim === 'aud'
-            ? 'Access token validation failure. Invalid audience.'
-            : 'Access token validation failure.';
-      throw new HttpError(401, 'InvalidAuthenticationToken', message);
-    }
-    const roles = Array.isArray(claims.roles) ? claims.roles : [];
-    const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ') : [];
-    if (!roles.includes(GRAPH_PERMISSION) && !scopes.includes(GRAPH_PERMISSION)) {
-      throw new HttpError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
-    }
-    return {
-      oid: typeof claims.oid === 'string' ? claims.oid : undefined,
-      tid: typeof claims.tid === 'string' ? claims.tid : undefined,
-      appId: typeof claims.appid === 'string' ? claims.appid : typeof claims.azp === 'string' ? claims.azp : undefined,
-      kind: typeof claims.scp === 'string' ? 'delegated' : 'app',
-    };
-  };
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
