@@ -66,7 +66,7 @@ export function createCallerAuthenticator(config: CallerAuthConfig, logger: Logg
         throw unauthenticated('The access token is not valid for this API.');
       }
       logger.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'cannot fetch the token issuer’s signing keys');
-      throw new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Caller tokens cannot be validated right now; retry later.');
+      throw new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Caller tokens cannot be validated right now; retry later.', { http: { status: 503 } });
     }
 
     const identity = {

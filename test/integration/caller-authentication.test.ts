@@ -169,7 +169,8 @@ describe('caller authentication when the issuer cannot be reached', () => {
     await authority.close();
     const t = await startTestGateway({ AUTH_ISSUER: authority.issuer, AUTH_AUDIENCE: AUDIENCE });
     try {
-      const { body } = await postGraphQL(t.url, READ_SEED, undefined, { authorization: `Bearer ${token}` });
+      const { body, status } = await postGraphQL(t.url, READ_SEED, undefined, { authorization: `Bearer ${token}` });
+      expect(status).toBe(503);
       expect(body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
       expect(t.emulator.requests).toEqual([]);
     } finally {
