@@ -15,6 +15,11 @@ module.exports = {
         module: { type: 'commonjs' },
       },
     ],
+    '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  // jose ships ES modules only: src/auth/jose.ts imports it dynamically, which jest's CommonJS runtime turns into a require,
+  // so jose's files are compiled to CommonJS for tests.
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  globalSetup: '<rootDir>/test/support/build.js',
   testTimeout: 30000,
 };

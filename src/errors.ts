@@ -41,6 +41,51 @@ export class GraphRequestError extends Error {
   }
 }
 
+/** How getting a Graph token from the authority (Entra) failed, as observed. */
+export interface AuthorityFailure {
+  /** `rejected`: the authority answered with an OAuth error; `unreachable`: no usable answer; `aborted`: the deadline passed. */
+  kind: 'rejected' | 'unreachable' | 'aborted';
+  message: string;
+  /** The OAuth `error`, e.g. invalid_grant. */
+  oauthError?: string;
+  /** Entra's own code, e.g. AADSTS65001. */
+  aadsts?: string;
+  traceId?: string;
+  correlationId?: string;
+}
+
+/** The one error type token acquisition throws: facts about the failure, interpreted only in `toGraphQLError`. */
+export class AuthorityRequestError extends Error {
+  constructor(readonly failure: AuthorityFailure) {
+    super(failure.message);
+    this.name = 'AuthorityRequestError';
+  }
+}
+
+/**
+ * Consent and permission problems: the caller (or an admin) must grant something. AADSTS65001 consent
+ * missing, 65004 consent declined, 65005 the app's required permissions misconfigured, 50105 user not
+ * assigned to the app, 53003 blocked by conditional access, 500011 resource (Graph) not in the tenant.
+ */
+const FORBIDDING_AADSTS = new Set(['AADSTS65001', 'AADSTS65004', 'AADSTS65005', 'AADSTS50105', 'AADSTS53003', 'AADSTS500011']);
+
+export function codeForAuthorityFailure(failure: AuthorityFailure): ErrorCode {
+  switch (failure.kind) {
+    case 'unreachable':
+      return ErrorCode.UPSTREAM_UNAVAILABLE;
+    case 'aborted':
+      return ErrorCode.UPSTREAM_TIMEOUT;
+    case 'rejected':
+      if ((failure.aadsts && FORBIDDING_AADSTS.has(failure.aadsts)) || failure.oauthError === 'consent_required') return ErrorCode.FORBIDDEN;
+      // The caller's assertion cannot be exchanged (expired, revoked, MFA needed): a new sign-in helps.
+      if (failure.oauthError === 'invalid_grant' || failure.oauthError === 'interaction_required') return ErrorCode.UNAUTHENTICATED;
+      // invalid_client and the like: the gateway's own credential or registration is wrong; the caller cannot fix it.
+      return ErrorCode.UPSTREAM_ERROR;
+    default:
+      throw new UnreachableCaseError(failure.kind);
+  }
+}
+
 /** A request the gateway refuses before calling Graph. */
 export class GatewayError extends GraphQLError {
   constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
@@ -102,6 +147,14 @@ const PUBLIC_MESSAGES: Record<ErrorCode, string> = {
   INTERNAL_SERVER_ERROR: 'Internal server error.',
 };
 
+const AUTHORITY_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  UNAUTHENTICATED: 'The identity platform would not issue a Microsoft Graph token for this sign-in; sign in again.',
+  FORBIDDEN: 'The identity platform refused a Microsoft Graph token: consent or a permission is missing.',
+  UPSTREAM_UNAVAILABLE: 'The identity platform is unavailable; retry later.',
+  UPSTREAM_TIMEOUT: 'The identity platform did not answer in time.',
+  UPSTREAM_ERROR: 'The gateway could not obtain a Microsoft Graph token.',
+};
+
 /**
  * The one mapping from any failure to a GraphQL error with a code from the closed set.
  * It never throws, and what it does not recognise becomes INTERNAL_SERVER_ERROR.
@@ -123,6 +176,21 @@ export function toGraphQLError(error: unknown): GraphQLError {
     };
     if (failure.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = failure.retryAfterSeconds;
     return new GraphQLError(PUBLIC_MESSAGES[code], { extensions });
+  }
+  if (error instanceof AuthorityRequestError) {
+    const { failure } = error;
+    const code = codeForAuthorityFailure(failure);
+    return new GraphQLError(AUTHORITY_MESSAGES[code] ?? PUBLIC_MESSAGES[code], {
+      extensions: {
+        code,
+        authority: {
+          error: failure.oauthError ?? null,
+          code: failure.aadsts ?? null,
+          traceId: failure.traceId ?? null,
+          correlationId: failure.correlationId ?? null,
+        },
+      },
+    });
   }
   return new GraphQLError(PUBLIC_MESSAGES.INTERNAL_SERVER_ERROR, {
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },

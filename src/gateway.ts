@@ -1,5 +1,6 @@
 import { Agent } from 'undici';
 import type { Logger } from 'pino';
+import { createCallerAuthenticator } from './auth/caller-authentication';
 import { graphAuthorization } from './auth/graph-authorization';
 import type { Config } from './config';
 import { createEmulator, type Emulator } from './emulator/emulator-server';
@@ -24,8 +25,13 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-/** The composition root: config → Graph base URL → dispatcher → client → schema → server. */
+/** The composition root: config → credentials → Graph base URL → dispatcher → client → schema → server. */
 export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
+  // Credentials first: a refused secret stops start-up before anything listens.
+  const authorization = graphAuthorization(config);
+  logger.info({ graphAuth: config.graphAuth }, `Graph credential: ${authorization.description}`);
+  await authorization.verify(logger);
+
   let emulator: Emulator | undefined;
   let graphBaseUrl = config.graphBaseUrl;
   if (!graphBaseUrl) {
@@ -55,13 +61,18 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     attemptTimeoutMs: config.graphAttemptTimeoutMs,
     metrics,
   });
+  if (config.authDisabled) logger.warn({ graphAuth: config.graphAuth }, 'AUTH_DISABLED=true: callers are NOT authenticated; anyone who reaches this gateway can use its Graph credential');
+  const authenticate = config.callerAuth && createCallerAuthenticator(config.callerAuth, logger);
+  if (config.callerAuth) logger.info({ issuer: config.callerAuth.issuer, audiences: config.callerAuth.audiences }, 'callers must send a valid access token');
+
   const apollo = createApollo({ schema: config.federation ? buildSubgraph() : buildGatewaySchema(), config, metrics, logger });
   await apollo.start();
   const http = createGatewayServer({
     config,
     apollo,
     graph,
-    authorization: graphAuthorization(config.graphAuth),
+    authorization: authorization.authorize,
+    authenticate,
     metrics,
     logger,
     trustedDocuments: trustedDocuments(config.trustedDocuments, config.trustedDocumentsManifest, logger),

@@ -1,27 +1,102 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import type { GraphAuthMode } from '../config';
+import { createHash } from 'node:crypto';
+import type { AccessToken, TokenCredential } from '@azure/identity';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
+import { ConfigError, type Config } from '../config';
 import { ErrorCode, GatewayError } from '../errors';
+import { authorityRequestError } from './authority-failure';
+import { appCredential, checkCertificateFile, CREDENTIAL_VARIABLE, oboCredential } from './graph-credential';
 
-/** Given a caller's request headers, how to authorize this request's Graph calls. */
-export type GraphAuthorization = (headers: IncomingHttpHeaders) => () => Promise<string>;
+/** What a GraphQL request lends to the choice of Graph credential. */
+export interface GraphCaller {
+  /** The caller's bearer token, if any (already validated when caller authentication is on). */
+  bearer: string | undefined;
+  signal: AbortSignal;
+}
+
+/** Given a caller, how to authorize this request's Graph calls: asked again on every attempt, so tokens can refresh. */
+export type GraphAuthorization = (caller: GraphCaller) => () => Promise<string>;
+
+export interface GraphAuthorizationPlan {
+  authorize: GraphAuthorization;
+  /** For the start-up log: the mode and credential kind, never a secret. */
+  description: string;
+  /** Start-up checks: a certificate that cannot be read, a credential the authority refuses. */
+  verify(logger: Logger): Promise<void>;
+}
 
 /** What the gateway sends to its embedded emulator: a placeholder, never a real credential. */
 const EMULATOR_TOKEN = 'Bearer emulator-mode-no-real-credential';
+/** Exchanged tokens are reused until this long before they expire (MSAL renews app tokens with the same margin). */
+const OBO_REFRESH_MARGIN_MS = 5 * 60_000;
+const OBO_CACHE_ENTRIES = 10_000;
 
-export function graphAuthorization(mode: GraphAuthMode): GraphAuthorization {
-  switch (mode) {
+export function graphAuthorization(config: Config): GraphAuthorizationPlan {
+  const { graphCredential: credentialConfig, authority } = config;
+  const scope = authority.graphScope;
+  switch (config.graphAuth) {
     case 'emulator':
-      return () => async () => EMULATOR_TOKEN;
+      return { authorize: () => async () => EMULATOR_TOKEN, description: 'emulator placeholder token', verify: async () => {} };
     case 'passthrough':
-      return (headers) => async () => {
-        const value = headers.authorization;
-        if (!value || !/^Bearer [\w.~+/-]+=*$/i.test(value)) {
-          throw new GatewayError(
-            ErrorCode.UNAUTHENTICATED,
-            'Send your Microsoft Graph access token as "Authorization: Bearer <token>".',
-          );
-        }
-        return value;
+      return {
+        authorize: ({ bearer }) => async () => `Bearer ${requireBearer(bearer, 'your Microsoft Graph access token')}`,
+        description: 'the caller’s own Graph token (passthrough)',
+        verify: async () => {},
       };
+    case 'app': {
+      const credential = appCredential(credentialConfig!, authority);
+      return {
+        authorize: ({ signal }) => async () => `Bearer ${(await graphToken(credential, scope, signal)).token}`,
+        description: `app credential ${credentialConfig!.kind}`,
+        async verify(logger) {
+          checkCertificateFile(credentialConfig!);
+          try {
+            await graphToken(credential, scope, AbortSignal.timeout(15_000));
+          } catch (error) {
+            const { failure } = authorityRequestError(error);
+            // The authority down at start-up is survivable (requests answer UPSTREAM_UNAVAILABLE meanwhile); a refused credential is not.
+            if (failure.kind !== 'rejected') return void logger.warn({ authority: authority.host.origin }, 'authority unreachable at start-up; continuing');
+            throw new ConfigError(CREDENTIAL_VARIABLE[credentialConfig!.kind], `was refused by the authority (${[failure.aadsts, failure.oauthError].filter(Boolean).join(', ')})`);
+          }
+        },
+      };
+    }
+    case 'obo': {
+      const exchanged = new LRUCache<string, AccessToken, { assertion: string; signal: AbortSignal }>({
+        max: OBO_CACHE_ENTRIES,
+        fetchMethod: async (_key, _stale, { context, options }) => {
+          const token = await graphToken(oboCredential(credentialConfig!, authority, context.assertion), scope, context.signal);
+          options.ttl = Math.max(1, token.expiresOnTimestamp - OBO_REFRESH_MARGIN_MS - Date.now());
+          return token;
+        },
+      });
+      return {
+        authorize: ({ bearer, signal }) => async () => {
+          const assertion = requireBearer(bearer, 'an access token for this API');
+          // Keyed by a hash: the cache holds exchanged tokens, not the callers' own.
+          const key = createHash('sha256').update(assertion).digest('base64url');
+          const token = await exchanged.fetch(key, { context: { assertion, signal } });
+          return `Bearer ${token!.token}`;
+        },
+        description: `on-behalf-of the caller with ${credentialConfig!.kind}`,
+        verify: async () => checkCertificateFile(credentialConfig!),
+      };
+    }
   }
+}
+
+async function graphToken(credential: TokenCredential, scope: string, signal: AbortSignal): Promise<AccessToken> {
+  let token: AccessToken | null;
+  try {
+    token = await credential.getToken(scope, { abortSignal: signal });
+  } catch (error) {
+    throw authorityRequestError(error);
+  }
+  if (!token) throw authorityRequestError(new Error('the credential returned no token'));
+  return token;
+}
+
+function requireBearer(bearer: string | undefined, what: string): string {
+  if (bearer === undefined) throw new GatewayError(ErrorCode.UNAUTHENTICATED, `Send ${what} as "Authorization: Bearer <token>".`);
+  return bearer;
 }

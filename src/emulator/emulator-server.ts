@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { isGuid } from '../graph/session-key';
 import { FaultInvalidError, FaultPlan, faultCode, type Fault, type FaultSpec } from './faults';
 import { errorJson, fileJson, sessionJson } from './graph-json';
+import { GraphTokenRefused, graphTokenCheck, type EmulatorAuth, type GraphCaller } from './graph-token-check';
 import { SessionStore, type SessionSeed } from './session-store';
 
 /** One request the emulator answered, as the control API reports it to tests and developers. */
@@ -17,6 +18,8 @@ export interface LoggedRequest {
   clientRequestId: string | undefined;
   /** A fingerprint of the bearer token (never the token), so tests can tell which credential arrived. */
   tokenFingerprint: string | undefined;
+  /** Who the token says is calling, when the emulator checks tokens. */
+  caller?: GraphCaller;
   /** The status answered; 0 when the connection was dropped instead. */
   status: number;
   /** The caller's port: a new number means a new connection. */
@@ -52,10 +55,11 @@ class HttpError extends Error {
 }
 
 /** A Graph emulator: a real HTTP server answering the upload-session paths as Graph does. */
-export function createEmulator({ seed = true } = {}): Emulator {
+export function createEmulator({ seed = true, auth }: { seed?: boolean; auth?: EmulatorAuth } = {}): Emulator {
   const store = new SessionStore();
   if (seed) store.addSeed();
   const requests: LoggedRequest[] = [];
+  const checkToken = graphTokenCheck(auth);
 
   const faults = new FaultPlan();
   const state: EmulatorState = { store, faults, requests };
@@ -65,6 +69,7 @@ export function createEmulator({ seed = true } = {}): Emulator {
     const clientRequestId = headerValue(req, 'client-request-id');
     const url = new URL(req.url ?? '/', 'http://emulator');
     const receivedAt = Date.now();
+    let caller: GraphCaller | undefined;
     const isControl = url.pathname.startsWith('/_emulator/');
     const fault = isControl ? undefined : faults.take(req.method ?? '', url.pathname);
     res.on('close', () => {
@@ -78,13 +83,22 @@ export function createEmulator({ seed = true } = {}): Emulator {
         query: url.search,
         clientRequestId,
         tokenFingerprint: fingerprint(headerValue(req, 'authorization')),
+        ...(caller && { caller }),
         status: res.writableFinished ? res.statusCode : 0,
         connection: req.socket.remotePort,
         fault: fault?.id,
       });
     });
+    const authenticate = async () => {
+      try {
+        caller = await checkToken(headerValue(req, 'authorization'), headerValue(req, 'host'));
+      } catch (error) {
+        if (error instanceof GraphTokenRefused) throw new HttpError(error.status, error.code, error.message);
+        throw error;
+      }
+    };
     const reply = (status: number, body: unknown) => send(res, status, body, requestId, clientRequestId);
-    answer(req, res, url, state, fault, reply).catch((error: unknown) => {
+    answer(req, res, url, state, fault, reply, authenticate).catch((error: unknown) => {
       const { status, code, message } = error instanceof HttpError ? error : new HttpError(500, 'generalException', 'Unexpected emulator error.');
       if (fault?.reset === 'after') return void req.socket.destroy();
       reply(status, errorJson(code, message, requestId, clientRequestId));
@@ -129,6 +143,7 @@ async function answer(
   state: EmulatorState,
   fault: Fault | undefined,
   reply: (status: number, body: unknown) => void,
+  authenticate: () => Promise<void>,
 ): Promise<void> {
   if (url.pathname.startsWith('/_emulator/')) {
     const { status, body } = await control(req, url, state);
@@ -140,7 +155,7 @@ async function answer(
     if (fault.retryAfter !== undefined) res.setHeader('retry-after', fault.retryAfter);
     throw new HttpError(fault.status, faultCode(fault), `Injected fault ${fault.id}.`);
   }
-  const { status, body } = await route(req, url, state.store);
+  const { status, body } = await route(req, url, state.store, authenticate);
   // The change is applied: dropping the connection now is Graph doing the work and losing the answer.
   if (fault?.reset === 'after') return void req.socket.destroy();
   if (fault?.malformed) {
@@ -151,10 +166,10 @@ async function answer(
   reply(status, body);
 }
 
-async function route(req: IncomingMessage, url: URL, store: SessionStore): Promise<Answer> {
+async function route(req: IncomingMessage, url: URL, store: SessionStore, authenticate: () => Promise<void>): Promise<Answer> {
   const match = SESSIONS.exec(url.pathname);
   if (!match) throw new HttpError(400, 'BadRequest', `Resource not found for the segment '${url.pathname.split('/').pop()}'.`);
-  authenticate(req);
+  await authenticate();
   const [catalogId, resourceId, sessionId, files] = match.slice(1).map((part) => (part ? decodeURIComponent(part) : part));
   const expandFiles = /(^|,)\s*files\s*(,|$)/.test(url.searchParams.get('$expand') ?? '');
 
@@ -232,14 +247,6 @@ async function control(req: IncomingMessage, url: URL, { store, faults, requests
     }
     default:
       throw new HttpError(404, 'ResourceNotFound', `The emulator has no ${what}.`);
-  }
-}
-
-/** Graph refuses a request without a bearer token; the emulator accepts any token otherwise. */
-function authenticate(req: IncomingMessage): void {
-  const authorization = headerValue(req, 'authorization') ?? '';
-  if (!/^Bearer \S+$/i.test(authorization)) {
-    throw new HttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
   }
 }
 

@@ -3,12 +3,15 @@ import { createEmulator } from './emulator-server';
 
 /** `npm run emulator`: the Graph emulator alone. */
 async function main(): Promise<void> {
-  const { port, host } = loadEmulatorConfig(readEnvironment());
-  const emulator = createEmulator();
+  const { port, host, auth } = loadEmulatorConfig(readEnvironment());
+  const emulator = createEmulator({
+    auth: auth && { jwks: auth.jwksUri, issuer: auth.issuer, audiences: [...auth.audiences] },
+  });
   const url = await emulator.listen(port, host);
   process.stdout.write(
     `Graph emulator listening (this is not Microsoft Graph; seeded with the documentation's session). ` +
-      `Point the gateway at it with GRAPH_BASE_URL=${url.href}\n`,
+      `Point the gateway at it with GRAPH_BASE_URL=${url.href}. ` +
+      (auth ? `Graph tokens are checked against ${auth.jwksUri?.href ?? auth.issuer}.\n` : 'Any bearer token is accepted.\n'),
   );
   const stop = () => void emulator.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);

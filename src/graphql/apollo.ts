@@ -2,10 +2,10 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { ErrorCode, toGraphQLError } from '../errors';
+import { AuthorityRequestError, ErrorCode, toGraphQLError } from '../errors';
 import { SEED_SESSION_KEY } from '../emulator/seed';
 import type { Metrics } from '../metrics';
 import type { GatewayContext } from './context';
@@ -69,6 +69,11 @@ function formatError(formatted: GraphQLFormattedError, error: unknown, productio
   // Apollo's request-level errors (parse, validation, bad request) come with their own codes.
   if (original === error && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
   const mapped = toGraphQLError(original);
+  if (original instanceof AuthorityRequestError) {
+    // Operators need to see a refused credential or consent gap; only codes and ids, never the authority's text.
+    const { kind, oauthError, aadsts, traceId, correlationId } = original.failure;
+    logger.warn({ authority: { kind, error: oauthError, code: aadsts, traceId, correlationId }, code: mapped.extensions.code }, 'Graph token request failed');
+  }
   if (mapped.extensions.code === ErrorCode.INTERNAL_SERVER_ERROR) {
     const err = original instanceof Error ? original : new Error(String(original));
     logger.error({ err: production ? { type: err.name, message: err.message } : err }, 'internal error');
@@ -79,6 +84,11 @@ function formatError(formatted: GraphQLFormattedError, error: unknown, productio
 /** Counts and times every operation by its outcome: OK, or the first error's code. */
 function operationOutcomes(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
   return {
+    // A caller refused by authentication never reaches an operation: counted by its code all the same.
+    async contextCreationDidFail({ error }) {
+      const code = error instanceof GraphQLError ? String(error.extensions.code ?? ErrorCode.INTERNAL_SERVER_ERROR) : ErrorCode.INTERNAL_SERVER_ERROR;
+      metrics.operations.inc({ operation: 'caller-refused', code });
+    },
     async requestDidStart() {
       const started = performance.now();
       return {

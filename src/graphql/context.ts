@@ -1,3 +1,4 @@
+import type { CallerIdentity } from '../auth/caller-authentication';
 import type { GraphCall, GraphClient } from '../graph/graph-client';
 import type { UploadSession } from '../graph/upload-session';
 
@@ -9,4 +10,6 @@ export interface GatewayContext {
   requestId: string;
   /** Session reads of this request by key, so one operation reads each session once (federation entities). */
   sessionReads: Map<string, Promise<UploadSession | null>>;
+  /** Who is calling, when the gateway authenticates callers (AUTH_ISSUER). */
+  caller: CallerIdentity | undefined;
 }

@@ -15,7 +15,7 @@ export function applyCors(req: IncomingMessage, res: ServerResponse, origins: Re
   if (allowed) {
     res.setHeader('access-control-allow-origin', origin);
     res.setHeader('access-control-allow-credentials', 'true');
-    res.setHeader('access-control-expose-headers', 'x-request-id');
+    res.setHeader('access-control-expose-headers', 'x-request-id, www-authenticate');
   }
   if (req.method !== 'OPTIONS') return false;
   if (allowed) {

@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import type { Logger } from 'pino';
+import { bearerToken } from '../auth/bearer-token';
+import type { CallerAuthenticator } from '../auth/caller-authentication';
 import type { GraphAuthorization } from '../auth/graph-authorization';
 import type { Config } from '../config';
 import type { GraphClient } from '../graph/graph-client';
@@ -19,6 +21,8 @@ export interface GatewayServerOptions {
   apollo: ApolloServer<GatewayContext>;
   graph: GraphClient;
   authorization: GraphAuthorization;
+  /** Validates callers' tokens before anything else runs; undefined when the gateway does not authenticate callers. */
+  authenticate: CallerAuthenticator | undefined;
   metrics: Metrics;
   logger: Logger;
   /** TRUSTED_DOCUMENTS: which documents may run; may fill in a manifest document's text. */
@@ -120,17 +124,23 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
 
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method, headers, search: verdict.request.search, body: verdict.request.body },
-      context: async () => ({
-        graph: options.graph,
-        requestId,
-        sessionReads: new Map(),
-        call: {
-          authorization: options.authorization(req.headers),
-          signal,
-          deadline: Date.now() + config.requestDeadlineMs,
-          log: options.logger.child({ requestId }),
-        },
-      }),
+      // A caller that fails authentication gets 401/403 here, before any resolver (or Graph call) runs.
+      context: async () => {
+        const bearer = bearerToken(req.headers);
+        const caller = await options.authenticate?.(bearer);
+        return {
+          graph: options.graph,
+          requestId,
+          caller,
+          sessionReads: new Map(),
+          call: {
+            authorization: options.authorization({ bearer, signal }),
+            signal,
+            deadline: Date.now() + config.requestDeadlineMs,
+            log: options.logger.child(caller ? { requestId, caller } : { requestId }),
+          },
+        };
+      },
     });
     await writeResponse(res, response);
   }

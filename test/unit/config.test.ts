@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig, SANDBOX_ORIGINS } from '../../src/config';
+import { ConfigError, loadConfig, loadEmulatorConfig, SANDBOX_ORIGINS } from '../../src/config';
+
+const CALLER = { AUTH_ISSUER: 'https://login.microsoftonline.com/t/v2.0', AUTH_AUDIENCE: 'api://gateway' };
+const APP = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's' };
 
 describe('loadConfig', () => {
   it('runs with no configuration in emulator mode', () => {
@@ -48,6 +51,25 @@ describe('loadConfig', () => {
     [{ TRUSTED_DOCUMENTS: 'strict' }, 'TRUSTED_DOCUMENTS'],
     [{ TRUSTED_DOCUMENTS: 'enforce', FEDERATION: 'true' }, 'TRUSTED_DOCUMENTS'],
     [{ TRUSTED_DOCUMENTS_MANIFEST: 'no/such/manifest.json' }, 'TRUSTED_DOCUMENTS_MANIFEST'],
+    [{ GRAPH_AUTH: 'app', ...CALLER, AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c' }, 'GRAPH_AUTH'],
+    [{ GRAPH_AUTH: 'app', ...CALLER, ...APP, AZURE_FEDERATED_TOKEN_FILE: __filename }, 'AZURE_FEDERATED_TOKEN_FILE'],
+    [{ GRAPH_AUTH: 'app', ...CALLER, AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's' }, 'AZURE_TENANT_ID'],
+    [{ GRAPH_AUTH: 'app', ...CALLER, AZURE_TENANT_ID: 't', AZURE_CLIENT_SECRET: 's' }, 'AZURE_CLIENT_ID'],
+    [{ GRAPH_AUTH: 'app', ...CALLER, AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_CERTIFICATE_PATH: '/nonexistent.pem' }, 'AZURE_CLIENT_CERTIFICATE_PATH'],
+    [{ GRAPH_AUTH: 'app', ...CALLER, AZURE_MANAGED_IDENTITY: 'yes' }, 'AZURE_MANAGED_IDENTITY'],
+    [{ GRAPH_AUTH: 'obo', ...CALLER, AZURE_MANAGED_IDENTITY: 'true' }, 'GRAPH_AUTH'],
+    [{ GRAPH_AUTH: 'app', ...APP }, 'AUTH_ISSUER'],
+    [{ GRAPH_AUTH: 'obo', ...APP }, 'AUTH_ISSUER'],
+    [{ GRAPH_AUTH: 'app', ...APP, ...CALLER, AUTH_DISABLED: 'true' }, 'AUTH_DISABLED'],
+    [{ AUTH_DISABLED: 'maybe' }, 'AUTH_DISABLED'],
+    [{ AUTH_ISSUER: 'https://login.example.com/t/v2.0' }, 'AUTH_AUDIENCE'],
+    [{ AUTH_AUDIENCE: 'api://gateway' }, 'AUTH_ISSUER'],
+    [{ AUTH_REQUIRED_SCOPES: 'access_as_user' }, 'AUTH_ISSUER'],
+    [{ AUTH_ISSUER: 'http://login.example.com/t/v2.0', AUTH_AUDIENCE: 'api://gateway' }, 'AUTH_ISSUER'],
+    [{ ...CALLER, AUTH_JWKS_URI: 'http://keys.example.com/keys' }, 'AUTH_JWKS_URI'],
+    [{ AZURE_AUTHORITY_HOST: 'http://127.0.0.1:8443' }, 'AZURE_AUTHORITY_HOST'],
+    [{ AZURE_AUTHORITY_HOST: 'login' }, 'AZURE_AUTHORITY_HOST'],
+    [{ GRAPH_AUTH: 'obo', ...CALLER, AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_CERTIFICATE_PATH: __filename, AZURE_CLIENT_CERTIFICATE_PASSWORD: 'p' }, 'AZURE_CLIENT_CERTIFICATE_PASSWORD'],
   ])('refuses %p naming %s in one line', (env, variable) => {
     let error: unknown;
     try {
@@ -71,5 +93,63 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).trustedDocuments).toBe('allow');
     expect(loadConfig({ NODE_ENV: 'production', TRUSTED_DOCUMENTS: 'enforce' }).trustedDocuments).toBe('enforce');
     expect(loadConfig({ FEDERATION: 'true', TRUSTED_DOCUMENTS: 'allow' })).toMatchObject({ federation: true, trustedDocuments: 'allow' });
+  });
+
+  it('picks exactly the credential the variables name', () => {
+    expect(loadConfig({ GRAPH_AUTH: 'app', ...CALLER, ...APP }).graphCredential).toEqual({ kind: 'client-secret', tenantId: 't', clientId: 'c', clientSecret: 's' });
+    expect(loadConfig({ GRAPH_AUTH: 'app', ...CALLER, AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_CERTIFICATE_PATH: __filename }).graphCredential).toMatchObject({
+      kind: 'client-certificate',
+      certificatePath: __filename,
+    });
+    expect(loadConfig({ GRAPH_AUTH: 'app', ...CALLER, AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_FEDERATED_TOKEN_FILE: __filename }).graphCredential).toMatchObject({
+      kind: 'workload-identity',
+      tokenFilePath: __filename,
+    });
+    expect(loadConfig({ GRAPH_AUTH: 'app', ...CALLER, AZURE_MANAGED_IDENTITY: 'true', AZURE_CLIENT_ID: 'uami' }).graphCredential).toEqual({ kind: 'managed-identity', clientId: 'uami' });
+    expect(loadConfig({ GRAPH_AUTH: 'obo', ...CALLER, ...APP }).graphCredential?.kind).toBe('client-secret');
+    expect(loadConfig({ GRAPH_AUTH: 'passthrough', ...APP }).graphCredential).toBeUndefined();
+  });
+
+  it('lets app and obo run without caller authentication only when told to', () => {
+    expect(loadConfig({ GRAPH_AUTH: 'app', ...APP, AUTH_DISABLED: 'true' })).toMatchObject({ authDisabled: true, callerAuth: undefined });
+  });
+
+  it('reads caller authentication', () => {
+    expect(loadConfig({ ...CALLER, AUTH_AUDIENCE: 'api://gateway, 0000-client-id', AUTH_REQUIRED_SCOPES: 'a, b', AUTH_REQUIRED_ROLES: 'R' }).callerAuth).toEqual({
+      issuer: CALLER.AUTH_ISSUER,
+      audiences: ['api://gateway', '0000-client-id'],
+      jwksUri: undefined,
+      requiredScopes: ['a', 'b'],
+      requiredRoles: ['R'],
+      jwksCooldownMs: 30000,
+    });
+    expect(loadConfig({ ...CALLER, AUTH_JWKS_URI: 'https://keys.example.com/keys' }).callerAuth?.jwksUri?.href).toBe('https://keys.example.com/keys');
+  });
+
+  it('takes the scope from the Graph host and the authority from the cloud, unless overridden', () => {
+    expect(loadConfig({ GRAPH_AUTH: 'passthrough' }).authority).toEqual({
+      host: new URL('https://login.microsoftonline.com'),
+      disableInstanceDiscovery: false,
+      graphScope: 'https://graph.microsoft.com/.default',
+    });
+    expect(loadConfig({ GRAPH_AUTH: 'passthrough', GRAPH_CLOUD: 'china' }).authority).toMatchObject({
+      host: new URL('https://login.chinacloudapi.cn'),
+      graphScope: 'https://microsoftgraph.chinacloudapi.cn/.default',
+    });
+    expect(loadConfig({ GRAPH_AUTH: 'passthrough', GRAPH_CLOUD: 'usgovdod' }).authority.graphScope).toBe('https://dod-graph.microsoft.us/.default');
+    expect(loadConfig({ GRAPH_BASE_URL: 'https://graph.contoso.test/v1.0', AZURE_AUTHORITY_HOST: 'https://login.contoso.test' }).authority).toEqual({
+      host: new URL('https://login.contoso.test'),
+      disableInstanceDiscovery: true,
+      graphScope: 'https://graph.contoso.test/.default',
+    });
+  });
+
+  it('configures the standalone emulator’s token checks', () => {
+    expect(loadEmulatorConfig({}).auth).toBeUndefined();
+    expect(loadEmulatorConfig({ EMULATOR_JWKS_URI: 'http://127.0.0.1:9/keys', EMULATOR_AUDIENCE: 'x,y' }).auth).toEqual({
+      jwksUri: new URL('http://127.0.0.1:9/keys'),
+      issuer: undefined,
+      audiences: ['x', 'y'],
+    });
   });
 });

@@ -1,0 +1,97 @@
+import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from 'jose' with { 'resolution-mode': 'import' };
+import { loadJose } from '../auth/jose';
+import { discoverJwksUri } from '../auth/openid-discovery';
+
+/** Who a Graph token says is calling. */
+export interface GraphCaller {
+  oid: string | undefined;
+  tid: string | undefined;
+  appId: string | undefined;
+  /** `app` (application permission in `roles`) or `delegated` (a user's, in `scp`). */
+  kind: 'app' | 'delegated';
+}
+
+/** Check Graph tokens as Graph does: signature, issuer, audience, lifetime, and the permission. */
+export interface EmulatorAuth {
+  /** The Graph tokens' signing keys: a JWKS document, or where to fetch it. Default: from the issuer's OpenID configuration. */
+  jwks?: JSONWebKeySet | URL;
+  /** The expected `iss`; unchecked when only a JWKS is given. */
+  issuer?: string;
+  /** Accepted `aud` values besides the emulator's own origin and Microsoft Graph's. */
+  audiences?: string[];
+}
+
+export const GRAPH_PERMISSION = 'EntitlementManagement.ReadWrite.All';
+const GRAPH_AUDIENCES = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
+
+/** Graph's answer to a token it will not accept. */
+export class GraphTokenRefused extends Error {
+  constructor(
+    readonly status: 401 | 403,
+    readonly code: 'InvalidAuthenticationToken' | 'Authorization_RequestDenied',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * How the emulator checks an `Authorization` header, given the `Host` it was reached at. Without keys to
+ * check against, any bearer token is accepted (Graph would refuse a request with none).
+ */
+export function graphTokenCheck(auth: EmulatorAuth | undefined): (authorization: string | undefined, host: string | undefined) => Promise<GraphCaller | undefined> {
+  const verify = auth && tokenVerifier(auth);
+  return async (authorization, host) => {
+    const match = /^Bearer (\S+)$/i.exec(authorization ?? '');
+    if (!match) throw new GraphTokenRefused(401, 'InvalidAuthenticationToken', 'Access token is empty.');
+    return verify?.(match[1]!, host);
+  };
+}
+
+function tokenVerifier(auth: EmulatorAuth): (token: string, host: string | undefined) => Promise<GraphCaller> {
+  let keys: Promise<JWTVerifyGetKey> | undefined;
+  const keySet = () =>
+    (keys ??= (async () => {
+      const { createLocalJWKSet, createRemoteJWKSet } = await loadJose();
+      if (auth.jwks && !(auth.jwks instanceof URL)) return createLocalJWKSet(auth.jwks);
+      return createRemoteJWKSet(auth.jwks ?? (await discoverJwksUri(auth.issuer!)));
+    })().catch((error: unknown) => {
+      keys = undefined;
+      throw error;
+    }));
+
+  return async (token, host) => {
+    const { jwtVerify } = await loadJose();
+    let claims: JWTPayload;
+    try {
+      ({ payload: claims } = await jwtVerify(token, await keySet(), {
+        issuer: auth.issuer,
+        // Graph's audience is its own host: here, the host this emulator was reached at.
+        audience: [`http://${host}`, ...GRAPH_AUDIENCES, ...(auth.audiences ?? [])],
+        algorithms: ['RS256', 'PS256', 'ES256'],
+        clockTolerance: 60,
+        requiredClaims: ['exp'],
+      }));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const message =
+        code === 'ERR_JWT_EXPIRED'
+          ? 'Lifetime validation failed, the token is expired.'
+          : (error as { claim?: string }).claim === 'aud'
+            ? 'Access token validation failure. Invalid audience.'
+            : 'Access token validation failure.';
+      throw new GraphTokenRefused(401, 'InvalidAuthenticationToken', message);
+    }
+    const roles = Array.isArray(claims.roles) ? claims.roles : [];
+    const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ') : [];
+    if (!roles.includes(GRAPH_PERMISSION) && !scopes.includes(GRAPH_PERMISSION)) {
+      throw new GraphTokenRefused(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+    }
+    return {
+      oid: typeof claims.oid === 'string' ? claims.oid : undefined,
+      tid: typeof claims.tid === 'string' ? claims.tid : undefined,
+      appId: typeof claims.appid === 'string' ? claims.appid : typeof claims.azp === 'string' ? claims.azp : undefined,
+      kind: typeof claims.scp === 'string' ? 'delegated' : 'app',
+    };
+  };
+}
