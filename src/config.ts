@@ -9,6 +9,9 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly production: boolean;
+  /** Schema introspection and the Apollo Sandbox landing page: on outside production unless turned off, and the reverse. */
+  readonly introspection: boolean;
+  readonly sandbox: boolean;
   readonly logLevel: LogLevel;
   readonly graphAuth: GraphAuthMode;
   readonly graphCloud: GraphCloud;
@@ -138,6 +141,8 @@ export function loadConfig(env: Env): Config {
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: text(env, 'HOST') ?? '0.0.0.0',
     production,
+    introspection: boolean(env, 'GRAPHQL_INTROSPECTION', !production),
+    sandbox: boolean(env, 'GRAPHQL_SANDBOX', !production),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     graphAuth,
     graphCloud,

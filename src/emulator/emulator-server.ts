@@ -158,12 +158,7 @@ async function answer(
   const { status, body } = await route(req, url, state.store, authenticate);
   // The change is applied: dropping the connection now is Graph doing the work and losing the answer.
   if (fault?.reset === 'after') return void req.socket.destroy();
-  if (fault?.malformed) {
-    res.setHeader('content-type', GRAPH_CONTENT_TYPE);
-    res.statusCode = 200;
-    return void res.end('{"id": "truncated');
-  }
-  reply(status, body);
+  reply(status, fault?.malformed ? MALFORMED : body);
 }
 
 async function route(req: IncomingMessage, url: URL, store: SessionStore, authenticate: () => Promise<void>): Promise<Answer> {
@@ -273,6 +268,9 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return body as Record<string, unknown>;
 }
 
+/** A body `send` writes as it is: the start of a JSON object that never ends. */
+const MALFORMED = Symbol('malformed');
+
 function send(res: ServerResponse, status: number, body: unknown, requestId: string, clientRequestId: string | undefined): void {
   res.statusCode = status;
   res.setHeader('request-id', requestId);
@@ -280,7 +278,7 @@ function send(res: ServerResponse, status: number, body: unknown, requestId: str
   res.setHeader('x-ms-ags-diagnostic', JSON.stringify({ ServerInfo: { DataCenter: 'Emulator', Slice: 'E', Ring: '0' } }));
   if (body === undefined) return void res.end();
   res.setHeader('content-type', GRAPH_CONTENT_TYPE);
-  res.end(JSON.stringify(body));
+  res.end(body === MALFORMED ? '{"id": "truncated' : JSON.stringify(body));
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -73,7 +73,7 @@ export class GraphClient {
       return read(answer, (json) => toUploadSession(json, key));
     } catch (error) {
       if (!isRefusal(error)) throw error;
-      const session = await this.getSession(key, call).catch(() => undefined);
+      const session = await this.getSession(key, call, { expandFiles: true }).catch(() => undefined);
       if (session?.isUploadDone) {
         call.log.info({ graph: { refusedWith: error.failure.status, code: error.failure.graphCode } }, 'session was already complete');
         return session;

@@ -32,11 +32,11 @@ export interface UploadSession {
 /** Thrown for a Graph answer that does not have the session's shape. */
 export class UnreadableSessionError extends Error {}
 
-const STATUSES: Record<string, UploadSessionStatus> = {
-  active: UploadSessionStatus.ACTIVE,
-  complete: UploadSessionStatus.COMPLETE,
-  expired: UploadSessionStatus.EXPIRED,
-};
+const STATUSES = new Map<string, UploadSessionStatus>([
+  ['active', UploadSessionStatus.ACTIVE],
+  ['complete', UploadSessionStatus.COMPLETE],
+  ['expired', UploadSessionStatus.EXPIRED],
+]);
 
 /**
  * The one mapping from Graph's JSON to the served session. It reads both shapes Graph has used:
@@ -78,7 +78,7 @@ export function toFiles(json: unknown): UploadedFile[] {
 }
 
 function toStatus(value: unknown): UploadSessionStatus {
-  return (typeof value === 'string' && STATUSES[value.toLowerCase()]) || UploadSessionStatus.UNKNOWN_FUTURE_VALUE;
+  return (typeof value === 'string' && STATUSES.get(value.toLowerCase())) || UploadSessionStatus.UNKNOWN_FUTURE_VALUE;
 }
 
 function record(value: unknown, name: string): Record<string, unknown> {

@@ -32,7 +32,7 @@ const SANDBOX_DOCUMENT = `mutation CompleteUploadSession($input: CompleteUploadS
 export function createApollo({ schema, config, metrics, logger }: ApolloOptions): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     schema,
-    introspection: !config.production,
+    introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     stopOnTerminationSignals: false, // main.ts owns signals: it drains the HTTP server first
@@ -41,7 +41,7 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
     validationRules: [graphCallLimit(config.maxGraphCallsPerOperation)],
     formatError: (formatted, error) => formatError(formatted, error, config.production, logger),
     plugins: [
-      config.production
+      !config.sandbox
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({
             embed: true,

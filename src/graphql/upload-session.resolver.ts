@@ -12,7 +12,8 @@ export class UploadSessionResolver {
   @Mutation(() => CustomDataProvidedResourceUploadSession, {
     description: 'Marks the upload session as done (Graph: PATCH … {isUploadDone: true}). Safe to retry.',
   })
-  @Extensions({ [GRAPH_CALLS]: 1 })
+  // A refused completion is followed by a read of the session: two calls at most.
+  @Extensions({ [GRAPH_CALLS]: 2 })
   completeUploadSession(@Arg('input') input: CompleteUploadSessionInput, @Ctx() { graph, call }: GatewayContext): Promise<UploadSession> {
     return graph.completeSession(assertSessionKey(input), call);
   }

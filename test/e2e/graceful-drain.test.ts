@@ -28,7 +28,7 @@ async function startGateway(env: Record<string, string>): Promise<URL> {
 }
 
 it('on SIGTERM: readiness turns 503 at once, the slow call in flight is answered, then the process exits 0', async () => {
-  const url = await startGateway({ DRAIN_DELAY_MS: '400' });
+  const url = await startGateway({ DRAIN_DELAY_MS: '3000' }); // long enough for a loaded machine to ask /readyz
   emulator.faults.add({ method: 'PATCH', delayMs: 1200, times: 1 });
   const inFlight = postGraphQL(url, COMPLETE_SEED);
   while (emulator.faults.list()[0]!.hits === 0) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -81,6 +81,13 @@ describe('loadConfig', () => {
     expect((error as Error).message).toMatch(new RegExp(`^Configuration error: ${variable} [^\\n]+$`));
   });
 
+  it('turns introspection and the Sandbox off in production unless asked', () => {
+    expect(loadConfig({})).toMatchObject({ introspection: true, sandbox: true });
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ introspection: false, sandbox: false });
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', GRAPHQL_SANDBOX: 'true' })).toMatchObject({ introspection: true, sandbox: true });
+    expect(() => loadConfig({ GRAPHQL_SANDBOX: 'yes' })).toThrow('GRAPHQL_SANDBOX');
+  });
+
   it('reads CORS origins as a list', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://a.example.com, http://127.0.0.1:5173' }).corsOrigins).toEqual([
       'https://a.example.com',

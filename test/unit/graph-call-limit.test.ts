@@ -17,6 +17,12 @@ describe('graphCallLimit', () => {
     expect(errors(query, 2)).toEqual(['This operation could call Microsoft Graph 3 times; the limit is 2 (MAX_GRAPH_CALLS_PER_OPERATION).']);
   });
 
+  it('counts a completion as two calls (a refused one is followed by a read)', () => {
+    const mutation = `mutation { a: completeUploadSession(input: {${ids}}) { id } b: completeUploadSession(input: {${ids}}) { id files { name } } }`;
+    expect(errors(mutation, 5)).toEqual([]);
+    expect(errors(mutation, 4)).toHaveLength(1);
+  });
+
   it('counts fields inside named and inline fragments as often as they are spread', () => {
     const query = `
       query { a: uploadSession(${ids}) { ...F } b: uploadSession(${ids}) { ...F ... on CustomDataProvidedResourceUploadSession { again: files { name } } } }

@@ -113,14 +113,14 @@ describe('GraphClient.completeSession', () => {
   it('answers a refused completion with the session when it is already done', async () => {
     const pool = agent.get('https://graph.test');
     pool.intercept({ path, method: 'PATCH' }).reply(409, { error: { code: 'uploadSessionAlreadyCompleted', message: '' } }, json);
-    pool.intercept({ path, method: 'GET' }).reply(200, session, json);
+    pool.intercept({ path: `${path}?$expand=files`, method: 'GET' }).reply(200, session, json);
     expect((await client.completeSession(key, call())).isUploadDone).toBe(true);
   });
 
   it('keeps the refusal when the session is not done (e.g. expired)', async () => {
     const pool = agent.get('https://graph.test');
     pool.intercept({ path, method: 'PATCH' }).reply(409, { error: { code: 'uploadSessionExpired', message: '' } }, json);
-    pool.intercept({ path, method: 'GET' }).reply(200, { ...session, status: 'expired', isUploadDone: false }, json);
+    pool.intercept({ path: `${path}?$expand=files`, method: 'GET' }).reply(200, { ...session, status: 'expired', isUploadDone: false }, json);
     const error = (await client.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
     expect(error.failure).toMatchObject({ status: 409, graphCode: 'uploadSessionExpired' });
   });

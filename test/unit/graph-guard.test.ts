@@ -4,7 +4,7 @@ import { Metrics } from '../../src/metrics';
 
 function guard(overrides: Partial<ConstructorParameters<typeof GraphGuard>[0]> = {}) {
   const metrics = new Metrics({ defaultMetrics: false });
-  return new GraphGuard({ host: 'graph.test', maxConcurrency: 1, maxQueue: 10, breakerFailures: 2, breakerHalfOpenAfterMs: 50, metrics, ...overrides });
+  return new GraphGuard({ host: 'graph.test', maxConcurrency: 1, maxQueue: 10, breakerFailures: 2, breakerHalfOpenAfterMs: 1000, metrics, ...overrides });
 }
 
 const never = new AbortController().signal;
@@ -34,7 +34,7 @@ describe('GraphGuard', () => {
     let called = false;
     await expect(g.run(never, async () => (called = true))).rejects.toMatchObject({ failure: { kind: 'unavailable' } });
     expect(called).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(await g.run(never, async () => 'probe')).toBe('probe');
   });
 

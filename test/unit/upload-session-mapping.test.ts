@@ -71,7 +71,7 @@ describe('toUploadSession', () => {
     expect(session.files?.map((file) => file.size)).toEqual([big, 5_000_000_000]);
   });
 
-  it.each([['Expired', UploadSessionStatus.EXPIRED], ['COMPLETE', UploadSessionStatus.COMPLETE], ['unknownFutureValue', UploadSessionStatus.UNKNOWN_FUTURE_VALUE], ['processing', UploadSessionStatus.UNKNOWN_FUTURE_VALUE], [undefined, UploadSessionStatus.UNKNOWN_FUTURE_VALUE], [42, UploadSessionStatus.UNKNOWN_FUTURE_VALUE]])(
+  it.each([['Expired', UploadSessionStatus.EXPIRED], ['COMPLETE', UploadSessionStatus.COMPLETE], ['unknownFutureValue', UploadSessionStatus.UNKNOWN_FUTURE_VALUE], ['processing', UploadSessionStatus.UNKNOWN_FUTURE_VALUE], ['constructor', UploadSessionStatus.UNKNOWN_FUTURE_VALUE], ['__proto__', UploadSessionStatus.UNKNOWN_FUTURE_VALUE], [undefined, UploadSessionStatus.UNKNOWN_FUTURE_VALUE], [42, UploadSessionStatus.UNKNOWN_FUTURE_VALUE]])(
     'maps status %p to %s without failing',
     (status, expected) => {
       expect(toUploadSession({ id: 'x', isUploadDone: false, status, stats: { filesUploaded: 0, totalBytesUploaded: 0 } }, key).status).toBe(expected);
