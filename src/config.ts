@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 export type GraphAuthMode = 'emulator' | 'passthrough';
 export type GraphCloud = 'global' | 'usgov' | 'usgovdod' | 'china';
@@ -19,6 +20,12 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly maxGraphCallsPerOperation: number;
   readonly shutdownGraceMs: number;
+  /** Extra pino paths to blank in every log line, on top of the built-in credential paths. */
+  readonly logRedact: readonly string[];
+  /** OTLP/HTTP collector root; tracing is off (and its code never loaded) when unset. */
+  readonly otlpEndpoint: URL | undefined;
+  /** Processes serving the port (node:cluster); 1 = no cluster. */
+  readonly workers: number;
 }
 
 export class ConfigError extends Error {
@@ -64,12 +71,35 @@ export function loadConfig(env: Env): Config {
     corsOrigins: corsOrigins(env, graphAuth === 'emulator' && !production),
     maxGraphCallsPerOperation: integer(env, 'MAX_GRAPH_CALLS_PER_OPERATION', 10, 1, 1000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
+    logRedact: list(env, 'LOG_REDACT'),
+    otlpEndpoint: otlpEndpoint(env),
+    workers: workers(env),
   });
 }
 
 function text(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
+}
+
+function list(env: Env, name: string): string[] {
+  return (text(env, name) ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function otlpEndpoint(env: Env): URL | undefined {
+  const raw = text(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (raw === undefined) return undefined;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    throw new ConfigError('OTEL_EXPORTER_OTLP_ENDPOINT', `must be an http: or https: URL, got "${raw}"`);
+  }
+  return url;
+}
+
+/** `auto` = one process per CPU the runtime may use (cgroup limits included). */
+function workers(env: Env): number {
+  if (text(env, 'WORKERS') === 'auto') return availableParallelism();
+  return integer(env, 'WORKERS', 1, 1, 256);
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

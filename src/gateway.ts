@@ -8,6 +8,7 @@ import { createApollo } from './graphql/apollo';
 import { buildGatewaySchema } from './graphql/schema';
 import { createGatewayServer } from './http/gateway-server';
 import { Metrics } from './metrics';
+import { startTracing } from './tracing';
 
 export interface Gateway {
   /** The GraphQL endpoint. */
@@ -40,9 +41,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     attemptTimeoutMs: config.graphAttemptTimeoutMs,
     metrics,
   });
+  const tracing = config.otlpEndpoint ? await startTracing(config.otlpEndpoint, 'upload-session-gateway') : undefined;
   const apollo = createApollo({ schema: buildGatewaySchema(), config, metrics, logger });
   await apollo.start();
-  const http = createGatewayServer({ config, apollo, graph, authorization: graphAuthorization(config.graphAuth), metrics, logger });
+  const http = createGatewayServer({ config, apollo, graph, authorization: graphAuthorization(config.graphAuth), metrics, logger, tracing });
   const url = await http.listen();
 
   return {
@@ -55,6 +57,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       await apollo.stop();
       await dispatcher.close();
       await emulator?.close();
+      if (tracing) await tracing.shutdown();
     },
   };
 }

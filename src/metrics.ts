@@ -1,4 +1,8 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The circuit breaker's states as `gateway_graph_circuit_state` reports them (0 closed, 1 half-open, 2 open). */
+export type CircuitState = 'closed' | 'half_open' | 'open';
+const CIRCUIT_STATE_VALUE: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
 
 /** Every metric the gateway exports, on a registry of its own (several gateways can share a process in tests). */
 export class Metrics {
@@ -19,6 +23,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly graphRequests = new Counter({
+    name: 'gateway_graph_requests_total',
+    help: 'Graph attempts made, by HTTP method and status ("error" when no answer came).',
+    labelNames: ['method', 'status'] as const,
+    registers: [this.registry],
+  });
+
   readonly graphDuration = new Histogram({
     name: 'gateway_graph_request_duration_seconds',
     help: 'Time of one Graph attempt, by HTTP method and status ("error" when no answer came).',
@@ -34,7 +45,31 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly graphThrottles = new Counter({
+    name: 'gateway_graph_throttled_total',
+    help: 'Graph answers of 429 Too Many Requests, retried or not.',
+    registers: [this.registry],
+  });
+
+  readonly graphInFlight = new Gauge({
+    name: 'gateway_graph_requests_in_flight',
+    help: 'Graph attempts waiting for an answer now.',
+    registers: [this.registry],
+  });
+
+  readonly circuitState = new Gauge({
+    name: 'gateway_graph_circuit_state',
+    help: 'State of the circuit breaker in front of Graph: 0 closed, 1 half-open, 2 open.',
+    registers: [this.registry],
+  });
+
   constructor({ defaultMetrics = true } = {}) {
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry });
+    this.circuitState.set(0);
+  }
+
+  /** For the circuit breaker: report every state change here. */
+  setCircuitState(state: CircuitState): void {
+    this.circuitState.set(CIRCUIT_STATE_VALUE[state]);
   }
 }

@@ -78,7 +78,8 @@ export function createEmulator({ seed = true } = {}): Emulator {
     store,
     requests,
     async listen(port = 0, host = '127.0.0.1') {
-      await new Promise<void>((resolve) => server.listen(port, host, resolve));
+      // exclusive: in a cluster worker the embedded emulator is the worker's own, not a port shared round-robin.
+      await new Promise<void>((resolve) => server.listen({ port, host, exclusive: true }, resolve));
       const address = server.address() as AddressInfo;
       const hostname = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       return new URL(`http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${address.port}/beta`);

@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import { GraphRequestError, type GraphFailure } from '../errors';
 import type { Metrics } from '../metrics';
+import type { OperationTrace } from '../tracing';
 import { retryDelayMs, type RetryPolicy } from './retry-policy';
 import { sessionPath, type SessionKey } from './session-key';
 import { toUploadSession, UnreadableSessionError, type UploadedFile, type UploadSession } from './upload-session';
@@ -16,6 +17,19 @@ export interface GraphCall {
   /** Epoch milliseconds after which no attempt is started and no wait is begun. */
   deadline: number;
   log: Logger;
+  /** Set when tracing is on: each attempt gets a child span and sends its `traceparent`. */
+  trace?: OperationTrace;
+  /** Each attempt appends itself here, for the operation's one log line. */
+  attempts?: GraphAttemptRecord[];
+}
+
+/** One Graph attempt as the operation's log line reports it. */
+export interface GraphAttemptRecord {
+  method: string;
+  status: number | 'error';
+  requestId?: string;
+  attempt: number;
+  durationMs: number;
 }
 
 export interface GraphClientOptions {
@@ -105,8 +119,13 @@ export class GraphClient {
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (attempt > 0) headers['retry-attempt'] = String(attempt);
+    const span = call.trace?.graphAttempt(method, path, attempt);
+    if (span) headers.traceparent = span.traceparent;
 
-    let status = 'error';
+    const { metrics } = this.options;
+    metrics.graphInFlight.inc();
+    let status: number | 'error' = 'error';
+    let requestId: string | undefined;
     try {
       const response = await this.options.dispatcher.request({
         origin: this.origin,
@@ -116,14 +135,13 @@ export class GraphClient {
         body,
         signal: attemptSignal,
       });
-      status = String(response.statusCode);
-      const requestId = header(response.headers, 'request-id');
+      status = response.statusCode;
+      requestId = header(response.headers, 'request-id');
       const text = await response.body.text();
       const json = parseJson(text);
-      call.log.info(
-        { graph: { method, status: response.statusCode, requestId, clientRequestId, attempt, durationMs: elapsed(started) } },
-        'Graph call',
-      );
+      // The operation's own line lists every attempt; this one is for following a single call.
+      call.log.debug({ graph: { method, status, requestId, clientRequestId, attempt, durationMs: elapsed(started) } }, 'Graph call');
+      if (status === 429) metrics.graphThrottles.inc();
       if (response.statusCode >= 200 && response.statusCode < 300) {
         if (json === undefined) throw unreadable('the answer is not JSON', requestId, clientRequestId, response.statusCode);
         return { json, requestId, clientRequestId };
@@ -145,7 +163,13 @@ export class GraphClient {
       call.log.warn({ graph: { method, clientRequestId, attempt, failure: failure.message, durationMs: elapsed(started) } }, 'Graph call failed');
       throw new GraphRequestError(failure);
     } finally {
-      this.options.metrics.graphDuration.observe({ method, status }, (performance.now() - started) / 1000);
+      const durationMs = performance.now() - started;
+      const labels = { method, status: String(status) };
+      metrics.graphInFlight.dec();
+      metrics.graphRequests.inc(labels);
+      metrics.graphDuration.observe(labels, durationMs / 1000);
+      call.attempts?.push({ method, status, requestId, attempt, durationMs: Math.round(durationMs * 10) / 10 });
+      span?.end(status === 'error' ? undefined : status, requestId);
     }
   }
 }

@@ -82,7 +82,14 @@ function operationOutcomes(metrics: Metrics): ApolloServerPlugin<GatewayContext>
           metrics.operations.inc({ operation, code });
           metrics.operationDuration.observe({ operation }, seconds);
           // contextValue is unset when the request failed before its context was built (e.g. unparsable)
-          contextValue?.call?.log.info({ operation, code, durationMs: Math.round(seconds * 10_000) / 10 }, 'GraphQL operation');
+          const call = contextValue?.call;
+          if (!call) return;
+          // The one line per operation: every Graph attempt it made is in it, so info needs no per-call lines.
+          const graph = call.attempts;
+          const retries = graph?.reduce((count, attempt) => count + (attempt.attempt > 0 ? 1 : 0), 0) ?? 0;
+          const durationMs = Math.round(seconds * 10_000) / 10;
+          call.log.info({ operation, code, durationMs, graph, retries, traceId: call.trace?.traceId }, 'GraphQL operation');
+          call.trace?.end(operation, code);
         },
       };
     },

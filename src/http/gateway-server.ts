@@ -9,6 +9,7 @@ import type { Config } from '../config';
 import type { GraphClient } from '../graph/graph-client';
 import type { GatewayContext } from '../graphql/context';
 import type { Metrics } from '../metrics';
+import type { Tracing } from '../tracing';
 import { applyCors } from './cors';
 import { BodyTooLargeError, readBody } from './request-body';
 
@@ -20,6 +21,8 @@ export interface GatewayServerOptions {
   authorization: GraphAuthorization;
   metrics: Metrics;
   logger: Logger;
+  /** Set when OTEL_EXPORTER_OTLP_ENDPOINT is. */
+  tracing?: Tracing;
 }
 
 export interface GatewayServer {
@@ -46,8 +49,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       inFlight--;
       if (inFlight === 0) idle?.();
     });
-    const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = correlationId(req);
     res.setHeader('x-request-id', requestId);
     // While draining, every answer closes its connection so keep-alive clients move to other replicas.
     if (draining) res.shouldKeepAlive = false;
@@ -110,19 +112,30 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     });
     const signal = AbortSignal.any([callerGone.signal, AbortSignal.timeout(config.requestDeadlineMs)]);
 
-    const response = await options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-      context: async () => ({
-        graph: options.graph,
-        requestId,
-        call: {
-          authorization: options.authorization(req.headers),
-          signal,
-          deadline: Date.now() + config.requestDeadlineMs,
-          log: options.logger.child({ requestId }),
-        },
-      }),
-    });
+    const traceparent = req.headers.traceparent;
+    const trace = options.tracing?.startOperation(typeof traceparent === 'string' ? traceparent : undefined);
+    const context: GatewayContext = {
+      graph: options.graph,
+      requestId,
+      call: {
+        authorization: options.authorization(req.headers),
+        signal,
+        deadline: Date.now() + config.requestDeadlineMs,
+        log: options.logger.child({ requestId }),
+        trace,
+        attempts: [],
+      },
+    };
+    let response: HTTPGraphQLResponse;
+    try {
+      response = await options.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+        context: async () => context,
+      });
+    } finally {
+      // Apollo's plugin ends the span with the outcome; requests refused before it ran end here.
+      trace?.end('unparsed request', 'BAD_REQUEST');
+    }
     await writeResponse(res, response);
   }
 
@@ -150,6 +163,17 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       await closed;
     },
   };
+}
+
+const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+
+/** The caller's `x-request-id` when sane, else the trace id of its W3C `traceparent`, else a new one. */
+function correlationId(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  if (typeof incoming === 'string' && REQUEST_ID.test(incoming)) return incoming;
+  const traceparent = req.headers.traceparent;
+  const traceId = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent)?.[1] : undefined;
+  return traceId ?? randomUUID();
 }
 
 function parseBody(text: string, contentType: string | undefined): unknown {
