@@ -14,6 +14,8 @@ export interface LoggedRequest {
   clientRequestId: string | undefined;
   /** A fingerprint of the bearer token (never the token), so tests can tell which credential arrived. */
   tokenFingerprint: string | undefined;
+  /** The W3C trace context the caller propagated, if any. */
+  traceparent: string | undefined;
   status: number;
 }
 
@@ -62,6 +64,7 @@ export function createEmulator({ seed = true } = {}): Emulator {
         query: url.search,
         clientRequestId,
         tokenFingerprint: fingerprint(headerValue(req, 'authorization')),
+        traceparent: headerValue(req, 'traceparent'),
         status: res.statusCode,
       });
     });
