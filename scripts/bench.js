@@ -11,6 +11,7 @@
 // mutation and every request takes the normal success path. The emulator would answer the second
 // completion of a session with 409 and send the gateway down its idempotent PATCH-then-GET path.
 'use strict';
+/* global AbortSignal, URL, fetch, __filename -- Node globals the shared lint config does not list for .js */
 
 const { spawn, spawnSync } = require('node:child_process');
 const { readFileSync, mkdirSync, writeFileSync } = require('node:fs');

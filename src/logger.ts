@@ -42,7 +42,9 @@ export function createLogger(settings: LogLevel | LoggerSettings, destination?: 
   if (pretty && !destination && prettyInstalled()) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } });
   }
-  return pino(options, destination);
+  // Asynchronous writes to stdout: a line per operation must not cost a write syscall on the request
+  // path. pino flushes what is buffered when the process exits (process.exit included).
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 /** Production images install no dev dependencies: pretty output then quietly stays JSON. */

@@ -1,6 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -49,6 +49,9 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
             variables: { input: SEED_SESSION_KEY },
             footer: false,
           }),
+      // Cache control is on by default and hooks every field resolution (Apollo then wraps every
+      // resolver); nothing here is cacheable (a mutation, and reads of a changing session).
+      ApolloServerPluginCacheControlDisabled(),
       operationOutcomes(metrics),
     ],
   });

@@ -105,12 +105,15 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    // The caller leaving, or the deadline passing, stops waits and retries on its behalf.
-    const callerGone = new AbortController();
+    // The caller leaving, or the deadline passing, stops waits and retries on its behalf. One
+    // controller and one timer, cleared with the response (cheaper than AbortSignal.any + timeout).
+    const stop = new AbortController();
+    const deadline = setTimeout(() => stop.abort(new DOMException('The request deadline passed.', 'TimeoutError')), config.requestDeadlineMs);
     res.on('close', () => {
-      if (!res.writableFinished) callerGone.abort();
+      clearTimeout(deadline);
+      if (!res.writableFinished) stop.abort();
     });
-    const signal = AbortSignal.any([callerGone.signal, AbortSignal.timeout(config.requestDeadlineMs)]);
+    const signal = stop.signal;
 
     const traceparent = req.headers.traceparent;
     const trace = options.tracing?.startOperation(typeof traceparent === 'string' ? traceparent : undefined);
