@@ -4,7 +4,8 @@ import { graphAuthorization } from './auth/graph-authorization';
 import type { Config } from './config';
 import { createEmulator, type Emulator } from './emulator/emulator-server';
 import { GraphClient } from './graph/graph-client';
-import { createApollo } from './graphql/apollo';
+import { createApollo, gatewayErrorFormatter, operationRecorder } from './graphql/apollo';
+import { KnownOperations } from './graphql/known-operations';
 import { buildGatewaySchema } from './graphql/schema';
 import { createGatewayServer } from './http/gateway-server';
 import { Metrics } from './metrics';
@@ -42,9 +43,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     metrics,
   });
   const tracing = config.otlpEndpoint ? await startTracing(config.otlpEndpoint, 'upload-session-gateway') : undefined;
-  const apollo = createApollo({ schema: buildGatewaySchema(), config, metrics, logger });
+  const schema = buildGatewaySchema();
+  const knownOperations = new KnownOperations({ schema, formatError: gatewayErrorFormatter(config, logger), record: operationRecorder(metrics) });
+  const apollo = createApollo({ schema, config, metrics, logger, knownOperations });
   await apollo.start();
-  const http = createGatewayServer({ config, apollo, graph, authorization: graphAuthorization(config.graphAuth), metrics, logger, tracing });
+  const authorization = graphAuthorization(config.graphAuth);
+  const http = createGatewayServer({ config, apollo, knownOperations, graph, authorization, metrics, logger, tracing });
   const url = await http.listen();
 
   return {

@@ -10,12 +10,15 @@ import { SEED_SESSION_KEY } from '../emulator/seed';
 import type { Metrics } from '../metrics';
 import type { GatewayContext } from './context';
 import { graphCallLimit } from './graph-call-limit';
+import type { KnownOperations, OperationRecorder } from './known-operations';
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
   config: Config;
   metrics: Metrics;
   logger: Logger;
+  /** Filled with every operation Apollo resolves for a JSON POST, so repeats can skip Apollo. */
+  knownOperations?: KnownOperations;
 }
 
 const SANDBOX_DOCUMENT = `mutation CompleteUploadSession($input: CompleteUploadSessionInput!) {
@@ -29,7 +32,7 @@ const SANDBOX_DOCUMENT = `mutation CompleteUploadSession($input: CompleteUploadS
 }
 `;
 
-export function createApollo({ schema, config, metrics, logger }: ApolloOptions): ApolloServer<GatewayContext> {
+export function createApollo({ schema, config, metrics, logger, knownOperations }: ApolloOptions): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     schema,
     introspection: !config.production,
@@ -39,7 +42,7 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
     // Stack traces never leave the process, in development either: they are logged instead.
     includeStacktraceInErrorResponses: false,
     validationRules: [graphCallLimit(config.maxGraphCallsPerOperation)],
-    formatError: (formatted, error) => formatError(formatted, error, config.production, logger),
+    formatError: gatewayErrorFormatter(config, logger),
     plugins: [
       config.production
         ? ApolloServerPluginLandingPageDisabled()
@@ -53,8 +56,14 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
       // resolver); nothing here is cacheable (a mutation, and reads of a changing session).
       ApolloServerPluginCacheControlDisabled(),
       operationOutcomes(metrics),
+      ...(knownOperations ? [rememberOperations(knownOperations)] : []),
     ],
   });
+}
+
+/** The one error formatter, for Apollo and for operations run without it (known-operations.ts). */
+export function gatewayErrorFormatter(config: Config, logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, config.production, logger);
 }
 
 /** Every error leaves through here: a code from the closed set, Graph's ids, and nothing internal. */
@@ -73,26 +82,48 @@ function formatError(formatted: GraphQLFormattedError, error: unknown, productio
 
 /** Counts and times every operation by its outcome: OK, or the first error's code. */
 function operationOutcomes(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
+  const record = operationRecorder(metrics);
   return {
     async requestDidStart() {
       const started = performance.now();
       return {
         async willSendResponse({ operationName, response, contextValue }) {
           const body = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
-          const code = String(body.errors?.[0]?.extensions?.code ?? 'OK');
-          const operation = operationName ?? 'anonymous';
-          const seconds = (performance.now() - started) / 1000;
-          metrics.operations.inc({ operation, code });
-          metrics.operationDuration.observe({ operation }, seconds);
           // contextValue is unset when the request failed before its context was built (e.g. unparsable)
-          const call = contextValue?.call;
-          if (!call) return;
-          // The one line per operation: every Graph attempt it made is in it, so info needs no per-call lines.
-          const graph = call.attempts;
-          const retries = graph?.reduce((count, attempt) => count + (attempt.attempt > 0 ? 1 : 0), 0) ?? 0;
-          const durationMs = Math.round(seconds * 10_000) / 10;
-          call.log.info({ operation, code, durationMs, graph, retries, traceId: call.trace?.traceId }, 'GraphQL operation');
-          call.trace?.end(operation, code);
+          record(contextValue, operationName ?? undefined, body.errors, started);
+        },
+      };
+    },
+  };
+}
+
+/** Metrics, the one log line and the span's end for an operation, whichever path ran it. */
+export function operationRecorder(metrics: Metrics): OperationRecorder {
+  return (context, operationName, errors, started) => {
+    const code = String(errors?.[0]?.extensions?.code ?? 'OK');
+    const operation = operationName ?? 'anonymous';
+    const seconds = (performance.now() - started) / 1000;
+    metrics.operations.inc({ operation, code });
+    metrics.operationDuration.observe({ operation }, seconds);
+    const call = context?.call;
+    if (!call) return;
+    // The one line per operation: every Graph attempt it made is in it, so info needs no per-call lines.
+    const graph = call.attempts;
+    const retries = graph?.reduce((count, attempt) => count + (attempt.attempt > 0 ? 1 : 0), 0) ?? 0;
+    const durationMs = Math.round(seconds * 10_000) / 10;
+    call.log.info({ operation, code, durationMs, graph, retries, traceId: call.trace?.traceId }, 'GraphQL operation');
+    call.trace?.end(operation, code);
+  };
+}
+
+/** Remembers each operation Apollo resolved (parsed, validated) for a JSON POST. */
+function rememberOperations(known: KnownOperations): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ request }) {
+      if (request.http?.method !== 'POST' || request.extensions !== undefined) return;
+      return {
+        async didResolveOperation({ request: { query, operationName }, document, operationName: resolvedName }) {
+          if (typeof query === 'string') known.remember(query, operationName, document, resolvedName);
         },
       };
     },

@@ -8,6 +8,7 @@ import type { GraphAuthorization } from '../auth/graph-authorization';
 import type { Config } from '../config';
 import type { GraphClient } from '../graph/graph-client';
 import type { GatewayContext } from '../graphql/context';
+import type { KnownOperations } from '../graphql/known-operations';
 import type { Metrics } from '../metrics';
 import type { Tracing } from '../tracing';
 import { applyCors } from './cors';
@@ -17,6 +18,8 @@ export interface GatewayServerOptions {
   config: Config;
   /** Started before the server listens. */
   apollo: ApolloServer<GatewayContext>;
+  /** Repeats of operations Apollo has resolved run without it; absent: Apollo answers everything. */
+  knownOperations?: KnownOperations;
   graph: GraphClient;
   authorization: GraphAuthorization;
   metrics: Metrics;
@@ -101,10 +104,6 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       body = parsed;
     }
 
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
     // The caller leaving, or the deadline passing, stops waits and retries on its behalf. One
     // controller and one timer, cleared with the response (cheaper than AbortSignal.any + timeout).
     const stop = new AbortController();
@@ -131,6 +130,12 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     };
     let response: HTTPGraphQLResponse;
     try {
+      const known = options.knownOperations && plainJson(req) ? await options.knownOperations.run(body, context) : undefined;
+      if (known !== undefined) return sendBody(res, known);
+      const headers = new HeaderMap();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
       response = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
         context: async () => context,
@@ -177,6 +182,23 @@ function correlationId(req: IncomingMessage): string {
   const traceparent = req.headers.traceparent;
   const traceId = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent)?.[1] : undefined;
   return traceId ?? randomUUID();
+}
+
+/** A JSON POST answered as plain JSON: the only shape the known-operations path serves. */
+function plainJson(req: IncomingMessage): boolean {
+  const accept = req.headers.accept;
+  const contentType = req.headers['content-type'];
+  return (
+    req.method === 'POST' &&
+    (accept === undefined || accept === 'application/json') &&
+    (contentType === 'application/json' || contentType === 'application/json; charset=utf-8')
+  );
+}
+
+function sendBody(res: ServerResponse, body: string): void {
+  res.statusCode = 200;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(body);
 }
 
 function parseBody(text: string, contentType: string | undefined): unknown {
