@@ -11,7 +11,7 @@
 // mutation and every request takes the normal success path. The emulator would answer the second
 // completion of a session with 409 and send the gateway down its idempotent PATCH-then-GET path.
 'use strict';
-/* global AbortSignal, URL, fetch, __filename -- Node globals the shared lint config does not list for .js */
+/* global AbortController, URL, fetch, __filename -- Node globals the shared lint config does not list for .js */
 
 const { spawn, spawnSync } = require('node:child_process');
 const { readFileSync, mkdirSync, writeFileSync } = require('node:fs');
@@ -93,7 +93,7 @@ function runFloor() {
     req.on('data', (chunk) => (body += chunk));
     req.on('end', async () => {
       try {
-        const call = { authorization: async () => req.headers.authorization, signal: AbortSignal.timeout(30_000), deadline: Date.now() + 30_000, log };
+        const call = { authorization: async () => req.headers.authorization, signal: new AbortController().signal, deadline: Date.now() + 30_000, log };
         const session = await graph.completeSession(assertSessionKey(JSON.parse(body)), call);
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ data: { completeUploadSession: session } }));
@@ -125,7 +125,7 @@ async function runBaseline() {
     context: async ({ req }) => ({
       graph,
       requestId: 'bench',
-      call: { authorization: async () => req.headers.authorization, signal: AbortSignal.timeout(30_000), deadline: Date.now() + 30_000, log },
+      call: { authorization: async () => req.headers.authorization, signal: new AbortController().signal, deadline: Date.now() + 30_000, log },
     }),
   });
   ready(url);

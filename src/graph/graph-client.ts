@@ -111,7 +111,14 @@ export class GraphClient {
   private async attempt(method: string, path: string, body: string | undefined, call: GraphCall, attempt: number): Promise<GraphAnswer> {
     const clientRequestId = randomUUID();
     const started = performance.now();
-    const attemptSignal = AbortSignal.any([call.signal, AbortSignal.timeout(this.options.attemptTimeoutMs)]);
+    // One controller and one cleared timer per attempt: AbortSignal.timeout keeps its signal and timer
+    // alive for the whole timeout after the answer came, thousands of them under load.
+    const attemptAbort = new AbortController();
+    const timer = setTimeout(() => attemptAbort.abort(new DOMException('The Graph attempt timed out.', 'TimeoutError')), this.options.attemptTimeoutMs);
+    const relayAbort = () => attemptAbort.abort(call.signal.reason);
+    if (call.signal.aborted) relayAbort();
+    else call.signal.addEventListener('abort', relayAbort, { once: true });
+    const attemptSignal = attemptAbort.signal;
     const headers: Record<string, string> = {
       authorization: await call.authorization(),
       accept: 'application/json',
@@ -163,6 +170,8 @@ export class GraphClient {
       call.log.warn({ graph: { method, clientRequestId, attempt, failure: failure.message, durationMs: elapsed(started) } }, 'Graph call failed');
       throw new GraphRequestError(failure);
     } finally {
+      clearTimeout(timer);
+      call.signal.removeEventListener('abort', relayAbort);
       const durationMs = performance.now() - started;
       const labels = { method, status: String(status) };
       metrics.graphInFlight.dec();
