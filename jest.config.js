@@ -2,6 +2,7 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
+  globalSetup: '<rootDir>/test/support/build-once.js',
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

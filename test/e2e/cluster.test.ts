@@ -1,13 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { COMPLETE_SEED, postGraphQL } from '../support/gateway';
 import { spawnProcess, type Spawned } from '../support/spawn';
 
 jest.setTimeout(120_000);
 
 let gateway: Spawned | undefined;
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build', '--silent']);
-});
 afterEach(async () => {
   gateway?.signalGroup('SIGKILL');
   await gateway?.closed;

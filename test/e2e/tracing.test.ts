@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
@@ -24,7 +23,6 @@ let gateway: Spawned | undefined;
 const exports: { path: string; spans: ExportedSpan[] }[] = [];
 
 beforeAll(async () => {
-  execFileSync('npm', ['run', 'build', '--silent']);
   // A local OTLP/HTTP receiver for the JSON encoding the http exporter sends.
   collector = createServer((req, res) => {
     let body = '';
