@@ -4,7 +4,7 @@ import { graphAuthorization } from './auth/graph-authorization';
 import type { Config } from './config';
 import { createEmulator, type Emulator } from './emulator/emulator-server';
 import { GraphClient } from './graph/graph-client';
-import { createApollo, gatewayErrorFormatter, operationRecorder } from './graphql/apollo';
+import { createApollo, formatError, internalErrorLogger, operationRecorder } from './graphql/apollo';
 import { KnownOperations } from './graphql/known-operations';
 import { buildGatewaySchema } from './graphql/schema';
 import { createGatewayServer } from './http/gateway-server';
@@ -44,7 +44,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   });
   const tracing = config.otlpEndpoint ? await startTracing(config.otlpEndpoint, 'upload-session-gateway') : undefined;
   const schema = buildGatewaySchema();
-  const knownOperations = new KnownOperations({ schema, formatError: gatewayErrorFormatter(config, logger), record: operationRecorder(metrics) });
+  const logInternal = internalErrorLogger(config.production);
+  const knownOperations = new KnownOperations({
+    schema,
+    formatError,
+    record: operationRecorder(metrics),
+    onErrors: (errors, context) => logInternal(errors, context.call.log),
+  });
   const apollo = createApollo({ schema, config, metrics, logger, knownOperations });
   await apollo.start();
   const authorization = graphAuthorization(config.graphAuth);

@@ -2,7 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { ErrorCode, toGraphQLError } from '../errors';
@@ -42,7 +42,7 @@ export function createApollo({ schema, config, metrics, logger, knownOperations 
     // Stack traces never leave the process, in development either: they are logged instead.
     includeStacktraceInErrorResponses: false,
     validationRules: [graphCallLimit(config.maxGraphCallsPerOperation)],
-    formatError: gatewayErrorFormatter(config, logger),
+    formatError,
     plugins: [
       config.production
         ? ApolloServerPluginLandingPageDisabled()
@@ -56,28 +56,54 @@ export function createApollo({ schema, config, metrics, logger, knownOperations 
       // resolver); nothing here is cacheable (a mutation, and reads of a changing session).
       ApolloServerPluginCacheControlDisabled(),
       operationOutcomes(metrics),
+      internalErrors(config.production, logger),
       ...(knownOperations ? [rememberOperations(knownOperations)] : []),
     ],
   });
 }
 
-/** The one error formatter, for Apollo and for operations run without it (known-operations.ts). */
-export function gatewayErrorFormatter(config: Config, logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, config.production, logger);
+/**
+ * Every error leaves through here, from Apollo and from operations run without it (known-operations.ts):
+ * a code from the closed set, Graph's ids, and nothing internal.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (isApolloRequestError(error, formatted.extensions?.code)) return formatted;
+  const mapped = toGraphQLError(unwrapResolverError(error));
+  return { message: mapped.message, locations: formatted.locations, path: formatted.path, extensions: mapped.extensions };
 }
 
-/** Every error leaves through here: a code from the closed set, Graph's ids, and nothing internal. */
-function formatError(formatted: GraphQLFormattedError, error: unknown, production: boolean, logger: Logger): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  const code = formatted.extensions?.code;
-  // Apollo's request-level errors (parse, validation, bad request) come with their own codes.
-  if (original === error && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
-  const mapped = toGraphQLError(original);
-  if (mapped.extensions.code === ErrorCode.INTERNAL_SERVER_ERROR) {
-    const err = original instanceof Error ? original : new Error(String(original));
-    logger.error({ err: production ? { type: err.name, message: err.message } : err }, 'internal error');
-  }
-  return { message: mapped.message, locations: formatted.locations, path: formatted.path, extensions: mapped.extensions };
+/** Apollo's request-level errors (parse, validation, bad request) come with their own codes. */
+function isApolloRequestError(error: unknown, code: unknown): boolean {
+  return unwrapResolverError(error) === error && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
+/**
+ * Logs the errors that are gateway bugs (they answer INTERNAL_SERVER_ERROR), with the request's logger so
+ * the line carries its correlation id. Formatting cannot do it: Apollo's formatError sees no request.
+ */
+export function internalErrorLogger(production: boolean) {
+  return (errors: readonly GraphQLError[], log: Logger) => {
+    for (const error of errors) {
+      if (isApolloRequestError(error, error.extensions?.code)) continue;
+      const original = unwrapResolverError(error);
+      if (toGraphQLError(original).extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
+      const err = original instanceof Error ? original : new Error(String(original));
+      log.error({ err: production ? { type: err.name, message: err.message } : err }, 'internal error');
+    }
+  };
+}
+
+function internalErrors(production: boolean, logger: Logger): ApolloServerPlugin<GatewayContext> {
+  const logInternal = internalErrorLogger(production);
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          logInternal(errors, contextValue?.call?.log ?? logger);
+        },
+      };
+    },
+  };
 }
 
 /** Counts and times every operation by its outcome: OK, or the first error's code. */

@@ -9,6 +9,8 @@ export interface KnownOperationsOptions {
   /** The same function Apollo formats errors with. */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   record: OperationRecorder;
+  /** Sees the raw errors first, as Apollo's didEncounterErrors hook does (to log gateway bugs). */
+  onErrors?: (errors: readonly GraphQLError[], context: GatewayContext) => void;
   /** How many distinct operations are remembered; the oldest is forgotten first. Default 500. */
   limit?: number;
   /** Longer documents are never remembered (bounds memory at limit × this). Default 16 KB. */
@@ -64,6 +66,7 @@ export class KnownOperations {
     // No `data`: the request failed before any resolver ran (e.g. variables that do not coerce); Apollo
     // answers those with its own status codes.
     if (!('data' in result)) return undefined;
+    if (result.errors) this.options.onErrors?.(result.errors, context);
     const errors = result.errors?.map((error) => this.options.formatError(normalized(error), error));
     this.options.record(context, known.name, errors, started);
     // Apollo's field order and trailing newline, so both paths answer byte for byte alike.

@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { GraphClient } from '../../src/graph/graph-client';
 import { COMPLETE_SEED, postGraphQL, SEED, startTestGateway, type TestGateway } from '../support/gateway';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -38,6 +39,26 @@ describe('logs and metrics', () => {
       ],
     });
     expect(typeof lines[0]!.durationMs).toBe('number');
+  });
+
+  it('logs a gateway bug once per request under its correlation id, on the first and on repeated operations', async () => {
+    const bug = jest.spyOn(GraphClient.prototype, 'completeSession').mockRejectedValue(new TypeError('a bug in the gateway'));
+    try {
+      const query = 'mutation Complete($input: CompleteUploadSessionInput!) { completeUploadSession(input: $input) { id } }';
+      const first = await postGraphQL(t.url, query, { input: SEED }, { 'x-request-id': 'bug-1' });
+      const second = await postGraphQL(t.url, query, { input: SEED }, { 'x-request-id': 'bug-2' });
+      for (const answer of [first, second]) {
+        expect(answer.body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+        expect(JSON.stringify(answer.body)).not.toContain('a bug in the gateway');
+      }
+      const internal = logLines(t).filter((line) => line.msg === 'internal error');
+      expect(internal.map((line) => [line.requestId, line.level])).toEqual([
+        ['bug-1', 'error'],
+        ['bug-2', 'error'],
+      ]);
+    } finally {
+      bug.mockRestore();
+    }
   });
 
   it('takes the correlation id from a W3C traceparent when no x-request-id comes', async () => {
