@@ -2,6 +2,7 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
+  globalSetup: '<rootDir>/test/support/build-once.js',
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',
@@ -20,6 +21,5 @@ module.exports = {
   // jose ships ES modules only: src/auth/jose.ts imports it dynamically, which jest's CommonJS runtime turns into a require,
   // so jose's files are compiled to CommonJS for tests.
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
-  globalSetup: '<rootDir>/test/support/build.js',
   testTimeout: 30000,
 };

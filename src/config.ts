@@ -1,4 +1,5 @@
 import { accessSync, constants, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 export type GraphAuthMode = 'emulator' | 'passthrough' | 'app' | 'obo';
 export type GraphCloud = 'global' | 'usgov' | 'usgovdod' | 'china';
@@ -46,6 +47,12 @@ export interface Config {
   readonly callerAuth: CallerAuthConfig | undefined;
   /** AUTH_DISABLED=true: `app`/`obo` run without caller authentication, on the operator's explicit word. */
   readonly authDisabled: boolean;
+  /** Extra pino paths to blank in every log line, on top of the built-in credential paths. */
+  readonly logRedact: readonly string[];
+  /** OTLP/HTTP collector root; tracing is off (and its code never loaded) when unset. */
+  readonly otlpEndpoint: URL | undefined;
+  /** Processes serving the port (node:cluster); 1 = no cluster. */
+  readonly workers: number;
 }
 
 /** The one credential `app` or `obo` mode uses, chosen by which variables are set: never a chain. */
@@ -167,6 +174,9 @@ export function loadConfig(env: Env): Config {
     authority: authorityConfig(env, graphCloud, baseUrl),
     callerAuth,
     authDisabled,
+    logRedact: list(env, 'LOG_REDACT'),
+    otlpEndpoint: otlpEndpoint(env),
+    workers: workers(env),
   });
 }
 
@@ -311,6 +321,23 @@ function existingFile(env: Env, name: string): string | undefined {
 function text(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
+}
+
+
+function otlpEndpoint(env: Env): URL | undefined {
+  const raw = text(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (raw === undefined) return undefined;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    throw new ConfigError('OTEL_EXPORTER_OTLP_ENDPOINT', `must be an http: or https: URL, got "${raw}"`);
+  }
+  return url;
+}
+
+/** `auto` = one process per CPU the runtime may use (cgroup limits included). */
+function workers(env: Env): number {
+  if (text(env, 'WORKERS') === 'auto') return availableParallelism();
+  return integer(env, 'WORKERS', 1, 1, 256);
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -19,7 +19,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export type GraphFailureKind =
   | 'http' // Graph answered with a non-2xx status
   | 'network' // connection refused, reset or closed before an answer
-  | 'timeout' // the attempt or the request's deadline passed
+  | 'timeout' // the attempt timed out: Graph did not answer in time
+  | 'deadline' // the request's own deadline passed, or its caller left: not Graph's fault
   | 'unreadable' // a 2xx answer the gateway cannot read
   | 'unavailable'; // the gateway refused to call (circuit open, too many calls in flight)
 
@@ -101,6 +102,7 @@ export function codeForGraphFailure(failure: GraphFailure): ErrorCode {
     case 'unavailable':
       return ErrorCode.UPSTREAM_UNAVAILABLE;
     case 'timeout':
+    case 'deadline':
       return ErrorCode.UPSTREAM_TIMEOUT;
     case 'unreadable':
       return ErrorCode.UPSTREAM_ERROR;

@@ -12,6 +12,7 @@ import { buildSubgraph } from './graphql/subgraph-schema';
 import { createGatewayServer } from './http/gateway-server';
 import { trustedDocuments } from './http/trusted-documents';
 import { Metrics } from './metrics';
+import { startTracing } from './tracing';
 
 export interface Gateway {
   /** The GraphQL endpoint. */
@@ -65,6 +66,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   const authenticate = config.callerAuth && createCallerAuthenticator(config.callerAuth, logger);
   if (config.callerAuth) logger.info({ issuer: config.callerAuth.issuer, audiences: config.callerAuth.audiences }, 'callers must send a valid access token');
 
+  const tracing = config.otlpEndpoint ? await startTracing(config.otlpEndpoint, 'upload-session-gateway') : undefined;
   const apollo = createApollo({ schema: config.federation ? buildSubgraph() : buildGatewaySchema(), config, metrics, logger });
   await apollo.start();
   const http = createGatewayServer({
@@ -76,6 +78,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     metrics,
     logger,
     trustedDocuments: trustedDocuments(config.trustedDocuments, config.trustedDocumentsManifest, logger),
+    tracing,
   });
   const url = await http.listen();
 
@@ -89,6 +92,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       await apollo.stop();
       await Promise.all([dispatcher.close(), freshConnections.close()]);
       await emulator?.close();
+      if (tracing) await tracing.shutdown();
     },
   };
 }

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
+import { runPrimary } from './cluster-primary';
 import { ConfigError, loadConfig, readEnvironment, type Config } from './config';
 import { startGateway } from './gateway';
 import { createLogger } from './logger';
@@ -12,7 +14,9 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  const logger = createLogger(config.logLevel);
+  // Pretty lines only for a person at a terminal in development; pipes and production get JSON.
+  const logger = createLogger({ level: config.logLevel, redact: config.logRedact, pretty: !config.production && process.stdout.isTTY });
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config.workers, logger);
   const gateway = await startGateway(config, logger);
 
   if (config.graphAuth === 'emulator') {

@@ -19,6 +19,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly graphRequests = new Counter({
+    name: 'gateway_graph_requests_total',
+    help: 'Graph attempts made, by HTTP method and status ("error" when no answer came).',
+    labelNames: ['method', 'status'] as const,
+    registers: [this.registry],
+  });
+
   readonly graphDuration = new Histogram({
     name: 'gateway_graph_request_duration_seconds',
     help: 'Time of one Graph attempt, by HTTP method and status ("error" when no answer came).',
@@ -31,6 +38,12 @@ export class Metrics {
     name: 'gateway_graph_retries_total',
     help: 'Graph attempts retried, by reason (status code, network or timeout).',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly graphThrottles = new Counter({
+    name: 'gateway_graph_throttled_total',
+    help: 'Graph answers of 429 Too Many Requests, retried or not.',
     registers: [this.registry],
   });
 

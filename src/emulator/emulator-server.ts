@@ -21,6 +21,8 @@ export interface LoggedRequest {
   /** Who the token says is calling, when the emulator checks tokens. */
   caller?: GraphCaller;
   /** The status answered; 0 when the connection was dropped instead. */
+  /** The W3C trace context the caller propagated, if any. */
+  traceparent: string | undefined;
   status: number;
   /** The caller's port: a new number means a new connection. */
   connection: number | undefined;
@@ -87,6 +89,7 @@ export function createEmulator({ seed = true, auth }: { seed?: boolean; auth?: E
         status: res.writableFinished ? res.statusCode : 0,
         connection: req.socket.remotePort,
         fault: fault?.id,
+        traceparent: headerValue(req, 'traceparent'),
       });
     });
     const authenticate = async () => {
@@ -111,7 +114,8 @@ export function createEmulator({ seed = true, auth }: { seed?: boolean; auth?: E
     faults,
     requests,
     async listen(port = 0, host = '127.0.0.1') {
-      await new Promise<void>((resolve) => server.listen(port, host, resolve));
+      // exclusive: in a cluster worker the embedded emulator is the worker's own, not a port shared round-robin.
+      await new Promise<void>((resolve) => server.listen({ port, host, exclusive: true }, resolve));
       const address = server.address() as AddressInfo;
       const hostname = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       return new URL(`http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${address.port}/beta`);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { GraphRequestError, type GraphFailure } from '../errors';
 import type { Metrics } from '../metrics';
 import type { GraphGuard } from './graph-guard';
+import type { OperationTrace } from '../tracing';
 import { retryDelayMs, type RetryPolicy } from './retry-policy';
 import { sessionPath, type SessionKey } from './session-key';
 import { toUploadSession, UnreadableSessionError, type UploadedFile, type UploadSession } from './upload-session';
@@ -17,6 +18,19 @@ export interface GraphCall {
   /** Epoch milliseconds after which no attempt is started and no wait is begun. */
   deadline: number;
   log: Logger;
+  /** Set when tracing is on: each attempt gets a child span and sends its `traceparent`. */
+  trace?: OperationTrace;
+  /** Each attempt appends itself here, for the operation's one log line. */
+  attempts?: GraphAttemptRecord[];
+}
+
+/** One Graph attempt as the operation's log line reports it. */
+export interface GraphAttemptRecord {
+  method: string;
+  status: number | 'error';
+  requestId?: string;
+  attempt: number;
+  durationMs: number;
 }
 
 export interface GraphClientOptions {
@@ -94,7 +108,7 @@ export class GraphClient {
         // Graph's guidance: after a 503, retry on a new connection (the old one may be pinned to a sick node).
         freshConnection = failure.status === 503;
         const delay = retryDelayMs(retry, failure, attempt, call.deadline - Date.now());
-        if (delay === undefined) throw error;
+        if (delay === undefined) throw withRetryAdvice(error, retry, attempt);
         this.options.metrics.graphRetries.inc({ reason: failure.status ? String(failure.status) : failure.kind });
         call.log.warn({ graph: logFacts(method, failure), retryInMs: Math.round(delay) }, 'retrying Graph call');
         await sleep(delay, call.signal);
@@ -112,7 +126,14 @@ export class GraphClient {
   ): Promise<GraphAnswer> {
     const clientRequestId = randomUUID();
     const started = performance.now();
-    const attemptSignal = AbortSignal.any([call.signal, AbortSignal.timeout(this.options.attemptTimeoutMs)]);
+    // One controller and one cleared timer per attempt: AbortSignal.timeout keeps its signal and timer
+    // alive for the whole timeout after the answer came, thousands of them under load.
+    const attemptAbort = new AbortController();
+    const timer = setTimeout(() => attemptAbort.abort(new DOMException('The Graph attempt timed out.', 'TimeoutError')), this.options.attemptTimeoutMs);
+    const relayAbort = () => attemptAbort.abort(call.signal.reason);
+    if (call.signal.aborted) relayAbort();
+    else call.signal.addEventListener('abort', relayAbort, { once: true });
+    const attemptSignal = attemptAbort.signal;
     const headers: Record<string, string> = {
       authorization: await call.authorization(),
       accept: 'application/json',
@@ -120,8 +141,12 @@ export class GraphClient {
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (attempt > 0) headers['retry-attempt'] = String(attempt);
+    const span = call.trace?.graphAttempt(method, path, attempt);
+    if (span) headers.traceparent = span.traceparent;
 
-    let status = 'error';
+    const { metrics } = this.options;
+    let status: number | 'error' = 'error';
+    let requestId: string | undefined;
     try {
       const { dispatcher, freshConnections = dispatcher } = this.options;
       const response = await (freshConnection ? freshConnections : dispatcher).request({
@@ -133,14 +158,13 @@ export class GraphClient {
         signal: attemptSignal,
         reset: freshConnection,
       });
-      status = String(response.statusCode);
-      const requestId = header(response.headers, 'request-id');
+      status = response.statusCode;
+      requestId = header(response.headers, 'request-id');
       const text = await response.body.text();
       const json = parseJson(text);
-      call.log.info(
-        { graph: { method, status: response.statusCode, requestId, clientRequestId, attempt, durationMs: elapsed(started) } },
-        'Graph call',
-      );
+      // The operation's own line lists every attempt; this one is for following a single call.
+      call.log.debug({ graph: { method, status, requestId, clientRequestId, attempt, durationMs: elapsed(started) } }, 'Graph call');
+      if (status === 429) metrics.graphThrottles.inc();
       if (response.statusCode >= 200 && response.statusCode < 300) {
         if (json === undefined) throw unreadable('the answer is not JSON', requestId, clientRequestId, response.statusCode);
         return { json, requestId, clientRequestId };
@@ -162,9 +186,27 @@ export class GraphClient {
       call.log.warn({ graph: { method, clientRequestId, attempt, failure: failure.message, durationMs: elapsed(started) } }, 'Graph call failed');
       throw new GraphRequestError(failure);
     } finally {
-      this.options.metrics.graphDuration.observe({ method, status }, (performance.now() - started) / 1000);
+      clearTimeout(timer);
+      call.signal.removeEventListener('abort', relayAbort);
+      const durationMs = performance.now() - started;
+      const labels = { method, status: String(status) };
+      metrics.graphRequests.inc(labels);
+      metrics.graphDuration.observe(labels, durationMs / 1000);
+      call.attempts?.push({ method, status, requestId, attempt, durationMs: Math.round(durationMs * 10) / 10 });
+      span?.end(status === 'error' ? undefined : status, requestId);
     }
   }
+}
+
+/**
+ * A 429 always tells the caller when to come back: Graph's Retry-After when it sent one, else the
+ * backoff the gateway itself would have waited next (at least a second).
+ */
+function withRetryAdvice(error: GraphRequestError, retry: RetryPolicy, attempt: number): GraphRequestError {
+  const { failure } = error;
+  if (failure.status !== 429 || failure.retryAfterSeconds !== undefined) return error;
+  const nextBackoffMs = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt + 1));
+  return new GraphRequestError({ ...failure, retryAfterSeconds: Math.max(1, Math.ceil(nextBackoffMs / 1000)) });
 }
 
 /** A 4xx that says "not in this state", as opposed to who is asking, what is asked for, or how often. */
@@ -190,7 +232,7 @@ function unreadable(message: string, requestId: string | undefined, clientReques
 function transportFailure(error: unknown, requestSignal: AbortSignal, clientRequestId: string): GraphFailure {
   const code = (error as { code?: string }).code;
   const name = (error as { name?: string }).name;
-  if (requestSignal.aborted) return { kind: 'timeout', message: 'the request deadline passed', clientRequestId };
+  if (requestSignal.aborted) return { kind: 'deadline', message: 'the request deadline passed or its caller left', clientRequestId };
   if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return { kind: 'timeout', message: 'the Graph attempt timed out', clientRequestId };
   }
@@ -240,13 +282,13 @@ function elapsed(started: number): number {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new GraphRequestError({ kind: 'timeout', message: 'the request deadline passed' }));
+    if (signal.aborted) return reject(new GraphRequestError({ kind: 'deadline', message: 'the request deadline passed or its caller left' }));
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
     function done() {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
-      if (signal.aborted) reject(new GraphRequestError({ kind: 'timeout', message: 'the request deadline passed' }));
+      if (signal.aborted) reject(new GraphRequestError({ kind: 'deadline', message: 'the request deadline passed or its caller left' }));
       else resolve();
     }
   });

@@ -1,10 +1,15 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import builtInManifest from '../client/persisted-documents.json';
 import { AuthorityRequestError, ErrorCode, toGraphQLError } from '../errors';
 import { SEED_SESSION_KEY } from '../emulator/seed';
 import type { Metrics } from '../metrics';
@@ -39,7 +44,7 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
     // Stack traces never leave the process, in development either: they are logged instead.
     includeStacktraceInErrorResponses: false,
     validationRules: [graphCallLimit(config.maxGraphCallsPerOperation)],
-    formatError: (formatted, error) => formatError(formatted, error, config.production, logger),
+    formatError,
     plugins: [
       !config.sandbox
         ? ApolloServerPluginLandingPageDisabled()
@@ -49,7 +54,11 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
             variables: { input: SEED_SESSION_KEY },
             footer: false,
           }),
+      // Cache control is on by default and hooks every field resolution (Apollo then wraps every
+      // resolver); nothing here is cacheable (a mutation, and reads of a changing session).
+      ApolloServerPluginCacheControlDisabled(),
       operationOutcomes(metrics),
+      internalErrors(config.production, logger),
       // Only a federation subgraph has `_entities`, whose cost depends on the variables.
       ...(config.federation
         ? [
@@ -62,27 +71,60 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
   });
 }
 
-/** Every error leaves through here: a code from the closed set, Graph's ids, and nothing internal. */
-function formatError(formatted: GraphQLFormattedError, error: unknown, production: boolean, logger: Logger): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  const code = formatted.extensions?.code;
-  // Apollo's request-level errors (parse, validation, bad request) come with their own codes.
-  if (original === error && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
-  const mapped = toGraphQLError(original);
-  if (original instanceof AuthorityRequestError) {
-    // Operators need to see a refused credential or consent gap; only codes and ids, never the authority's text.
-    const { kind, oauthError, aadsts, traceId, correlationId } = original.failure;
-    logger.warn({ authority: { kind, error: oauthError, code: aadsts, traceId, correlationId }, code: mapped.extensions.code }, 'Graph token request failed');
-  }
-  if (mapped.extensions.code === ErrorCode.INTERNAL_SERVER_ERROR) {
-    const err = original instanceof Error ? original : new Error(String(original));
-    logger.error({ err: production ? { type: err.name, message: err.message } : err }, 'internal error');
-  }
+/**
+ * Every error leaves through here:
+ * a code from the closed set, Graph's ids, and nothing internal.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (isApolloRequestError(error, formatted.extensions?.code)) return formatted;
+  const mapped = toGraphQLError(unwrapResolverError(error));
   return { message: mapped.message, locations: formatted.locations, path: formatted.path, extensions: mapped.extensions };
+}
+
+/** Apollo's request-level errors (parse, validation, bad request) come with their own codes. */
+function isApolloRequestError(error: unknown, code: unknown): boolean {
+  return unwrapResolverError(error) === error && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
+/**
+ * Logs the errors that are gateway bugs (they answer INTERNAL_SERVER_ERROR), with the request's logger so
+ * the line carries its correlation id. Formatting cannot do it: Apollo's formatError sees no request.
+ */
+export function internalErrorLogger(production: boolean) {
+  return (errors: readonly GraphQLError[], log: Logger) => {
+    for (const error of errors) {
+      if (isApolloRequestError(error, error.extensions?.code)) continue;
+      const original = unwrapResolverError(error);
+      if (original instanceof AuthorityRequestError) {
+        // Operators need to see a refused credential or consent gap; only codes and ids, never the authority's text.
+        const { kind, oauthError, aadsts, traceId, correlationId } = original.failure;
+        const code = toGraphQLError(original).extensions.code;
+        log.warn({ authority: { kind, error: oauthError, code: aadsts, traceId, correlationId }, code }, 'Graph token request failed');
+        continue;
+      }
+      if (toGraphQLError(original).extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
+      const err = original instanceof Error ? original : new Error(String(original));
+      log.error({ err: production ? { type: err.name, message: err.message } : err }, 'internal error');
+    }
+  };
+}
+
+function internalErrors(production: boolean, logger: Logger): ApolloServerPlugin<GatewayContext> {
+  const logInternal = internalErrorLogger(production);
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          logInternal(errors, contextValue?.call?.log ?? logger);
+        },
+      };
+    },
+  };
 }
 
 /** Counts and times every operation by its outcome: OK, or the first error's code. */
 function operationOutcomes(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
+  const record = operationRecorder(metrics);
   return {
     // A caller refused by authentication never reaches an operation: counted by its code all the same.
     async contextCreationDidFail({ error }) {
@@ -94,15 +136,47 @@ function operationOutcomes(metrics: Metrics): ApolloServerPlugin<GatewayContext>
       return {
         async willSendResponse({ operationName, response, contextValue }) {
           const body = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
-          const code = String(body.errors?.[0]?.extensions?.code ?? 'OK');
-          const operation = operationName ?? 'anonymous';
-          const seconds = (performance.now() - started) / 1000;
-          metrics.operations.inc({ operation, code });
-          metrics.operationDuration.observe({ operation }, seconds);
           // contextValue is unset when the request failed before its context was built (e.g. unparsable)
-          contextValue?.call?.log.info({ operation, code, durationMs: Math.round(seconds * 10_000) / 10 }, 'GraphQL operation');
+          record(contextValue, operationName ?? undefined, body.errors, started);
         },
       };
     },
+  };
+}
+
+/** Metrics, the one log line and the span's end for an operation, whichever path ran it. */
+type OperationRecorder = (
+  context: GatewayContext | undefined,
+  operationName: string | undefined,
+  errors: readonly GraphQLFormattedError[] | undefined,
+  started: number,
+) => void;
+
+/**
+ * Operation names a metric label may carry: those of the persisted documents. Any other name a caller
+ * invents is counted as `other`, or each invented name would add series without bound.
+ */
+const KNOWN_OPERATION_NAMES = new Set(
+  Object.values(builtInManifest as Record<string, string>).flatMap((document) =>
+    [...document.matchAll(/\b(?:query|mutation|subscription)\s+([_A-Za-z]\w*)/g)].map((match) => match[1]!),
+  ),
+);
+
+export function operationRecorder(metrics: Metrics): OperationRecorder {
+  return (context, operationName, errors, started) => {
+    const code = String(errors?.[0]?.extensions?.code ?? 'OK');
+    const operation = operationName ?? 'anonymous';
+    const label = operationName === undefined ? 'anonymous' : KNOWN_OPERATION_NAMES.has(operationName) ? operationName : 'other';
+    const seconds = (performance.now() - started) / 1000;
+    metrics.operations.inc({ operation: label, code });
+    metrics.operationDuration.observe({ operation: label }, seconds);
+    const call = context?.call;
+    if (!call) return;
+    // The one line per operation: every Graph attempt it made is in it, so info needs no per-call lines.
+    const graph = call.attempts;
+    const retries = graph?.reduce((count, attempt) => count + (attempt.attempt > 0 ? 1 : 0), 0) ?? 0;
+    const durationMs = Math.round(seconds * 10_000) / 10;
+    call.log.info({ operation, code, durationMs, graph, retries, traceId: call.trace?.traceId }, 'GraphQL operation');
+    call.trace?.end(operation, code);
   };
 }

@@ -11,6 +11,7 @@ import type { Config } from '../config';
 import type { GraphClient } from '../graph/graph-client';
 import type { GatewayContext } from '../graphql/context';
 import type { Metrics } from '../metrics';
+import type { Tracing } from '../tracing';
 import { applyCors } from './cors';
 import { BodyTooLargeError, readBody } from './request-body';
 import { NOT_IN_LIST, type TrustedDocuments } from './trusted-documents';
@@ -27,6 +28,8 @@ export interface GatewayServerOptions {
   logger: Logger;
   /** TRUSTED_DOCUMENTS: which documents may run; may fill in a manifest document's text. */
   trustedDocuments: TrustedDocuments;
+  /** Set when OTEL_EXPORTER_OTLP_ENDPOINT is. */
+  tracing?: Tracing;
 }
 
 export interface GatewayServer {
@@ -56,8 +59,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       inFlight--;
       if (inFlight === 0) idle?.();
     });
-    const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = correlationId(req);
     res.setHeader('x-request-id', requestId);
     // While draining, every answer closes its connection so keep-alive clients move to other replicas.
     if (draining) res.shouldKeepAlive = false;
@@ -111,37 +113,51 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     const verdict = options.trustedDocuments({ body, search: url.search });
     if (!verdict.trusted) return sendJson(res, 400, errorBody(verdict.message, NOT_IN_LIST));
 
+    // The caller leaving, or the deadline passing, stops waits and retries on its behalf. One
+    // controller and one timer, cleared with the response (cheaper than AbortSignal.any + timeout).
+    const stop = new AbortController();
+    const deadline = Date.now() + config.requestDeadlineMs;
+    const timer = setTimeout(() => stop.abort(new DOMException('The request deadline passed.', 'TimeoutError')), config.requestDeadlineMs);
+    res.on('close', () => {
+      clearTimeout(timer);
+      if (!res.writableFinished) stop.abort();
+    });
+    const signal = stop.signal;
+
+    const traceparent = req.headers.traceparent;
+    const trace = options.tracing?.startOperation(typeof traceparent === 'string' ? traceparent : undefined);
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    // The caller leaving, or the deadline passing, stops waits and retries on its behalf.
-    const callerGone = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) callerGone.abort();
-    });
-    const signal = AbortSignal.any([callerGone.signal, AbortSignal.timeout(config.requestDeadlineMs)]);
-
-    const response = await options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method, headers, search: verdict.request.search, body: verdict.request.body },
-      // A caller that fails authentication gets 401/403 here, before any resolver (or Graph call) runs.
-      context: async () => {
-        const bearer = bearerToken(req.headers);
-        const caller = await options.authenticate?.(bearer);
-        return {
-          graph: options.graph,
-          requestId,
-          caller,
-          sessionReads: new Map(),
-          call: {
-            authorization: options.authorization({ bearer, signal }),
-            signal,
-            deadline: Date.now() + config.requestDeadlineMs,
-            log: options.logger.child(caller ? { requestId, caller } : { requestId }),
-          },
-        };
-      },
-    });
+    let response: HTTPGraphQLResponse;
+    try {
+      response = await options.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method, headers, search: verdict.request.search, body: verdict.request.body },
+        // A caller that fails authentication gets 401/403 here, before any resolver (or Graph call) runs.
+        context: async () => {
+          const bearer = bearerToken(req.headers);
+          const caller = await options.authenticate?.(bearer);
+          return {
+            graph: options.graph,
+            requestId,
+            caller,
+            sessionReads: new Map(),
+            call: {
+              authorization: options.authorization({ bearer, signal }),
+              signal,
+              deadline,
+              log: options.logger.child(caller ? { requestId, caller } : { requestId }),
+              trace,
+              attempts: [],
+            },
+          };
+        },
+      });
+    } finally {
+      // Apollo's plugin ends the span with the outcome; requests refused before it ran end here.
+      trace?.end('unparsed request', 'BAD_REQUEST');
+    }
     await writeResponse(res, response);
   }
 
@@ -170,6 +186,17 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       await closed;
     },
   };
+}
+
+const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+
+/** The caller's `x-request-id` when sane, else the trace id of its W3C `traceparent`, else a new one. */
+function correlationId(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  if (typeof incoming === 'string' && REQUEST_ID.test(incoming)) return incoming;
+  const traceparent = req.headers.traceparent;
+  const traceId = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent)?.[1] : undefined;
+  return traceId ?? randomUUID();
 }
 
 function parseBody(text: string, contentType: string | undefined): unknown {

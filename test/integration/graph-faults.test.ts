@@ -65,6 +65,13 @@ describe('retries', () => {
     expect(g.emulator.requests).toHaveLength(1);
   });
 
+  it('tells the caller when to come back even when Graph’s 429 has no Retry-After', async () => {
+    const g = await start({ GRAPH_MAX_RETRIES: '1' });
+    await fault(g, { method: 'PATCH', status: 429 });
+    const { body } = await complete(g);
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'THROTTLED', retryAfterSeconds: 1 });
+  });
+
   it('answers THROTTLED after 1 + GRAPH_MAX_RETRIES attempts of endless 429', async () => {
     const g = await start({ GRAPH_MAX_RETRIES: '3' });
     await fault(g, { method: 'PATCH', status: 429, retryAfter: '0.01' });
@@ -183,6 +190,25 @@ describe('circuit breaker', () => {
 
     g.emulator.faults.clear();
     await new Promise((resolve) => setTimeout(resolve, 3100));
+    expect((await postGraphQL(g.url, READ, SEED)).body.errors).toBeUndefined();
+    expect(await circuitState(g)).toBe(0);
+  });
+
+  it('is not opened by callers who hang up while Graph is slow', async () => {
+    const g = await start({ GRAPH_BREAKER_FAILURES: '2' });
+    await fault(g, { method: 'GET', delayMs: 3000 });
+    await Promise.all(
+      [0, 1, 2].map(() =>
+        request(g.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: READ, variables: SEED }),
+          signal: AbortSignal.timeout(200),
+        }).catch(() => undefined),
+      ),
+    );
+    g.emulator.faults.clear();
+    await waitUntil(() => g.emulator.requests.length === 3); // the abandoned attempts are dropped
     expect((await postGraphQL(g.url, READ, SEED)).body.errors).toBeUndefined();
     expect(await circuitState(g)).toBe(0);
   });

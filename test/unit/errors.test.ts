@@ -33,6 +33,7 @@ describe('toGraphQLError', () => {
     ['network', 'UPSTREAM_UNAVAILABLE'],
     ['unavailable', 'UPSTREAM_UNAVAILABLE'],
     ['timeout', 'UPSTREAM_TIMEOUT'],
+    ['deadline', 'UPSTREAM_TIMEOUT'],
     ['unreadable', 'UPSTREAM_ERROR'],
   ] as const)('maps a %s failure to %s', (kind, code) => {
     expect(toGraphQLError(new GraphRequestError({ kind, message: 'x' })).extensions.code).toBe(code);

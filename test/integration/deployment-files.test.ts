@@ -1,0 +1,140 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { parseAllDocuments } from 'yaml';
+import { startTestGateway, type TestGateway } from '../support/gateway';
+
+const ROOT = join(__dirname, '..', '..');
+const MANIFESTS = join(ROOT, 'deploy', 'kubernetes');
+
+interface Manifest {
+  kind: string;
+  metadata: { name: string };
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- a parsed manifest, inspected field by field below
+}
+
+function manifests(): Manifest[] {
+  return readdirSync(MANIFESTS)
+    .filter((file) => file.endsWith('.yaml'))
+    .flatMap((file) =>
+      parseAllDocuments(readFileSync(join(MANIFESTS, file), 'utf8')).map((doc) => {
+        expect(doc.errors).toEqual([]);
+        return doc.toJS() as Manifest;
+      }),
+    );
+}
+
+function byKind(kind: string): Manifest {
+  const found = manifests().filter((m) => m.kind === kind);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+function dockerfile(): { instruction: string; args: string }[] {
+  const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ');
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const [instruction, ...rest] = line.split(/\s+/);
+      return { instruction: instruction!.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+describe('Kubernetes manifests', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway();
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it('parse, and kustomization lists every manifest file', () => {
+    const kinds = manifests().map((m) => m.kind).sort();
+    expect(kinds).toEqual(['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Kustomization', 'PodDisruptionBudget', 'Secret', 'Service']);
+    const listed = (byKind('Kustomization') as unknown as { resources: string[] }).resources.sort();
+    expect(listed).toEqual(readdirSync(MANIFESTS).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort());
+  });
+
+  it('probe the paths the server answers 200 on, on the port the configuration makes it listen on', async () => {
+    const container = byKind('Deployment').spec.template.spec.containers[0];
+    const port = container.ports.find((p: { name: string }) => p.name === 'http');
+    expect(String(port.containerPort)).toBe(byKind('ConfigMap').data!.PORT);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe]) {
+      const answer = await request(new URL(probe.httpGet.path, t.url));
+      await answer.body.dump();
+      expect(answer.statusCode).toBe(200);
+    }
+    expect(byKind('Service').spec.ports[0].targetPort).toBe('http');
+  });
+
+  it('give load balancers a preStop pause, then the drain, inside the termination grace period', () => {
+    const pod = byKind('Deployment').spec.template.spec;
+    const container = pod.containers[0];
+    const pause = Number(container.lifecycle.preStop.exec.command[1]);
+    expect(container.lifecycle.preStop.exec.command[0]).toBe('sleep');
+    expect(pause).toBeGreaterThan(0);
+    const drainSeconds = Number(byKind('ConfigMap').data!.SHUTDOWN_GRACE_MS) / 1000;
+    expect(pause + drainSeconds).toBeLessThan(pod.terminationGracePeriodSeconds);
+  });
+
+  it('run as non-root with resources, config from the ConfigMap and Secret, a PDB and an HPA on the Deployment', () => {
+    const deployment = byKind('Deployment');
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers[0];
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(pod.securityContext.runAsUser).not.toBe(0);
+    expect(container.resources.requests).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
+    expect(container.resources.limits.memory).toEqual(expect.any(String));
+    expect(container.envFrom).toEqual([
+      { configMapRef: { name: byKind('ConfigMap').metadata.name } },
+      { secretRef: { name: byKind('Secret').metadata.name, optional: true } },
+    ]);
+    const selector = deployment.spec.selector.matchLabels;
+    expect(deployment.spec.template.metadata.labels).toMatchObject(selector);
+    expect(byKind('PodDisruptionBudget').spec.selector.matchLabels).toEqual(selector);
+    expect(byKind('Service').spec.selector).toEqual(selector);
+    expect(byKind('HorizontalPodAutoscaler').spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name });
+    expect(byKind('PodDisruptionBudget').spec.minAvailable).toBeLessThanOrEqual(byKind('HorizontalPodAutoscaler').spec.minReplicas - 1);
+  });
+
+  it('carry no secret values in the repository', () => {
+    expect(Object.values(byKind('Secret').stringData ?? {}).every((value) => value === '')).toBe(true);
+  });
+});
+
+describe('Dockerfile', () => {
+  const lines = dockerfile();
+  const stages = lines.filter((l) => l.instruction === 'FROM');
+  const finalStage = lines.slice(lines.lastIndexOf(stages[stages.length - 1]!));
+
+  it('is multi-stage, and the runtime stage installs nothing and holds only production dependencies', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(lines.some((l) => l.instruction === 'RUN' && l.args.includes('npm ci --omit=dev'))).toBe(true);
+    expect(finalStage.filter((l) => l.instruction === 'RUN')).toEqual([]);
+    expect(finalStage.some((l) => l.instruction === 'ENV' && /NODE_ENV=production/.test(l.args))).toBe(true);
+  });
+
+  it('runs the built entry point as a non-root user, exposes the configured port, and health-checks /healthz', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string };
+    const user = finalStage.filter((l) => l.instruction === 'USER').at(-1);
+    expect(user?.args).toBeDefined();
+    expect(['root', '0']).not.toContain(user!.args.split(':')[0]);
+    expect(JSON.parse(finalStage.find((l) => l.instruction === 'CMD')!.args)).toEqual(['node', pkg.main]);
+    expect(finalStage.find((l) => l.instruction === 'EXPOSE')?.args).toBe(byKind('ConfigMap').data!.PORT);
+    const healthcheck = finalStage.find((l) => l.instruction === 'HEALTHCHECK')!.args;
+    expect(healthcheck).toContain('/healthz');
+    expect(JSON.parse(healthcheck.slice(healthcheck.indexOf('CMD') + 3))[0]).toBe('node');
+  });
+
+  it('keeps dependencies, builds and secrets out of the build context', () => {
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
+    for (const entry of ['node_modules', 'dist', '.env', '.git']) expect(ignored).toContain(entry);
+  });
+});
