@@ -137,13 +137,19 @@ async function runBaseline() {
   ready(url);
 }
 
+/** The gateway's Graph client with its defaults (breaker and bulkhead included), for variants 2 and 3. */
 function benchGraphClient(GraphClient, Agent, Metrics) {
+  const { GraphGuard } = require(join(ROOT, 'dist/graph/graph-guard'));
+  const baseUrl = new URL(process.env.UPSTREAM_URL);
+  const metrics = new Metrics();
+  const guard = new GraphGuard({ host: baseUrl.host, maxConcurrency: 64, maxQueue: 1024, breakerFailures: 5, breakerHalfOpenAfterMs: 10_000, metrics });
   return new GraphClient({
-    baseUrl: new URL(process.env.UPSTREAM_URL),
+    baseUrl,
     dispatcher: new Agent({ keepAliveTimeout: 10_000 }),
-    retry: { maxRetries: 3, baseDelayMs: 200, maxDelayMs: 30_000 },
+    guard,
+    retry: { maxRetries: 3, baseDelayMs: 200, maxDelayMs: 10_000 },
     attemptTimeoutMs: 10_000,
-    metrics: new Metrics(),
+    metrics,
   });
 }
 
