@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { MockAgent } from 'undici';
 import { GraphRequestError } from '../../src/errors';
-import { GraphClient, type GraphCall } from '../../src/graph/graph-client';
+import { GraphClient, type GraphAttemptRecord, type GraphCall } from '../../src/graph/graph-client';
 import { GraphGuard } from '../../src/graph/graph-guard';
 import { Metrics } from '../../src/metrics';
 
@@ -18,6 +18,7 @@ const session = { id: key.uploadSessionId, status: 'complete', isUploadDone: tru
 const json = { headers: { 'content-type': 'application/json' } };
 
 let agent: MockAgent;
+let metrics: Metrics;
 let client: GraphClient;
 
 function call(overrides: Partial<GraphCall> = {}): GraphCall {
@@ -33,7 +34,7 @@ function call(overrides: Partial<GraphCall> = {}): GraphCall {
 beforeEach(() => {
   agent = new MockAgent();
   agent.disableNetConnect();
-  const metrics = new Metrics({ defaultMetrics: false });
+  metrics = new Metrics({ defaultMetrics: false });
   const guard = new GraphGuard({ host: 'graph.test', maxConcurrency: 4, maxQueue: 4, breakerFailures: 100, breakerHalfOpenAfterMs: 1000, metrics });
   client = new GraphClient({
     baseUrl: new URL('https://graph.test/beta'),
@@ -150,5 +151,32 @@ describe('GraphClient.getSession', () => {
     pool.intercept({ path: `${path}?$expand=files`, method: 'GET' }).reply(200, { ...session, files: [{ id: 'f', name: 'a.csv', size: 3 }] }, json);
     const files = await client.getFiles(key, call());
     expect(files).toEqual([{ id: 'f', name: 'a.csv', size: 3, uploadedDateTime: null }]);
+  });
+});
+
+async function value(name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+  const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
+  const wanted = Object.entries(labels);
+  return metric?.values.find((v) => wanted.every(([label, expected]) => String(v.labels[label]) === expected))?.value;
+}
+
+describe('GraphClient metrics', () => {
+  it('counts a throttled attempt, its retry, both requests by status, and ends with nothing in flight; the call records each attempt', async () => {
+    const pool = agent.get('https://graph.test');
+    pool.intercept({ path, method: 'PATCH' }).reply(429, { error: { code: 'TooManyRequests' } }, { headers: { 'retry-after': '0', 'request-id': 'r-1' } });
+    pool.intercept({ path, method: 'PATCH' }).reply(200, session, { headers: { 'content-type': 'application/json', 'request-id': 'r-2' } });
+
+    const attempts: GraphAttemptRecord[] = [];
+    await client.completeSession(key, call({ attempts }));
+
+    expect(await value('gateway_graph_throttled_total')).toBe(1);
+    expect(await value('gateway_graph_retries_total', { reason: '429' })).toBe(1);
+    expect(await value('gateway_graph_requests_total', { method: 'PATCH', status: '429' })).toBe(1);
+    expect(await value('gateway_graph_requests_total', { method: 'PATCH', status: '200' })).toBe(1);
+    expect(await value('gateway_graph_requests_in_flight', { host: 'graph.test' })).toBe(0);
+    expect(attempts).toEqual([
+      expect.objectContaining({ method: 'PATCH', status: 429, requestId: 'r-1', attempt: 0 }),
+      expect.objectContaining({ method: 'PATCH', status: 200, requestId: 'r-2', attempt: 1 }),
+    ]);
   });
 });
