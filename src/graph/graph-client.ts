@@ -126,14 +126,6 @@ export class GraphClient {
   ): Promise<GraphAnswer> {
     const clientRequestId = randomUUID();
     const started = performance.now();
-    // One controller and one cleared timer per attempt: AbortSignal.timeout keeps its signal and timer
-    // alive for the whole timeout after the answer came, thousands of them under load.
-    const attemptAbort = new AbortController();
-    const timer = setTimeout(() => attemptAbort.abort(new DOMException('The Graph attempt timed out.', 'TimeoutError')), this.options.attemptTimeoutMs);
-    const relayAbort = () => attemptAbort.abort(call.signal.reason);
-    if (call.signal.aborted) relayAbort();
-    else call.signal.addEventListener('abort', relayAbort, { once: true });
-    const attemptSignal = attemptAbort.signal;
     const headers: Record<string, string> = {
       authorization: await call.authorization(),
       accept: 'application/json',
@@ -155,7 +147,11 @@ export class GraphClient {
         method,
         headers,
         body,
-        signal: attemptSignal,
+        // The attempt timeout is undici's own (no controller and timer of ours per attempt): time to the
+        // answer's headers, then at most as long between body chunks. The request's deadline aborts it too.
+        signal: call.signal,
+        headersTimeout: this.options.attemptTimeoutMs,
+        bodyTimeout: this.options.attemptTimeoutMs,
         reset: freshConnection,
       });
       status = response.statusCode;
@@ -186,8 +182,6 @@ export class GraphClient {
       call.log.warn({ graph: { method, clientRequestId, attempt, failure: failure.message, durationMs: elapsed(started) } }, 'Graph call failed');
       throw new GraphRequestError(failure);
     } finally {
-      clearTimeout(timer);
-      call.signal.removeEventListener('abort', relayAbort);
       const durationMs = performance.now() - started;
       const labels = { method, status: String(status) };
       metrics.graphRequests.inc(labels);
@@ -233,7 +227,7 @@ function transportFailure(error: unknown, requestSignal: AbortSignal, clientRequ
   const code = (error as { code?: string }).code;
   const name = (error as { name?: string }).name;
   if (requestSignal.aborted) return { kind: 'deadline', message: 'the request deadline passed or its caller left', clientRequestId };
-  if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return { kind: 'timeout', message: 'the Graph attempt timed out', clientRequestId };
   }
   return { kind: 'network', message: `connection failed (${code ?? name ?? 'unknown'})`, clientRequestId };

@@ -67,7 +67,9 @@ export class GraphGuard {
   }
 
   private withSlot<T>(signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
+    if (signal.aborted) return Promise.reject(new GraphRequestError({ kind: 'deadline', message: 'the request deadline passed or its caller left' }));
     const { metrics, host } = this.options;
+    const queued = this.bulkhead.executionSlots === 0;
     let started = false;
     const running = this.bulkhead
       .execute(async () => {
@@ -83,6 +85,7 @@ export class GraphGuard {
         if (error instanceof BulkheadRejectedError) throw unavailable('too many Graph calls are waiting');
         throw error;
       });
+    if (!queued) return running; // it started at once: nothing to leave
     // A caller still queued when its deadline passes leaves at once; its queue entry is dropped unrun later.
     const queuedTooLong = new Promise<never>((_, reject) => {
       const leave = () => {
