@@ -6,7 +6,8 @@ import type { Config } from './config';
 import { createEmulator, type Emulator } from './emulator/emulator-server';
 import { GraphClient } from './graph/graph-client';
 import { GraphGuard } from './graph/graph-guard';
-import { createApollo } from './graphql/apollo';
+import { createApollo, formatError, internalErrorLogger, operationRecorder } from './graphql/apollo';
+import { KnownOperations } from './graphql/known-operations';
 import { buildGatewaySchema } from './graphql/schema';
 import { buildSubgraph } from './graphql/subgraph-schema';
 import { createGatewayServer } from './http/gateway-server';
@@ -67,7 +68,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
   if (config.callerAuth) logger.info({ issuer: config.callerAuth.issuer, audiences: config.callerAuth.audiences }, 'callers must send a valid access token');
 
   const tracing = config.otlpEndpoint ? await startTracing(config.otlpEndpoint, 'upload-session-gateway') : undefined;
-  const apollo = createApollo({ schema: config.federation ? buildSubgraph() : buildGatewaySchema(), config, metrics, logger });
+  const schema = config.federation ? buildSubgraph() : buildGatewaySchema();
+  // A subgraph's cost depends on its variables (`_entities`), checked by a plugin: it always runs through Apollo.
+  const logInternal = internalErrorLogger(config.production);
+  const knownOperations = config.federation
+    ? undefined
+    : new KnownOperations({ schema, formatError, record: operationRecorder(metrics), onErrors: (errors, context) => logInternal(errors, context.call.log) });
+  const apollo = createApollo({ schema, config, metrics, logger, knownOperations });
   await apollo.start();
   const http = createGatewayServer({
     config,
@@ -78,6 +85,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
     metrics,
     logger,
     trustedDocuments: trustedDocuments(config.trustedDocuments, config.trustedDocumentsManifest, logger),
+    knownOperations,
     tracing,
   });
   const url = await http.listen();

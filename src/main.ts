@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     );
   }
   logger.info({ url: gateway.url.href, graphAuth: config.graphAuth, graphBaseUrl: gateway.graphBaseUrl.href }, `gateway listening on ${gateway.url.href}`);
+  logger.flush(); // lines are batched; this one tells people and supervisors the gateway is up
 
   let stoppingSince: number | undefined;
   const stop = (signal: NodeJS.Signals) => {

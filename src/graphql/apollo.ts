@@ -15,12 +15,15 @@ import { SEED_SESSION_KEY } from '../emulator/seed';
 import type { Metrics } from '../metrics';
 import type { GatewayContext } from './context';
 import { graphCallLimit, graphCallLimitPlugin } from './graph-call-limit';
+import type { KnownOperations } from './known-operations';
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
   config: Config;
   metrics: Metrics;
   logger: Logger;
+  /** Learns every operation Apollo resolves, to run its repeats without Apollo. */
+  knownOperations?: KnownOperations;
 }
 
 const SANDBOX_DOCUMENT = `mutation CompleteUploadSession($input: CompleteUploadSessionInput!) {
@@ -34,7 +37,7 @@ const SANDBOX_DOCUMENT = `mutation CompleteUploadSession($input: CompleteUploadS
 }
 `;
 
-export function createApollo({ schema, config, metrics, logger }: ApolloOptions): ApolloServer<GatewayContext> {
+export function createApollo({ schema, config, metrics, logger, knownOperations }: ApolloOptions): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     schema,
     introspection: config.introspection,
@@ -59,6 +62,7 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
       ApolloServerPluginCacheControlDisabled(),
       operationOutcomes(metrics),
       internalErrors(config.production, logger),
+      ...(knownOperations ? [learnOperations(knownOperations)] : []),
       // Only a federation subgraph has `_entities`, whose cost depends on the variables.
       ...(config.federation
         ? [
@@ -128,8 +132,7 @@ function operationOutcomes(metrics: Metrics): ApolloServerPlugin<GatewayContext>
   return {
     // A caller refused by authentication never reaches an operation: counted by its code all the same.
     async contextCreationDidFail({ error }) {
-      const code = error instanceof GraphQLError ? String(error.extensions.code ?? ErrorCode.INTERNAL_SERVER_ERROR) : ErrorCode.INTERNAL_SERVER_ERROR;
-      metrics.operations.inc({ operation: 'caller-refused', code });
+      metrics.operations.inc({ operation: 'caller-refused', code: refusalCode(error) });
     },
     async requestDidStart() {
       const started = performance.now();
@@ -144,8 +147,29 @@ function operationOutcomes(metrics: Metrics): ApolloServerPlugin<GatewayContext>
   };
 }
 
+/** The code a caller refused while its context was built (authentication) is answered with. */
+export function refusalCode(error: unknown): string {
+  return error instanceof GraphQLError ? String(error.extensions.code ?? ErrorCode.INTERNAL_SERVER_ERROR) : ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
+/**
+ * Hands each operation Apollo parsed, validated and resolved to the known-operations path. Validation
+ * ran before this hook, so only documents that passed every rule are learned.
+ */
+function learnOperations(known: KnownOperations): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, operationName }) {
+          if (typeof request.query === 'string') known.remember(request.query, request.operationName, document, operationName);
+        },
+      };
+    },
+  };
+}
+
 /** Metrics, the one log line and the span's end for an operation, whichever path ran it. */
-type OperationRecorder = (
+export type OperationRecorder = (
   context: GatewayContext | undefined,
   operationName: string | undefined,
   errors: readonly GraphQLFormattedError[] | undefined,

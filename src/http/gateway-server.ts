@@ -11,7 +11,9 @@ import type { Config } from '../config';
 import type { GraphClient } from '../graph/graph-client';
 import type { GatewayContext } from '../graphql/context';
 import type { Metrics } from '../metrics';
-import type { Tracing } from '../tracing';
+import { refusalCode } from '../graphql/apollo';
+import type { KnownOperations } from '../graphql/known-operations';
+import type { OperationTrace, Tracing } from '../tracing';
 import { applyCors } from './cors';
 import { BodyTooLargeError, readBody } from './request-body';
 import { NOT_IN_LIST, type TrustedDocuments } from './trusted-documents';
@@ -28,8 +30,18 @@ export interface GatewayServerOptions {
   logger: Logger;
   /** TRUSTED_DOCUMENTS: which documents may run; may fill in a manifest document's text. */
   trustedDocuments: TrustedDocuments;
+  /** Runs repeats of operations Apollo already validated without Apollo; undefined for a subgraph. */
+  knownOperations?: KnownOperations;
   /** Set when OTEL_EXPORTER_OTLP_ENDPOINT is. */
   tracing?: Tracing;
+}
+
+/** A GraphQL request as it arrived, before Apollo's HeaderMap. */
+interface ApolloRequest {
+  method: string;
+  headers: IncomingMessage['headers'];
+  search: string;
+  body: unknown;
 }
 
 export interface GatewayServer {
@@ -126,39 +138,53 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
 
     const traceparent = req.headers.traceparent;
     const trace = options.tracing?.startOperation(typeof traceparent === 'string' ? traceparent : undefined);
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    const graphQLRequest = { method: req.method, headers: req.headers, ...verdict.request };
+    let context: GatewayContext;
+    try {
+      // The caller is authenticated before any GraphQL runs, on either path below.
+      context = await createContext(req, requestId, signal, deadline, trace);
+    } catch (refusal) {
+      trace?.end('caller-refused', refusalCode(refusal));
+      // Apollo renders a refused caller as any failed context: its status, its body, the `caller-refused` count.
+      return writeResponse(res, await runApollo(graphQLRequest, () => Promise.reject(refusal)));
     }
     let response: HTTPGraphQLResponse;
     try {
-      response = await options.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method, headers, search: verdict.request.search, body: verdict.request.body },
-        // A caller that fails authentication gets 401/403 here, before any resolver (or Graph call) runs.
-        context: async () => {
-          const bearer = bearerToken(req.headers);
-          const caller = await options.authenticate?.(bearer);
-          return {
-            graph: options.graph,
-            requestId,
-            caller,
-            sessionReads: new Map(),
-            call: {
-              authorization: options.authorization({ bearer, signal }),
-              signal,
-              deadline,
-              log: options.logger.child(caller ? { requestId, caller } : { requestId }),
-              trace,
-              attempts: [],
-            },
-          };
-        },
-      });
+      const known = options.knownOperations && plainJson(req) ? await options.knownOperations.run(verdict.request.body, context) : undefined;
+      if (known !== undefined) return sendBody(res, known);
+      response = await runApollo(graphQLRequest, async () => context);
     } finally {
-      // Apollo's plugin ends the span with the outcome; requests refused before it ran end here.
+      // Both paths end the span with the outcome; requests Apollo refused before any operation end here.
       trace?.end('unparsed request', 'BAD_REQUEST');
     }
     await writeResponse(res, response);
+  }
+
+  async function createContext(req: IncomingMessage, requestId: string, signal: AbortSignal, deadline: number, trace: OperationTrace | undefined): Promise<GatewayContext> {
+    const bearer = bearerToken(req.headers);
+    const caller = await options.authenticate?.(bearer);
+    return {
+      graph: options.graph,
+      requestId,
+      caller,
+      sessionReads: new Map(),
+      call: {
+        authorization: options.authorization({ bearer, signal }),
+        signal,
+        deadline,
+        log: options.logger.child(caller ? { requestId, caller } : { requestId }),
+        trace,
+        attempts: [],
+      },
+    };
+  }
+
+  function runApollo(request: ApolloRequest, context: () => Promise<GatewayContext>): Promise<HTTPGraphQLResponse> {
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    return options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { ...request, headers }, context });
   }
 
   return {
@@ -197,6 +223,23 @@ function correlationId(req: IncomingMessage): string {
   const traceparent = req.headers.traceparent;
   const traceId = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent)?.[1] : undefined;
   return traceId ?? randomUUID();
+}
+
+/** A JSON POST answered as plain JSON: the only shape the known-operations path serves. */
+function plainJson(req: IncomingMessage): boolean {
+  const accept = req.headers.accept;
+  const contentType = req.headers['content-type'];
+  return (
+    req.method === 'POST' &&
+    (accept === undefined || accept === 'application/json' || accept === '*/*') &&
+    (contentType === 'application/json' || contentType === 'application/json; charset=utf-8')
+  );
+}
+
+function sendBody(res: ServerResponse, body: string): void {
+  res.statusCode = 200;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(body);
 }
 
 function parseBody(text: string, contentType: string | undefined): unknown {

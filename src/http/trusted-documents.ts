@@ -23,20 +23,32 @@ export const NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST';
  */
 export type TrustedDocuments = (request: GraphQLRequestParams) => TrustedDocumentsVerdict;
 
+/** Distinct unknown documents `allow` warns about once each, per process; the oldest is forgotten first. */
+const WARNED_LIMIT = 1000;
+
 export function trustedDocuments(mode: TrustedDocumentsMode, manifestPath: string | undefined, logger: Logger): TrustedDocuments {
   if (mode === 'off') return (request) => ({ trusted: true, request });
   const manifest = new Map(Object.entries(manifestPath ? readManifest(manifestPath) : builtInManifest));
+  // Every key is its document's sha256 (checked when read), so an identical text is a known document: no hashing per request.
+  const documents = new Set(manifest.values());
+  const warned = new Set<string>();
 
   return (request) => {
     const { query, hash, operationName } = paramsOf(request);
     // Nothing to run (e.g. the landing page's GET): Apollo answers it, no document is executed.
     if (query === undefined && hash === undefined) return { trusted: true, request };
     const text = query ?? (hash !== undefined ? manifest.get(hash) : undefined);
-    if (text !== undefined && manifest.has(sha256(text))) {
+    if (text !== undefined && documents.has(text)) {
       return { trusted: true, request: query === undefined ? withQuery(request, text) : request };
     }
     if (mode === 'allow') {
-      logger.warn({ operationName, documentHash: query !== undefined ? sha256(query) : hash }, 'document not in the trusted-documents manifest');
+      // Once per document, not per request: a busy client would otherwise double the log volume.
+      const documentHash = query !== undefined ? sha256(query) : hash!;
+      if (!warned.has(documentHash)) {
+        if (warned.size >= WARNED_LIMIT) warned.delete(warned.values().next().value!);
+        warned.add(documentHash);
+        logger.warn({ operationName, documentHash }, 'document not in the trusted-documents manifest');
+      }
       return { trusted: true, request };
     }
     return {
@@ -51,6 +63,8 @@ function readManifest(path: string): Record<string, string> {
   const valid =
     typeof manifest === 'object' && manifest !== null && !Array.isArray(manifest) && Object.values(manifest).every((document) => typeof document === 'string');
   if (!valid) throw new Error(`TRUSTED_DOCUMENTS_MANIFEST: ${path} is not a persisted-documents manifest ({ "<sha256>": "<document>" })`);
+  const misnamed = Object.entries(manifest as Record<string, string>).find(([hash, document]) => sha256(document) !== hash);
+  if (misnamed) throw new Error(`TRUSTED_DOCUMENTS_MANIFEST: ${path} names a document ${misnamed[0]}, which is not the sha256 of its text`);
   return manifest as Record<string, string>;
 }
 

@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { print } from 'graphql';
 import { request } from 'undici';
 import { CompleteUploadSessionDocument, UploadSessionDocument } from '../../src/client/generated';
 import manifest from '../../src/client/persisted-documents.json';
+import { trustedDocuments } from '../../src/http/trusted-documents';
+import { createLogger } from '../../src/logger';
 import { SEED, postGraphQL, startTestGateway, type TestGateway } from '../support/gateway';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -65,11 +70,13 @@ describe('TRUSTED_DOCUMENTS=enforce', () => {
   });
 });
 
-it('TRUSTED_DOCUMENTS=allow runs an unknown document and logs its hash', async () => {
+it('TRUSTED_DOCUMENTS=allow runs an unknown document and logs its hash once', async () => {
   const t = await startTestGateway({ TRUSTED_DOCUMENTS: 'allow' });
   try {
-    const { body } = await postGraphQL(t.url, UNKNOWN);
-    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT'); // it ran: the ids were checked
+    for (let i = 0; i < 3; i++) {
+      const { body } = await postGraphQL(t.url, UNKNOWN);
+      expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT'); // it ran: the ids were checked
+    }
     const warnings = t.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'document not in the trusted-documents manifest');
     expect(warnings).toEqual([expect.objectContaining({ documentHash: sha256(UNKNOWN) })]);
     await postGraphQL(t.url, readText, SEED);
@@ -90,4 +97,12 @@ it('by default (off) automatic persisted queries work as Apollo defines them', a
   } finally {
     await t.stop();
   }
+});
+
+it('refuses at start-up a manifest whose names are not the hashes of its documents', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
+  const path = join(dir, 'persisted-documents.json');
+  writeFileSync(path, JSON.stringify({ [sha256(readText)]: readText, [sha256('something else')]: UNKNOWN }));
+  expect(() => trustedDocuments('enforce', path, createLogger('silent'))).toThrow(/TRUSTED_DOCUMENTS_MANIFEST: .* is not the sha256 of its text/);
+  rmSync(dir, { recursive: true });
 });

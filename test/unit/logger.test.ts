@@ -24,6 +24,19 @@ it('blanks credentials by default and the paths LOG_REDACT adds, and writes JSON
   expect(lines[0]).toMatchObject({ level: 'info', msg: 'seen', req: { headers: { accept: 'json', authorization: '[redacted]', 'x-api-key': '[redacted]' } } });
 });
 
+it('blanks a credential wherever the gateway could log one', () => {
+  const { lines, sink } = capture();
+  const logger = createLogger({ level: 'info' }, sink);
+  const secrets = { authorization: 'Bearer s-1', cookie: 'sid=s-2', token: 's-3', accessToken: 's-4', clientSecret: 's-5' };
+  logger.info(secrets, 'top level');
+  logger.info({ headers: { authorization: 'Bearer s-6', cookie: 's-7', 'set-cookie': 's-8' } }, 'headers');
+  logger.info({ res: { headers: { 'set-cookie': 's-9' } }, err: { headers: { authorization: 'Bearer s-10' } } }, 'nested');
+  logger.child({ token: 's-11' }).info('bindings');
+
+  expect(lines).toHaveLength(4);
+  expect(JSON.stringify(lines)).not.toMatch(/s-\d/);
+});
+
 it('honours the level', () => {
   const { lines, sink } = capture();
   const logger = createLogger({ level: 'warn' }, sink);
