@@ -41,8 +41,10 @@ const STATE_VALUES: Record<CircuitState, number> = {
 export class GraphGuard {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
+  /** Bound once: labelling a metric on every call hashes its labels every time. */
+  private readonly inFlight: { inc(): void; dec(): void };
 
-  constructor(private readonly options: GraphGuardOptions) {
+  constructor(options: GraphGuardOptions) {
     // Only Graph being unwell counts: 4xx answers (429 included) come from a Graph that works.
     this.breaker = circuitBreaker(handleWhen(isHostFailure), {
       halfOpenAfter: options.breakerHalfOpenAfterMs,
@@ -50,6 +52,7 @@ export class GraphGuard {
     });
     this.bulkhead = bulkhead(options.maxConcurrency, options.maxQueue);
     const { metrics, host } = options;
+    this.inFlight = metrics.graphInFlight.labels({ host });
     metrics.graphCircuitState.set({ host }, 0);
     this.breaker.onStateChange((state) => metrics.graphCircuitState.set({ host }, STATE_VALUES[state]));
   }
@@ -68,17 +71,16 @@ export class GraphGuard {
 
   private withSlot<T>(signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
     if (signal.aborted) return Promise.reject(new GraphRequestError({ kind: 'deadline', message: 'the request deadline passed or its caller left' }));
-    const { metrics, host } = this.options;
     const queued = this.bulkhead.executionSlots === 0;
     let started = false;
     const running = this.bulkhead
       .execute(async () => {
         started = true;
-        metrics.graphInFlight.inc({ host });
+        this.inFlight.inc();
         try {
           return await attempt();
         } finally {
-          metrics.graphInFlight.dec({ host });
+          this.inFlight.dec();
         }
       }, signal)
       .catch((error: unknown) => {

@@ -1,4 +1,5 @@
-import { execute, type DocumentNode, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { DocumentNode, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { GatewayContext } from './context';
 import type { OperationRecorder } from './apollo';
 
@@ -24,15 +25,16 @@ interface PostBody {
 
 /**
  * Operations that Apollo has already parsed, validated (every rule, the Graph-call limit and production's
- * no-introspection rule included) and resolved for a JSON POST, run again on graphql-js alone. Apollo's
- * request pipeline costs more CPU per request than the execution itself, and clients send the same few
- * documents over and over: what Apollo decides per document is decided once, by Apollo, and reused.
+ * no-introspection rule included) and resolved for a JSON POST, run again without Apollo, compiled to a
+ * function by graphql-jit. Apollo's request pipeline costs more CPU per request than the execution itself,
+ * and graphql-js's interpreter walks the document on every run; clients send the same few documents over
+ * and over: what is decided per document is decided once, and reused.
  * The caller is authenticated before either path runs (the context is built first). Anything that is
  * not plainly a repeat of such an operation (a new document, extensions such as APQ, variables that do
  * not coerce) is answered by Apollo as before.
  */
 export class KnownOperations {
-  private readonly documents = new Map<string, { document: DocumentNode; name: string | undefined }>();
+  private readonly documents = new Map<string, { query: CompiledQuery; name: string | undefined }>();
   private readonly limit: number;
   private readonly maxQueryLength: number;
 
@@ -46,8 +48,10 @@ export class KnownOperations {
     if (query.length > this.maxQueryLength) return;
     const key = keyOf(query, operationName);
     if (this.documents.has(key)) return;
+    const compiled = compileQuery(this.options.schema, document, operationName ?? undefined);
+    if (!isCompiledQuery(compiled)) return; // graphql-jit declined it: Apollo keeps answering it
     if (this.documents.size >= this.limit) this.documents.delete(this.documents.keys().next().value!);
-    this.documents.set(key, { document, name: resolvedName ?? undefined });
+    this.documents.set(key, { query: compiled, name: resolvedName ?? undefined });
   }
 
   /** The response body, or undefined when Apollo must answer (nothing has run then). */
@@ -56,13 +60,7 @@ export class KnownOperations {
     const known = this.documents.get(keyOf(body.query, body.operationName));
     if (!known) return undefined;
     const started = performance.now();
-    const result = await execute({
-      schema: this.options.schema,
-      document: known.document,
-      operationName: body.operationName,
-      variableValues: body.variables,
-      contextValue: context,
-    });
+    const result: ExecutionResult = await known.query.query(undefined, context, body.variables ?? {});
     // No `data`: the request failed before any resolver ran (variables that do not coerce); Apollo
     // answers those with its own status code.
     if (!('data' in result)) return undefined;

@@ -25,6 +25,8 @@ export type TrustedDocuments = (request: GraphQLRequestParams) => TrustedDocumen
 
 /** Distinct unknown documents `allow` warns about once each, per process; the oldest is forgotten first. */
 const WARNED_LIMIT = 1000;
+/** Texts up to this length are remembered as they are (no hashing per request); longer ones by their hash. */
+const WARNED_TEXT_LIMIT = 16_384;
 
 export function trustedDocuments(mode: TrustedDocumentsMode, manifestPath: string | undefined, logger: Logger): TrustedDocuments {
   if (mode === 'off') return (request) => ({ trusted: true, request });
@@ -43,11 +45,11 @@ export function trustedDocuments(mode: TrustedDocumentsMode, manifestPath: strin
     }
     if (mode === 'allow') {
       // Once per document, not per request: a busy client would otherwise double the log volume.
-      const documentHash = query !== undefined ? sha256(query) : hash!;
-      if (!warned.has(documentHash)) {
+      const seen = query !== undefined && query.length <= WARNED_TEXT_LIMIT ? query : (hash ?? sha256(query!));
+      if (!warned.has(seen)) {
         if (warned.size >= WARNED_LIMIT) warned.delete(warned.values().next().value!);
-        warned.add(documentHash);
-        logger.warn({ operationName, documentHash }, 'document not in the trusted-documents manifest');
+        warned.add(seen);
+        logger.warn({ operationName, documentHash: query !== undefined ? sha256(query) : hash }, 'document not in the trusted-documents manifest');
       }
       return { trusted: true, request };
     }
