@@ -11,7 +11,7 @@
 // mutation and every request takes the normal success path. The emulator would answer the second
 // completion of a session with 409 and send the gateway down its idempotent PATCH-then-GET path.
 'use strict';
-/* global AbortController, URL, fetch, __filename -- Node globals the shared lint config does not list for .js */
+/* global AbortController, URL, fetch, setTimeout, __filename -- Node globals the shared lint config does not list for .js */
 
 const { spawn, spawnSync } = require('node:child_process');
 const { readFileSync, mkdirSync, writeFileSync } = require('node:fs');
@@ -29,6 +29,8 @@ const SESSION_PATH =
   `/beta/identityGovernance/entitlementManagement/accessPackageCatalogs/${KEY.catalogId}` +
   `/accessPackageResources/${KEY.resourceId}/uploadSessions/${KEY.uploadSessionId}`;
 const TOKEN = 'Bearer bench-token';
+const UPSTREAM_PATH_OF = (key) =>
+  `beta/identityGovernance/entitlementManagement/accessPackageCatalogs/${key.catalogId}/accessPackageResources/${key.resourceId}/uploadSessions/${key.uploadSessionId}`;
 // The seed mutation selecting every field of the session.
 const MUTATION = `mutation CompleteUploadSession($input: CompleteUploadSessionInput!) {
   completeUploadSession(input: $input) {
@@ -41,9 +43,13 @@ const GRAPHQL_BODY = JSON.stringify({ query: MUTATION, operationName: 'CompleteU
 
 const VARIANTS = [
   { name: 'upstream', title: '1 upstream alone (PATCH to the mock)', path: SESSION_PATH, method: 'PATCH', body: '{"isUploadDone":true}' },
-  { name: 'floor', title: '2 node:http + Graph client, no GraphQL', path: '/complete', method: 'POST', body: JSON.stringify(KEY) },
-  { name: 'baseline', title: '3 Apollo startStandaloneServer, untuned', path: '/', method: 'POST', body: GRAPHQL_BODY },
+  { name: 'floor', title: '2 node:http + undici.request, no GraphQL', path: '/complete', method: 'POST', body: JSON.stringify(KEY) },
+  { name: 'baseline', title: '3 Apollo startStandaloneServer + fetch, untuned', path: '/', method: 'POST', body: GRAPHQL_BODY },
   { name: 'gateway', title: '4 this gateway', path: '/graphql', method: 'POST', body: GRAPHQL_BODY },
+  // The stricter view: 2 and 3 again, calling Graph through the gateway's own client (retries, breaker,
+  // bulkhead, metrics), so that only the GraphQL server differs from 4.
+  { name: 'floorClient', title: "2' node:http + the gateway's Graph client", path: '/complete', method: 'POST', body: JSON.stringify(KEY) },
+  { name: 'baselineClient', title: "3' startStandaloneServer + the gateway's Graph client", path: '/', method: 'POST', body: GRAPHQL_BODY },
 ];
 
 // ---------------------------------------------------------------- the processes under test
@@ -84,8 +90,23 @@ function runUpstream() {
   server.listen(0, '127.0.0.1', () => ready(`http://127.0.0.1:${server.address().port}/beta`));
 }
 
-/** The no-GraphQL floor: the same Graph client and mapping as the gateway, behind a bare handler. */
+/** The no-GraphQL floor, as plain as it gets: JSON in, one undici.request PATCH, the same mapping, JSON out. */
 function runFloor() {
+  const { request } = require('undici');
+  const { toUploadSession } = require(join(ROOT, 'dist/graph/upload-session'));
+  const { assertSessionKey } = require(join(ROOT, 'dist/graph/session-key'));
+  serveComplete(async (key, authorization) => {
+    const response = await request(new URL(UPSTREAM_PATH_OF(key), process.env.UPSTREAM_URL), {
+      method: 'PATCH',
+      headers: { authorization, accept: 'application/json', 'content-type': 'application/json' },
+      body: '{"isUploadDone":true}',
+    });
+    return toUploadSession(await response.body.json(), assertSessionKey(key));
+  });
+}
+
+/** The same bare handler over the gateway's own Graph client (variant 2'). */
+function runFloorClient() {
   const { Agent } = require('undici');
   const pino = require('pino');
   const { GraphClient } = require(join(ROOT, 'dist/graph/graph-client'));
@@ -93,14 +114,19 @@ function runFloor() {
   const { Metrics } = require(join(ROOT, 'dist/metrics'));
   const graph = benchGraphClient(GraphClient, Agent, Metrics);
   const log = pino({ level: 'silent' });
+  serveComplete((key, authorization) =>
+    graph.completeSession(assertSessionKey(key), { authorization: async () => authorization, signal: new AbortController().signal, deadline: Date.now() + 30_000, log }),
+  );
+}
+
+function serveComplete(complete) {
   const server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk) => (body += chunk));
     req.on('end', async () => {
       try {
-        const call = { authorization: async () => req.headers.authorization, signal: new AbortController().signal, deadline: Date.now() + 30_000, log };
-        const session = await graph.completeSession(assertSessionKey(JSON.parse(body)), call);
+        const session = await complete(JSON.parse(body), req.headers.authorization);
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ data: { completeUploadSession: session } }));
       } catch (error) {
@@ -113,17 +139,40 @@ function runFloor() {
   server.listen(0, '127.0.0.1', () => ready(`http://127.0.0.1:${server.address().port}`));
 }
 
-/** What a user would write first: startStandaloneServer, the same schema and client, no tuning. */
-async function runBaseline() {
+/** What a user would write first: startStandaloneServer, the same type-graphql schema, Graph called with fetch. */
+function runBaseline() {
+  const { toUploadSession } = require(join(ROOT, 'dist/graph/upload-session'));
+  const send = async (key, call, method, query = '') => {
+    const response = await fetch(new URL(UPSTREAM_PATH_OF(key) + query, process.env.UPSTREAM_URL), {
+      method,
+      headers: { authorization: await call.authorization(), accept: 'application/json', 'content-type': 'application/json' },
+      body: method === 'PATCH' ? '{"isUploadDone":true}' : undefined,
+    });
+    if (!response.ok) throw new Error(`Graph answered ${response.status}`);
+    return toUploadSession(await response.json(), key);
+  };
+  const graph = {
+    completeSession: (key, call) => send(key, call, 'PATCH'),
+    getSession: (key, call) => send(key, call, 'GET'),
+    getFiles: async (key, call) => (await send(key, call, 'GET', '?$expand=files')).files ?? [],
+  };
+  return standaloneApollo(graph);
+}
+
+/** Variant 3': the same untuned server over the gateway's own Graph client. */
+function runBaselineClient() {
+  const { Agent } = require('undici');
+  const { GraphClient } = require(join(ROOT, 'dist/graph/graph-client'));
+  const { Metrics } = require(join(ROOT, 'dist/metrics'));
+  return standaloneApollo(benchGraphClient(GraphClient, Agent, Metrics));
+}
+
+async function standaloneApollo(graph) {
   require('reflect-metadata');
   const { ApolloServer } = require('@apollo/server');
   const { startStandaloneServer } = require('@apollo/server/standalone');
-  const { Agent } = require('undici');
   const pino = require('pino');
-  const { GraphClient } = require(join(ROOT, 'dist/graph/graph-client'));
-  const { Metrics } = require(join(ROOT, 'dist/metrics'));
   const { buildGatewaySchema } = require(join(ROOT, 'dist/graphql/schema'));
-  const graph = benchGraphClient(GraphClient, Agent, Metrics);
   const log = pino({ level: 'silent' });
   const server = new ApolloServer({ schema: buildGatewaySchema() });
   const { url } = await startStandaloneServer(server, {
@@ -131,13 +180,14 @@ async function runBaseline() {
     context: async ({ req }) => ({
       graph,
       requestId: 'bench',
+      sessionReads: new Map(),
       call: { authorization: async () => req.headers.authorization, signal: new AbortController().signal, deadline: Date.now() + 30_000, log },
     }),
   });
   ready(url);
 }
 
-/** The gateway's Graph client with its defaults (breaker and bulkhead included), for variants 2 and 3. */
+/** The gateway's Graph client with its defaults (breaker and bulkhead included), for variants 2' and 3'. */
 function benchGraphClient(GraphClient, Agent, Metrics) {
   const { GraphGuard } = require(join(ROOT, 'dist/graph/graph-guard'));
   const baseUrl = new URL(process.env.UPSTREAM_URL);
@@ -173,6 +223,51 @@ function runLoad() {
     if (error) throw error;
     process.stdout.write(JSON.stringify(result));
   });
+}
+
+/**
+ * Open-loop load at a fixed rate, for the latency comparison: requests leave on schedule whether or not
+ * earlier ones came back, and latencies are kept in microseconds (autocannon reports whole milliseconds).
+ */
+async function runPaced() {
+  const { Pool } = require('undici');
+  const { url, method, body, connections, rate, duration } = JSON.parse(process.argv[3]);
+  const target = new URL(url);
+  const pool = new Pool(target.origin, { connections });
+  const headers = { 'content-type': 'application/json', authorization: TOKEN };
+  const latenciesUs = [];
+  const pending = new Set();
+  let errors = 0;
+  const fire = () => {
+    const sent = process.hrtime.bigint();
+    const answered = pool.request({ path: target.pathname, method, headers, body }).then(
+      async (response) => {
+        await response.body.dump();
+        if (response.statusCode !== 200) errors++;
+        latenciesUs.push(Number(process.hrtime.bigint() - sent) / 1000);
+      },
+      () => errors++,
+    );
+    pending.add(answered);
+    void answered.finally(() => pending.delete(answered));
+  };
+  const total = Math.round(rate * duration);
+  const started = process.hrtime.bigint();
+  let fired = 0;
+  await new Promise((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor((Number(process.hrtime.bigint() - started) / 1e9) * rate) + 1);
+      for (; fired < due; fired++) fire();
+      if (fired < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  await Promise.all(pending);
+  await pool.close();
+  latenciesUs.sort((a, b) => a - b);
+  const at = (q) => latenciesUs[Math.min(latenciesUs.length - 1, Math.floor(q * latenciesUs.length))] / 1000;
+  process.stdout.write(JSON.stringify({ requests: latenciesUs.length, errors, p50Ms: at(0.5), p99Ms: at(0.99) }));
 }
 
 // ---------------------------------------------------------------- the orchestrator
@@ -223,6 +318,16 @@ function load(url, variant, extra) {
   return JSON.parse(result.stdout);
 }
 
+function paced(url, variant, rate) {
+  const options = { url: new URL(variant.path, url).href, method: variant.method, body: variant.body, connections: CONNECTIONS, rate, duration: DURATION };
+  const [command, args] = pinned(LOAD_CORE, process.execPath, [__filename, 'paced', JSON.stringify(options)]);
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`paced load failed: ${result.stderr}`);
+  const figures = JSON.parse(result.stdout);
+  if (figures.errors) throw new Error(`${variant.name}: ${figures.errors} failed requests at ${rate}/s`);
+  return figures;
+}
+
 async function check(url, variant) {
   const response = await fetch(new URL(variant.path, url), {
     method: variant.method,
@@ -249,9 +354,7 @@ async function orchestrate() {
     servers.upstream = await startRole('upstream', SERVER_CORE, {}); // the floor's own copy, on the server core like the others
     if (soak) servers.gateway = await startRole('gateway', SERVER_CORE, env);
     else {
-      servers.floor = await startRole('floor', SERVER_CORE, env);
-      servers.baseline = await startRole('baseline', SERVER_CORE, env);
-      servers.gateway = await startRole('gateway', SERVER_CORE, env);
+      for (const { name } of VARIANTS.slice(1)) servers[name] = await startRole(name, SERVER_CORE, env);
     }
     for (const variant of VARIANTS) if (servers[variant.name]) await check(servers[variant.name].url, variant);
     const report = soak ? await runSoak(servers.gateway) : runComparison(servers);
@@ -308,18 +411,31 @@ function runComparison(servers) {
     for (const field of Object.keys(rounds[0][variant.name])) peak[variant.name][field] = median(rounds.map((r) => r[variant.name][field]));
   }
 
-  // Latency overhead at half of the gateway's peak: the same offered rate through each path.
+  // Latency at half of the gateway's peak: the same offered rate through each path, open loop, the
+  // variants alternating round by round like the throughput runs; medians of the rounds.
   const rate = Math.max(1, Math.round(peak.gateway.throughput / 2));
+  const latencyRounds = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const figures = {};
+    for (const variant of VARIANTS) figures[variant.name] = paced(servers[variant.name].url, variant, rate);
+    latencyRounds.push(figures);
+  }
   const atHalf = {};
   for (const variant of VARIANTS) {
-    const result = load(servers[variant.name].url, variant, { duration: DURATION, overallRate: rate });
-    atHalf[variant.name] = { rate, p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
+    const of = (field) => median(latencyRounds.map((r) => r[variant.name][field]));
+    atHalf[variant.name] = { rate, p50Ms: of('p50Ms'), p99Ms: of('p99Ms') };
   }
 
   const ratios = {
     gatewayOverFloor: peak.gateway.throughput / peak.floor.throughput,
     gatewayOverBaseline: peak.gateway.throughput / peak.baseline.throughput,
     p99OverheadMsAtHalfLoad: atHalf.gateway.p99Ms - atHalf.upstream.p99Ms,
+    p99OverheadOverFloorMsAtHalfLoad: atHalf.gateway.p99Ms - atHalf.floor.p99Ms,
+    sharedClient: {
+      gatewayOverFloor: peak.gateway.throughput / peak.floorClient.throughput,
+      gatewayOverBaseline: peak.gateway.throughput / peak.baselineClient.throughput,
+      floorOverBaseline: peak.floorClient.throughput / peak.baselineClient.throughput,
+    },
   };
   printTable(peak, atHalf, ratios);
   return { machine: machine(), settings: { durationS: DURATION, connections: CONNECTIONS, rounds: ROUNDS }, peak, atHalf, ratios, rounds };
@@ -343,7 +459,9 @@ function printTable(peak, atHalf, ratios) {
   for (const row of rows) console.log(line(row));
   console.log(`\ngateway ÷ no-GraphQL floor (4÷2): ${ratios.gatewayOverFloor.toFixed(2)}   target ≥ 0.50`);
   console.log(`gateway ÷ default Apollo   (4÷3): ${ratios.gatewayOverBaseline.toFixed(2)}   target ≥ 2.00`);
-  console.log(`p99 overhead over the upstream at half the gateway's peak: ${ratios.p99OverheadMsAtHalfLoad.toFixed(2)} ms   target ≤ 2`);
+  console.log(`p99 overhead at half the gateway's peak: ${ratios.p99OverheadMsAtHalfLoad.toFixed(2)} ms over the upstream (1), ${ratios.p99OverheadOverFloorMsAtHalfLoad.toFixed(2)} ms over the no-GraphQL floor (2)   target ≤ 2`);
+  const shared = ratios.sharedClient;
+  console.log(`with the gateway's Graph client in 2' and 3': 4÷2' ${shared.gatewayOverFloor.toFixed(2)}, 4÷3' ${shared.gatewayOverBaseline.toFixed(2)} (2'÷3' ${shared.floorOverBaseline.toFixed(2)}: the most a GraphQL server on that client could reach)`);
   console.log(`gateway peak RSS: ${peak.gateway.peakRssMb.toFixed(0)} MB   target ≤ 150`);
 }
 
@@ -390,6 +508,9 @@ const role = process.argv[2];
 if (role === 'upstream') runUpstream();
 else if (role === 'floor') runFloor();
 else if (role === 'baseline') runBaseline();
+else if (role === 'floorClient') runFloorClient();
+else if (role === 'baselineClient') runBaselineClient();
+else if (role === 'paced') runPaced();
 else if (role === 'gateway') runGateway();
 else if (role === 'load') runLoad();
 else orchestrate().catch((error) => {
