@@ -281,11 +281,15 @@ function pinned(core, command, args) {
 const SERVER_CORE = 0;
 const LOAD_CORE = 1; // the load generator and the mock upstream share the other core
 
+/** The node flags `npm start` gives the gateway: variant 4 runs as shipped. */
+const START_FLAGS = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start.split(' ').filter((arg) => arg.startsWith('--'));
+
 function startRole(name, core, env) {
   // --profile: V8 CPU profiles of the servers, written when they stop (open them in Chrome DevTools).
   const profile = PROFILE && name !== 'upstream' ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench-results', 'profiles')}`] : [];
   const gc = SOAK ? ['--expose-gc'] : [];
-  const [command, args] = pinned(core, process.execPath, [...profile, ...gc, __filename, name]);
+  const flags = name === 'gateway' ? START_FLAGS : [];
+  const [command, args] = pinned(core, process.execPath, [...flags, ...profile, ...gc, __filename, name]);
   const child = spawn(command, args, {
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'], // the gateway's log lines are written, to /dev/null

@@ -122,11 +122,13 @@ describe('Dockerfile', () => {
   });
 
   it('runs the built entry point as a non-root user, exposes the configured port, and health-checks /healthz', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string; scripts: { start: string } };
     const user = finalStage.filter((l) => l.instruction === 'USER').at(-1);
     expect(user?.args).toBeDefined();
     expect(['root', '0']).not.toContain(user!.args.split(':')[0]);
-    expect(JSON.parse(finalStage.find((l) => l.instruction === 'CMD')!.args)).toEqual(['node', pkg.main]);
+    // The container runs what `npm start` runs, V8 flags included.
+    expect(JSON.parse(finalStage.find((l) => l.instruction === 'CMD')!.args)).toEqual(pkg.scripts.start.split(' '));
+    expect(pkg.scripts.start.endsWith(` ${pkg.main}`)).toBe(true);
     expect(finalStage.find((l) => l.instruction === 'EXPOSE')?.args).toBe(byKind('ConfigMap').data!.PORT);
     const healthcheck = finalStage.find((l) => l.instruction === 'HEALTHCHECK')!.args;
     expect(healthcheck).toContain('/healthz');
