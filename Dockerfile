@@ -30,6 +30,6 @@ EXPOSE 4000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself is PID 1 and handles SIGTERM (graceful drain); no shell wrapper to swallow the signal.
-# The same command as `npm start`: V8's garbage collector on the request thread, because a gateway process
-# is sized for about one core, where GC helper threads only preempt it (BENCHMARKS.md: the p99 tail).
-CMD ["node", "--single-threaded-gc", "dist/main.js"]
+# The same command as `npm start`, V8 flags included (README "Performance", BENCHMARKS.md): GC on the request
+# thread, a small young generation and a bounded old one, so RSS stays well inside the pod's memory limit.
+CMD ["node", "--single-threaded-gc", "--max-semi-space-size=4", "--max-old-space-size=128", "dist/main.js"]
