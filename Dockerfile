@@ -31,5 +31,5 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself is PID 1 and handles SIGTERM (graceful drain); no shell wrapper to swallow the signal.
 # The same command as `npm start`, V8 flags included (README "Performance", BENCHMARKS.md): GC on the request
-# thread, a small young generation and a bounded old one, so RSS stays well inside the pod's memory limit.
-CMD ["node", "--single-threaded-gc", "--max-semi-space-size=8", "--max-old-space-size=128", "dist/main.js"]
+# thread, and a bounded old generation, so RSS stays well inside the pod's memory limit.
+CMD ["node", "--single-threaded-gc", "--max-old-space-size=128", "dist/main.js"]
