@@ -1,6 +1,7 @@
-// `npm run bench` (after `npm run build`, which `prebench` does): four servers on loopback, the same
-// mutation through each, autocannon in a separate process. `-- --soak` runs 100,000 requests through
-// the gateway and reports RSS growth. Options: --duration=S (default 10), --connections=N (10),
+// `npm run bench` (after `npm run build`, which `prebench` does): the servers BENCHMARKS.md lists, on loopback,
+// the same mutation through each, autocannon in a separate process. `-- --soak` runs 100,000 requests through
+// the gateway and reports RSS growth; `-- --check` only starts every variant and checks each answers. Options:
+// --duration=S (default 10), --connections=N (10),
 // --rounds=N (1; >1 alternates the variants and reports medians), --out=FILE (bench-results/latest.json).
 //
 // This one file is every process of the benchmark: `node scripts/bench.js` orchestrates, and it starts
@@ -359,6 +360,8 @@ const CONNECTIONS = Number(option('connections', '10'));
 const ROUNDS = Number(option('rounds', '1'));
 const PROFILE = process.argv.includes('--profile');
 const SOAK = process.argv.includes('--soak');
+/** --check: start every variant, send each the mutation once, stop. What `npm test` runs, so the bench cannot rot. */
+const CHECK_ONLY = process.argv.includes('--check');
 
 async function orchestrate() {
   const soak = SOAK;
@@ -372,6 +375,7 @@ async function orchestrate() {
       for (const { name } of VARIANTS.slice(1)) servers[name] = await startRole(name, SERVER_CORE, env);
     }
     for (const variant of VARIANTS) if (servers[variant.name]) await check(servers[variant.name].url, variant);
+    if (CHECK_ONLY) return void console.log(`every variant answered the mutation: ${Object.keys(servers).join(', ')}`);
     const report = soak ? await runSoak(servers.gateway) : runComparison(servers);
     const out = option('out', join(ROOT, 'bench-results', soak ? 'soak.json' : 'latest.json'));
     mkdirSync(join(out, '..'), { recursive: true });
