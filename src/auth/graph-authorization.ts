@@ -3,7 +3,7 @@ import type { AccessToken, TokenCredential } from '@azure/identity';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config';
-import { ErrorCode, GatewayError } from '../errors';
+import { AuthorityRequestError, ErrorCode, GatewayError } from '../errors';
 import { authorityRequestError } from './authority-failure';
 import { appCredential, checkCertificateFile, CREDENTIAL_VARIABLE, oboCredential } from './graph-credential';
 
@@ -30,6 +30,8 @@ const EMULATOR_TOKEN = 'Bearer emulator-mode-no-real-credential';
 /** Exchanged tokens are reused until this long before they expire (MSAL renews app tokens with the same margin). */
 const OBO_REFRESH_MARGIN_MS = 5 * 60_000;
 const OBO_CACHE_ENTRIES = 10_000;
+/** The longest one on-behalf-of exchange may take, whoever is waiting for it. */
+const OBO_EXCHANGE_TIMEOUT_MS = 10_000;
 
 export function graphAuthorization(config: Config): GraphAuthorizationPlan {
   const { graphCredential: credentialConfig, authority } = config;
@@ -62,10 +64,13 @@ export function graphAuthorization(config: Config): GraphAuthorizationPlan {
       };
     }
     case 'obo': {
-      const exchanged = new LRUCache<string, AccessToken, { assertion: string; signal: AbortSignal }>({
+      // Concurrent requests with one caller token share one exchange, so it belongs to none of them: it has
+      // its own time limit, and a caller that leaves stops waiting for it without cancelling it for the others.
+      const exchanged = new LRUCache<string, AccessToken, { assertion: string }>({
         max: OBO_CACHE_ENTRIES,
-        fetchMethod: async (_key, _stale, { context, options }) => {
-          const token = await graphToken(oboCredential(credentialConfig!, authority, context.assertion), scope, context.signal);
+        fetchMethod: async (_key, _stale, { context, options, signal }) => {
+          const limited = AbortSignal.any([signal, AbortSignal.timeout(OBO_EXCHANGE_TIMEOUT_MS)]);
+          const token = await graphToken(oboCredential(credentialConfig!, authority, context.assertion), scope, limited);
           options.ttl = Math.max(1, token.expiresOnTimestamp - OBO_REFRESH_MARGIN_MS - Date.now());
           return token;
         },
@@ -75,7 +80,7 @@ export function graphAuthorization(config: Config): GraphAuthorizationPlan {
           const assertion = requireBearer(bearer, 'an access token for this API');
           // Keyed by a hash: the cache holds exchanged tokens, not the callers' own.
           const key = createHash('sha256').update(assertion).digest('base64url');
-          const token = await exchanged.fetch(key, { context: { assertion, signal } });
+          const token = await untilAborted(exchanged.fetch(key, { context: { assertion } }), signal);
           return `Bearer ${token!.token}`;
         },
         description: `on-behalf-of the caller with ${credentialConfig!.kind}`,
@@ -94,6 +99,17 @@ async function graphToken(credential: TokenCredential, scope: string, signal: Ab
   }
   if (!token) throw authorityRequestError(new Error('the credential returned no token'));
   return token;
+}
+
+/** `promise`, unless `signal` aborts first: then the wait ends as an aborted token request. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  const aborted = () => new AuthorityRequestError({ kind: 'aborted', message: 'token request aborted' });
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const leave = () => reject(aborted());
+    signal.addEventListener('abort', leave, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', leave));
+  });
 }
 
 function requireBearer(bearer: string | undefined, what: string): string {

@@ -212,6 +212,24 @@ describe('GRAPH_AUTH=obo', () => {
     expect(tokenRequests('jwt-bearer', 'gateway-api')).toHaveLength(2); // one per caller token
   });
 
+  it('a caller stops waiting for a slow exchange at its deadline; the exchange, no one caller’s, still lands and is reused', async () => {
+    const { url } = await startGateway({ ...obo, REQUEST_DEADLINE_MS: '800' });
+    const token = await userToken({ ...alice, oid: 'a11ce000-0000-4000-8000-00000000000c' });
+    const exchanges = () => tokenRequests('jwt-bearer', 'gateway-api').length;
+    const before = exchanges();
+    authority.tokenDelayMs = 2_500;
+    try {
+      const first = await call(url, READ_SEED, token);
+      expect(first.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_TIMEOUT');
+      expect(exchanges()).toBe(before); // answered at its deadline, while the authority was still thinking
+      while (exchanges() === before) await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      authority.tokenDelayMs = 0;
+    }
+    expect((await call(url, READ_SEED, token)).body.errors).toBeUndefined();
+    expect(exchanges()).toBe(before + 1); // the exchange the first caller left was cached, not repeated
+  });
+
   it('answers UNAUTHENTICATED with the AADSTS code when the authority will not exchange the assertion', async () => {
     // Without caller validation (AUTH_DISABLED) a forged token reaches the authority, which refuses it: invalid_grant.
     const { url } = await startGateway({ ...obo, AUTH_ISSUER: '', AUTH_AUDIENCE: '', AUTH_DISABLED: 'true' });

@@ -64,6 +64,8 @@ export class FakeAuthority {
   readonly clients = new Map<string, RegisteredClient>();
   /** Seconds the issued Graph tokens live. */
   graphTokenLifetime = 3600;
+  /** How long the token endpoint thinks before it answers. */
+  tokenDelayMs = 0;
   private keys: SigningKey[] = [];
   private foreign: SigningKey | undefined;
   private server: Server | undefined;
@@ -200,6 +202,7 @@ export class FakeAuthority {
       this.requests.push({ grantType, clientId, clientAuth, status });
       json(res, status, body);
     };
+    if (this.tokenDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.tokenDelayMs));
     const client = clientId === undefined ? undefined : this.clients.get(clientId);
     if (!client || !(await this.clientAuthenticates(client, form))) {
       return answer(401, oauthError('invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.'));
