@@ -42,6 +42,11 @@ export class GraphRequestError extends Error {
   }
 }
 
+/** The request's deadline passed, or its caller left, before a Graph call could start or go on. */
+export function deadlinePassed(): GraphRequestError {
+  return new GraphRequestError({ kind: 'deadline', message: 'the request deadline passed or its caller left' });
+}
+
 /** How getting a Graph token from the authority (Entra) failed, as observed. */
 export interface AuthorityFailure {
   /** `rejected`: the authority answered with an OAuth error; `unreachable`: no usable answer; `aborted`: the deadline passed. */

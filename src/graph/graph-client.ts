@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { GraphRequestError, type GraphFailure } from '../errors';
+import { deadlinePassed, GraphRequestError, type GraphFailure } from '../errors';
 import type { Metrics } from '../metrics';
 import type { GraphGuard } from './graph-guard';
 import type { OperationTrace } from '../tracing';
@@ -276,13 +276,13 @@ function elapsed(started: number): number {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new GraphRequestError({ kind: 'deadline', message: 'the request deadline passed or its caller left' }));
+    if (signal.aborted) return reject(deadlinePassed());
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
     function done() {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
-      if (signal.aborted) reject(new GraphRequestError({ kind: 'deadline', message: 'the request deadline passed or its caller left' }));
+      if (signal.aborted) reject(deadlinePassed());
       else resolve();
     }
   });

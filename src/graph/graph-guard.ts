@@ -9,7 +9,7 @@ import {
   type BulkheadPolicy,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
-import { GraphRequestError } from '../errors';
+import { deadlinePassed, GraphRequestError } from '../errors';
 import type { Metrics } from '../metrics';
 
 export interface GraphGuardOptions {
@@ -70,7 +70,7 @@ export class GraphGuard {
   }
 
   private withSlot<T>(signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
-    if (signal.aborted) return Promise.reject(new GraphRequestError({ kind: 'deadline', message: 'the request deadline passed or its caller left' }));
+    if (signal.aborted) return Promise.reject(deadlinePassed());
     const queued = this.bulkhead.executionSlots === 0;
     let started = false;
     const running = this.bulkhead

@@ -1,5 +1,6 @@
 import type { DocumentNode, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from './context';
 import type { OperationRecorder } from './apollo';
 
@@ -11,7 +12,7 @@ export interface KnownOperationsOptions {
   record: OperationRecorder;
   /** Sees the raw errors first, as Apollo's didEncounterErrors hook does (to log gateway bugs). */
   onErrors: (errors: readonly GraphQLError[], context: GatewayContext) => void;
-  /** How many distinct operations are remembered; the oldest is forgotten first. Default 500. */
+  /** How many distinct operations are remembered; the least recently run is forgotten first. Default 500. */
   limit?: number;
   /** Longer documents are never remembered (bounds memory at limit × this). Default 16 KB. */
   maxQueryLength?: number;
@@ -34,12 +35,11 @@ interface PostBody {
  * not coerce) is answered by Apollo as before.
  */
 export class KnownOperations {
-  private readonly documents = new Map<string, { query: CompiledQuery; name: string | undefined }>();
-  private readonly limit: number;
+  private readonly documents: LRUCache<string, { query: CompiledQuery; name: string | undefined }>;
   private readonly maxQueryLength: number;
 
   constructor(private readonly options: KnownOperationsOptions) {
-    this.limit = options.limit ?? 500;
+    this.documents = new LRUCache({ max: options.limit ?? 500 });
     this.maxQueryLength = options.maxQueryLength ?? 16_384;
   }
 
@@ -50,7 +50,6 @@ export class KnownOperations {
     if (this.documents.has(key)) return;
     const compiled = compileQuery(this.options.schema, document, operationName ?? undefined);
     if (!isCompiledQuery(compiled)) return; // graphql-jit declined it: Apollo keeps answering it
-    if (this.documents.size >= this.limit) this.documents.delete(this.documents.keys().next().value!);
     this.documents.set(key, { query: compiled, name: resolvedName ?? undefined });
   }
 

@@ -15,7 +15,7 @@ import { refusalCode } from '../graphql/apollo';
 import type { KnownOperations } from '../graphql/known-operations';
 import type { OperationTrace, Tracing } from '../tracing';
 import { applyCors } from './cors';
-import { BodyTooLargeError, readBody } from './request-body';
+import { BodyIncompleteError, BodyTooLargeError, readBody } from './request-body';
 import { NOT_IN_LIST, type TrustedDocuments } from './trusted-documents';
 
 export interface GatewayServerOptions {
@@ -114,6 +114,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       try {
         text = await readBody(req);
       } catch (error) {
+        if (error instanceof BodyIncompleteError) return; // the caller left mid-body: nothing to answer, nothing ran
         if (!(error instanceof BodyTooLargeError)) throw error;
         res.shouldKeepAlive = false; // the rest of the body is not read: the connection cannot be reused
         return sendJson(res, 413, errorBody('The request body is larger than 1 MB.', 'BAD_REQUEST'));

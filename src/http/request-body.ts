@@ -4,6 +4,9 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export class BodyTooLargeError extends Error {}
 
+/** The connection closed or failed before the body ended: the caller is gone, there is no one to answer. */
+export class BodyIncompleteError extends Error {}
+
 /**
  * Reads the whole body, refusing as soon as it passes `limit` bytes. Stream events rather than
  * `for await`: an async iterator per request costs several promises per chunk on the hot path.
@@ -24,6 +27,9 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
     const onEnd = () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     req.on('data', onData);
     req.once('end', onEnd);
-    req.once('error', reject);
+    // A caller gone before the end of its body: nothing waits for `end` forever (after `end` these are no-ops).
+    const gone = () => reject(new BodyIncompleteError('the request closed before its body ended'));
+    req.once('error', gone);
+    req.once('close', gone);
   });
 }

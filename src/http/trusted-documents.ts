@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import builtInManifest from '../client/persisted-documents.json';
 import type { TrustedDocumentsMode } from '../config';
@@ -23,7 +24,7 @@ export const NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST';
  */
 export type TrustedDocuments = (request: GraphQLRequestParams) => TrustedDocumentsVerdict;
 
-/** Distinct unknown documents `allow` warns about once each, per process; the oldest is forgotten first. */
+/** Distinct unknown documents `allow` remembers having warned about, per process; the least recently seen is forgotten first. */
 const WARNED_LIMIT = 1000;
 /** Texts up to this length are remembered as they are (no hashing per request); longer ones by their hash. */
 const WARNED_TEXT_LIMIT = 16_384;
@@ -33,7 +34,7 @@ export function trustedDocuments(mode: TrustedDocumentsMode, manifestPath: strin
   const manifest = new Map(Object.entries(manifestPath ? readManifest(manifestPath) : builtInManifest));
   // Every key is its document's sha256 (checked when read), so an identical text is a known document: no hashing per request.
   const documents = new Set(manifest.values());
-  const warned = new Set<string>();
+  const warned = new LRUCache<string, true>({ max: WARNED_LIMIT });
 
   return (request) => {
     const { query, hash, operationName } = paramsOf(request);
@@ -46,9 +47,8 @@ export function trustedDocuments(mode: TrustedDocumentsMode, manifestPath: strin
     if (mode === 'allow') {
       // Once per document, not per request: a busy client would otherwise double the log volume.
       const seen = query !== undefined && query.length <= WARNED_TEXT_LIMIT ? query : (hash ?? sha256(query!));
-      if (!warned.has(seen)) {
-        if (warned.size >= WARNED_LIMIT) warned.delete(warned.values().next().value!);
-        warned.add(seen);
+      if (!warned.get(seen)) {
+        warned.set(seen, true);
         logger.warn({ operationName, documentHash: query !== undefined ? sha256(query) : hash }, 'document not in the trusted-documents manifest');
       }
       return { trusted: true, request };
