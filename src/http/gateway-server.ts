@@ -16,6 +16,7 @@ import type { KnownOperations } from '../graphql/known-operations';
 import type { OperationTrace, Tracing } from '../tracing';
 import { applyCors } from './cors';
 import { BodyIncompleteError, BodyTooLargeError, readBody } from './request-body';
+import { RequestStop } from './request-stop';
 import { NOT_IN_LIST, type TrustedDocuments } from './trusted-documents';
 
 export interface GatewayServerOptions {
@@ -127,15 +128,14 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     if (!verdict.trusted) return sendJson(res, 400, errorBody(verdict.message, NOT_IN_LIST));
 
     // The caller leaving, or the deadline passing, stops waits and retries on its behalf. One
-    // controller and one timer, cleared with the response (cheaper than AbortSignal.any + timeout).
-    const stop = new AbortController();
+    // signal and one timer, cleared with the response (cheaper than AbortSignal.any + timeout).
+    const signal = new RequestStop();
     const deadline = Date.now() + config.requestDeadlineMs;
-    const timer = setTimeout(() => stop.abort(new DOMException('The request deadline passed.', 'TimeoutError')), config.requestDeadlineMs);
+    const timer = setTimeout(() => signal.abort(new DOMException('The request deadline passed.', 'TimeoutError')), config.requestDeadlineMs);
     res.on('close', () => {
       clearTimeout(timer);
-      if (!res.writableFinished) stop.abort();
+      if (!res.writableFinished) signal.abort();
     });
-    const signal = stop.signal;
 
     const traceparent = req.headers.traceparent;
     const trace = options.tracing?.startOperation(typeof traceparent === 'string' ? traceparent : undefined);
