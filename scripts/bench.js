@@ -337,11 +337,19 @@ async function schedule(fire, rate, duration) {
 function paced(url, variant, rate) {
   const options = { url: new URL(variant.path, url).href, method: variant.method, body: variant.body, connections: CONNECTIONS, rate, duration: DURATION };
   const [command, args] = pinned(LOAD_CORE, process.execPath, [__filename, 'paced', JSON.stringify(options)]);
+  const stolenBefore = stolenMs();
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`paced load failed: ${result.stderr}`);
   const figures = JSON.parse(result.stdout);
   if (figures.errors) throw new Error(`${variant.name}: ${figures.errors} failed requests at ${rate}/s`);
-  return figures;
+  // A tail is only as quiet as the machine: CPU time the hypervisor gave other guests meanwhile.
+  return { ...figures, stolenMs: stolenMs() - stolenBefore };
+}
+
+/** CPU time stolen from this VM by the hypervisor, all cores (the `steal` column of /proc/stat). */
+function stolenMs() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+  return (Number(fields[8]) * 1000) / 100;
 }
 
 async function check(url, variant) {
@@ -438,6 +446,9 @@ function runComparison(servers) {
     const figures = {};
     for (const variant of VARIANTS) figures[variant.name] = paced(servers[variant.name].url, variant, rate);
     latencyRounds.push(figures);
+    const p99s = VARIANTS.map((v) => `${v.name} ${figures[v.name].p99Ms.toFixed(1)}`).join(', ');
+    const stolen = VARIANTS.reduce((sum, v) => sum + figures[v.name].stolenMs, 0);
+    console.error(`round ${round + 1} at ${rate}/s: p99 ms ${p99s} (CPU stolen by the hypervisor meanwhile: ${stolen} ms)`);
   }
   const atHalf = {};
   for (const variant of VARIANTS) {
@@ -457,7 +468,7 @@ function runComparison(servers) {
     },
   };
   printTable(peak, atHalf, ratios);
-  return { machine: machine(), settings: { durationS: DURATION, connections: CONNECTIONS, rounds: ROUNDS }, peak, atHalf, ratios, rounds };
+  return { machine: machine(), settings: { durationS: DURATION, connections: CONNECTIONS, rounds: ROUNDS }, peak, atHalf, ratios, rounds, latencyRounds };
 }
 
 function printTable(peak, atHalf, ratios) {
