@@ -7,7 +7,10 @@ registerEnumType(UploadSessionStatus, {
   description: "The session's status; values Graph adds later arrive as UNKNOWN_FUTURE_VALUE.",
 });
 
-@ObjectType({ description: 'Counts over the files uploaded into a session.' })
+// simpleResolvers: the fields are plain properties of the mapped session, read directly; type-graphql's
+// default wraps each one in a resolver (an object and a call per field per request) for middlewares,
+// which this schema has none of. `files` keeps its field resolver (upload-session.resolver.ts).
+@ObjectType({ description: 'Counts over the files uploaded into a session.', simpleResolvers: true })
 export class CustomDataProvidedResourceUploadStats {
   @Field(() => Int)
   filesUploaded!: number;
@@ -16,7 +19,7 @@ export class CustomDataProvidedResourceUploadStats {
   totalBytesUploaded!: number;
 }
 
-@ObjectType({ description: 'One CSV file uploaded into a session.' })
+@ObjectType({ description: 'One CSV file uploaded into a session.', simpleResolvers: true })
 export class CustomDataProvidedResourceFile implements UploadedFile {
   @Field(() => ID, { nullable: true, description: 'Absent in older Graph answers.' })
   id!: string | null;
@@ -34,7 +37,7 @@ export class CustomDataProvidedResourceFile implements UploadedFile {
 // A federation entity: other subgraphs hold its key and the supergraph asks us for the rest. The directive
 // is printed only in the subgraph SDL (subgraph.graphql); schema.graphql's printer leaves it out.
 @Directive('@key(fields: "catalogId resourceId id")')
-@ObjectType({ description: 'An upload session of a custom data provided resource (Entra ID Governance).' })
+@ObjectType({ description: 'An upload session of a custom data provided resource (Entra ID Governance).', simpleResolvers: true })
 export class CustomDataProvidedResourceUploadSession implements Omit<UploadSession, 'files'> {
   @Field(() => ID)
   id!: string;
