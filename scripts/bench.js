@@ -229,41 +229,50 @@ function runLoad() {
 /**
  * Open-loop load at a fixed rate, for the latency comparison: requests leave on schedule whether or not
  * earlier ones came back, and latencies are kept in microseconds (autocannon reports whole milliseconds).
+ * With several targets the schedule takes turns between them every `sliceMs`, so the machine's pauses
+ * (the hypervisor's steal comes in bursts of seconds) fall on every variant alike rather than on whichever
+ * ran alone at the time.
  */
 async function runPaced() {
   const { Pool } = require('undici');
-  const { url, method, body, connections, rate, duration } = JSON.parse(process.argv[3]);
-  const target = new URL(url);
-  const pool = new Pool(target.origin, { connections });
+  const { targets, connections, rate, duration, sliceMs } = JSON.parse(process.argv[3]);
   const headers = { 'content-type': 'application/json', authorization: TOKEN };
-  const latenciesUs = [];
+  const paths = targets.map(({ url, method, body }) => ({ pool: new Pool(new URL(url).origin, { connections }), path: new URL(url).pathname, method, body }));
+  const latenciesUs = targets.map(() => []);
+  const errors = targets.map(() => 0);
   const pending = new Set();
-  let errors = 0;
-  const fire = () => {
+  const fire = (index) => {
+    const { pool, path, method, body } = paths[index];
     const sent = process.hrtime.bigint();
-    const answered = pool.request({ path: target.pathname, method, headers, body }).then(
+    const answered = pool.request({ path, method, headers, body }).then(
       async (response) => {
         await response.body.dump();
-        if (response.statusCode !== 200) errors++;
-        latenciesUs.push(Number(process.hrtime.bigint() - sent) / 1000);
+        if (response.statusCode !== 200) errors[index]++;
+        latenciesUs[index].push(Number(process.hrtime.bigint() - sent) / 1000);
       },
-      () => errors++,
+      () => errors[index]++,
     );
     pending.add(answered);
     void answered.finally(() => pending.delete(answered));
   };
-  // The first second runs the same schedule unrecorded: a fresh process compiles undici and opens its
-  // connections, and those first requests would otherwise be the whole p99.
-  await schedule(fire, rate, Math.min(1, duration));
+  // A first second (at least one turn each) runs the same schedule unrecorded: a fresh process compiles
+  // undici and opens its connections, and those first requests would otherwise be the whole p99.
+  await schedule(fire, rate, Math.min(duration, Math.max(1, (targets.length * sliceMs) / 1000)), sliceMs, targets.length);
   await Promise.all(pending);
-  latenciesUs.length = 0;
-  errors = 0;
-  await schedule(fire, rate, duration);
+  for (const [index, latencies] of latenciesUs.entries()) {
+    latencies.length = 0;
+    errors[index] = 0;
+  }
+  await schedule(fire, rate, duration, sliceMs, targets.length);
   await Promise.all(pending);
-  await pool.close();
-  latenciesUs.sort((a, b) => a - b);
-  const at = (q) => latenciesUs[Math.min(latenciesUs.length - 1, Math.floor(q * latenciesUs.length))] / 1000;
-  process.stdout.write(JSON.stringify({ requests: latenciesUs.length, errors, p50Ms: at(0.5), p99Ms: at(0.99) }));
+  await Promise.all(paths.map(({ pool }) => pool.close()));
+  const figures = {};
+  for (const [index, { name }] of targets.entries()) {
+    const latencies = latenciesUs[index].sort((a, b) => a - b);
+    const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] / 1000;
+    figures[name] = { requests: latencies.length, errors: errors[index], p50Ms: at(0.5), p99Ms: at(0.99) };
+  }
+  process.stdout.write(JSON.stringify(figures));
 }
 
 // ---------------------------------------------------------------- the orchestrator
@@ -319,14 +328,15 @@ function load(url, variant, extra) {
 }
 
 /** Calls `fire` `rate` times a second for `duration` seconds, on a 1 ms tick, catching up after a late one. */
-async function schedule(fire, rate, duration) {
+/** Calls `fire(target)` `rate` times a second for `duration` seconds; the target changes every `sliceMs`. */
+async function schedule(fire, rate, duration, sliceMs, targets) {
   const total = Math.round(rate * duration);
   const started = process.hrtime.bigint();
   let fired = 0;
   await new Promise((resolve) => {
     const tick = () => {
       const due = Math.min(total, Math.floor((Number(process.hrtime.bigint() - started) / 1e9) * rate) + 1);
-      for (; fired < due; fired++) fire();
+      for (; fired < due; fired++) fire(Math.floor((fired * 1000) / rate / sliceMs) % targets);
       if (fired < total) setTimeout(tick, 1);
       else resolve();
     };
@@ -334,16 +344,18 @@ async function schedule(fire, rate, duration) {
   });
 }
 
-function paced(url, variant, rate) {
-  const options = { url: new URL(variant.path, url).href, method: variant.method, body: variant.body, connections: CONNECTIONS, rate, duration: DURATION };
+/** Every variant given gets `duration` seconds of requests at `rate`, in turns of SLICE_MS; one latency round. */
+function paced(servers, variants, rate, duration = DURATION) {
+  const targets = variants.map((v) => ({ name: v.name, url: new URL(v.path, servers[v.name].url).href, method: v.method, body: v.body }));
+  const options = { targets, connections: CONNECTIONS, rate, duration: duration * variants.length, sliceMs: SLICE_MS };
   const [command, args] = pinned(LOAD_CORE, process.execPath, [__filename, 'paced', JSON.stringify(options)]);
   const stolenBefore = stolenMs();
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`paced load failed: ${result.stderr}`);
   const figures = JSON.parse(result.stdout);
-  if (figures.errors) throw new Error(`${variant.name}: ${figures.errors} failed requests at ${rate}/s`);
+  for (const [name, { errors }] of Object.entries(figures)) if (errors) throw new Error(`${name}: ${errors} failed requests at ${rate}/s`);
   // A tail is only as quiet as the machine: CPU time the hypervisor gave other guests meanwhile.
-  return { ...figures, stolenMs: stolenMs() - stolenBefore };
+  return { figures, stolenMs: stolenMs() - stolenBefore };
 }
 
 /** CPU time stolen from this VM by the hypervisor, all cores (the `steal` column of /proc/stat). */
@@ -366,6 +378,8 @@ async function check(url, variant) {
 const DURATION = Number(option('duration', '10'));
 const CONNECTIONS = Number(option('connections', '10'));
 const ROUNDS = Number(option('rounds', '1'));
+/** How long the latency probe stays with one variant before the next one's turn. */
+const SLICE_MS = 200;
 const PROFILE = process.argv.includes('--profile');
 const SOAK = process.argv.includes('--soak');
 /** --check: start every variant, send each the mutation once, stop. What `npm test` runs, so the bench cannot rot. */
@@ -383,7 +397,11 @@ async function orchestrate() {
       for (const { name } of VARIANTS.slice(1)) servers[name] = await startRole(name, SERVER_CORE, env);
     }
     for (const variant of VARIANTS) if (servers[variant.name]) await check(servers[variant.name].url, variant);
-    if (CHECK_ONLY) return void console.log(`every variant answered the mutation: ${Object.keys(servers).join(', ')}`);
+    if (CHECK_ONLY) {
+      console.log(`every variant answered the mutation: ${Object.keys(servers).join(', ')}`);
+      const { figures } = paced(servers, VARIANTS, 50, 1); // a short latency round: the probe takes turns between all
+      return void console.log(`the latency probe measured ${VARIANTS.map((v) => `${v.name} ${figures[v.name].requests}`).join(', ')}`);
+    }
     const report = soak ? await runSoak(servers.gateway) : runComparison(servers);
     const out = option('out', join(ROOT, 'bench-results', soak ? 'soak.json' : 'latest.json'));
     mkdirSync(join(out, '..'), { recursive: true });
@@ -439,21 +457,29 @@ function runComparison(servers) {
   }
 
   // Latency at half of the gateway's peak: the same offered rate through each path, open loop, the
-  // variants alternating round by round like the throughput runs; medians of the rounds.
+  // variants taking turns within each round (see runPaced); medians of the rounds. A variant that cannot
+  // serve the rate with a margin would still be working off its backlog during the next one's turn, on
+  // the same core: it is measured alone, after them.
   const rate = Math.max(1, Math.round(peak.gateway.throughput / 2));
+  const together = VARIANTS.filter((v) => peak[v.name].throughput >= rate * 1.25);
+  const alone = VARIANTS.filter((v) => !together.includes(v));
   const latencyRounds = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const figures = {};
-    for (const variant of VARIANTS) figures[variant.name] = paced(servers[variant.name].url, variant, rate);
-    latencyRounds.push(figures);
+    const { figures, stolenMs: stolenTogether } = paced(servers, together, rate);
+    let stolen = stolenTogether;
+    for (const variant of alone) {
+      const measured = paced(servers, [variant], rate);
+      Object.assign(figures, measured.figures);
+      stolen += measured.stolenMs;
+    }
+    latencyRounds.push({ ...figures, stolenMs: stolen });
     const p99s = VARIANTS.map((v) => `${v.name} ${figures[v.name].p99Ms.toFixed(1)}`).join(', ');
-    const stolen = VARIANTS.reduce((sum, v) => sum + figures[v.name].stolenMs, 0);
-    console.error(`round ${round + 1} at ${rate}/s: p99 ms ${p99s} (CPU stolen by the hypervisor meanwhile: ${stolen} ms)`);
+    console.error(`round ${round + 1} at ${rate}/s: p99 ms ${p99s} (taking turns: ${together.map((v) => v.name).join(', ')}; CPU stolen by the hypervisor meanwhile: ${stolen} ms)`);
   }
   const atHalf = {};
   for (const variant of VARIANTS) {
     const of = (field) => median(latencyRounds.map((r) => r[variant.name][field]));
-    atHalf[variant.name] = { rate, p50Ms: of('p50Ms'), p99Ms: of('p99Ms') };
+    atHalf[variant.name] = { rate, p50Ms: of('p50Ms'), p99Ms: of('p99Ms'), measuredAlone: alone.includes(variant) };
   }
 
   const ratios = {
@@ -468,7 +494,7 @@ function runComparison(servers) {
     },
   };
   printTable(peak, atHalf, ratios);
-  return { machine: machine(), settings: { durationS: DURATION, connections: CONNECTIONS, rounds: ROUNDS }, peak, atHalf, ratios, rounds, latencyRounds };
+  return { machine: machine(), settings: { durationS: DURATION, connections: CONNECTIONS, rounds: ROUNDS, sliceMs: SLICE_MS }, peak, atHalf, ratios, rounds, latencyRounds };
 }
 
 function printTable(peak, atHalf, ratios) {
@@ -479,7 +505,7 @@ function printTable(peak, atHalf, ratios) {
     peak[v.name].p99Ms.toFixed(2),
     Math.round(peak[v.name].cpuUsPerRequest).toString(),
     peak[v.name].peakRssMb.toFixed(0),
-    `${atHalf[v.name].p50Ms.toFixed(2)} / ${atHalf[v.name].p99Ms.toFixed(2)}`,
+    `${atHalf[v.name].p50Ms.toFixed(2)} / ${atHalf[v.name].p99Ms.toFixed(2)}${atHalf[v.name].measuredAlone ? ' (alone: over capacity)' : ''}`,
   ]);
   const header = ['variant', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'peak RSS MB', `p50/p99 ms at ${atHalf.gateway.rate}/s`];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
