@@ -32,4 +32,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
 # node itself is PID 1 and handles SIGTERM (graceful drain); no shell wrapper to swallow the signal.
 # The same command as `npm start`, V8 flags included (README "Performance", BENCHMARKS.md): GC on the request
 # thread, and a bounded old generation, so RSS stays well inside the pod's memory limit.
-CMD ["node", "--single-threaded-gc", "--no-allocation-site-pretenuring", "--max-old-space-size=128", "dist/main.js"]
+CMD ["node", "--single-threaded-gc", "--no-allocation-site-pretenuring", "--no-memory-reducer", "--max-old-space-size=128", "dist/main.js"]
