@@ -327,8 +327,10 @@ function load(url, variant, extra) {
   return JSON.parse(result.stdout);
 }
 
-/** Calls `fire` `rate` times a second for `duration` seconds, on a 1 ms tick, catching up after a late one. */
-/** Calls `fire(target)` `rate` times a second for `duration` seconds; the target changes every `sliceMs`. */
+/**
+ * Calls `fire(target)` `rate` times a second for `duration` seconds, on a 1 ms tick, catching up after a late
+ * one; the target (0 to targets − 1) changes every `sliceMs`.
+ */
 async function schedule(fire, rate, duration, sliceMs, targets) {
   const total = Math.round(rate * duration);
   const started = process.hrtime.bigint();
