@@ -10,7 +10,7 @@ jest.setTimeout(60_000);
 it('npm run bench -- --check: every variant of the benchmark starts and answers the mutation', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, '..', '..', 'scripts', 'bench.js'), '--check'], { timeout: 50_000 });
   expect(stdout).toContain('every variant answered the mutation: upstream, floor, baseline, gateway, floorClient, baselineClient');
-  // Each recorded about 50 requests: its second of turns (the probe's first second is a warm-up, not recorded).
+  // Each recorded about 50 requests: its second of turns (a first round of turns before them is a warm-up, not recorded).
   const measured = /the latency probe measured (.*)/.exec(stdout)?.[1] ?? '';
   const counts = Object.fromEntries(measured.split(', ').map((entry) => entry.split(' ')));
   expect(Object.keys(counts)).toEqual(['upstream', 'floor', 'baseline', 'gateway', 'floorClient', 'baselineClient']);
