@@ -8,9 +8,9 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration in src/config.ts only.' }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration in src/config/ only.' }],
     },
   },
-  { files: ['src/config.ts', 'test/**', 'scripts/**', '*.js', '*.mjs'], rules: { 'no-restricted-properties': 'off' } },
+  { files: ['src/config/index.ts', 'test/**', 'scripts/**', '*.js', '*.mjs'], rules: { 'no-restricted-properties': 'off' } },
   { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

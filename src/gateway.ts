@@ -1,22 +1,26 @@
+import type { GraphQLSchema } from 'graphql';
 import { Agent } from 'undici';
 import type { Logger } from 'pino';
 import { createCallerAuthenticator } from './auth/caller-authentication';
 import { graphAuthorization } from './auth/graph-authorization';
 import type { Config } from './config';
-import { createEmulator, type Emulator } from './emulator/emulator-server';
+import type { Emulator } from './emulator/emulator-server';
 import { GraphClient } from './graph/graph-client';
 import { GraphGuard } from './graph/graph-guard';
-import { createApollo, formatError, internalErrorLogger, operationRecorder } from './graphql/apollo';
-import { KnownOperations } from './graphql/known-operations';
+import { createApollo } from './graphql/apollo';
+import { createGraphQLHandler, type GraphQLHandlerOptions } from './graphql/handler';
+import { SANDBOX_DOCUMENT } from './graphql/sandbox-document';
 import { buildGatewaySchema } from './graphql/schema';
-import { createGatewayServer } from './http/gateway-server';
-import { trustedDocuments } from './http/trusted-documents';
+import { trustedDocuments } from './graphql/trusted-documents';
+import { createHttpServer } from './http/server';
 import { Metrics } from './metrics';
 import { startTracing } from './tracing';
 
 export interface Gateway {
   /** The GraphQL endpoint. */
   url: URL;
+  /** /metrics on METRICS_PORT, when set. */
+  metricsUrl: URL | undefined;
   /** The Graph root the gateway calls. */
   graphBaseUrl: URL;
   /** The embedded emulator, in emulator mode without GRAPH_BASE_URL. */
@@ -26,71 +30,68 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-/** The composition root: config → credentials → Graph base URL → dispatcher → client → schema → server. */
-export async function startGateway(config: Config, logger: Logger): Promise<Gateway> {
+/** What a test may put in place of the built one: a schema with probe fields of its own. */
+export interface GatewayOverrides {
+  schema?: GraphQLSchema;
+}
+
+/** The composition root: config → credentials → Graph base URL → dispatcher → client → schema → GraphQL → HTTP. */
+export async function startGateway(config: Config, logger: Logger, overrides: GatewayOverrides = {}): Promise<Gateway> {
   // Credentials first: a refused secret stops start-up before anything listens.
-  const authorization = graphAuthorization(config);
-  logger.info({ graphAuth: config.graphAuth }, `Graph credential: ${authorization.description}`);
+  const authorization = graphAuthorization(config.graph);
+  logger.info({ graphAuth: config.graph.auth }, `Graph credential: ${authorization.description}`);
   await authorization.verify(logger);
 
-  let emulator: Emulator | undefined;
-  let graphBaseUrl = config.graphBaseUrl;
-  if (!graphBaseUrl) {
-    emulator = createEmulator();
-    graphBaseUrl = await emulator.listen(0, '127.0.0.1');
-  }
+  const emulator = config.graph.baseUrl ? undefined : loadEmulator().createEmulator();
+  const graphBaseUrl = config.graph.baseUrl ?? (await emulator!.listen(0, '127.0.0.1'));
 
   // One keep-alive pool for every Graph call of the process, made once and injected; a second one only
   // opens fresh connections, for the retry after a 503.
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 5_000 } });
   const freshConnections = new Agent({ connect: { timeout: 5_000 } });
   const metrics = new Metrics();
-  const guard = new GraphGuard({
-    host: graphBaseUrl.host,
-    maxConcurrency: config.graphMaxConcurrency,
-    maxQueue: config.graphMaxQueue,
-    breakerFailures: config.graphBreakerFailures,
-    breakerHalfOpenAfterMs: config.graphBreakerHalfOpenMs,
-    metrics,
-  });
   const graph = new GraphClient({
     baseUrl: graphBaseUrl,
     dispatcher,
     freshConnections,
-    guard,
-    retry: { maxRetries: config.graphMaxRetries, baseDelayMs: config.graphRetryBaseMs, maxDelayMs: config.graphRetryMaxMs },
-    attemptTimeoutMs: config.graphAttemptTimeoutMs,
+    guard: new GraphGuard({
+      host: graphBaseUrl.host,
+      maxConcurrency: config.graph.maxConcurrency,
+      maxQueue: config.graph.maxQueue,
+      breakerFailures: config.graph.breakerFailures,
+      breakerHalfOpenAfterMs: config.graph.breakerHalfOpenMs,
+      metrics,
+    }),
+    retry: { maxRetries: config.graph.maxRetries, baseDelayMs: config.graph.retryBaseMs, maxDelayMs: config.graph.retryMaxMs },
+    attemptTimeoutMs: config.graph.attemptTimeoutMs,
     metrics,
   });
-  if (config.authDisabled) logger.warn({ graphAuth: config.graphAuth }, 'AUTH_DISABLED=true: callers are NOT authenticated; anyone who reaches this gateway can use its Graph credential');
-  const authenticate = config.callerAuth && createCallerAuthenticator(config.callerAuth, logger);
-  if (config.callerAuth) logger.info({ issuer: config.callerAuth.issuer, audiences: config.callerAuth.audiences }, 'callers must send a valid access token');
 
-  const tracing = config.otlpEndpoint ? await startTracing(config.otlpEndpoint, 'upload-session-gateway') : undefined;
-  const schema = config.federation ? loadSubgraphModule().buildSubgraph() : buildGatewaySchema();
-  // A subgraph's cost depends on its variables (`_entities`), checked by a plugin: it always runs through Apollo.
-  const logInternal = internalErrorLogger(config.production);
-  const knownOperations = config.federation
-    ? undefined
-    : new KnownOperations({ schema, formatError, record: operationRecorder(metrics), onErrors: (errors, context) => logInternal(errors, context.call.log) });
-  const apollo = createApollo({ schema, config, metrics, logger, knownOperations });
+  const tracing = config.observability.otlpEndpoint ? await startTracing(config.observability.otlpEndpoint, 'upload-session-gateway') : undefined;
+  const schema = overrides.schema ?? (config.graphql.federation ? loadSubgraphModule().buildSubgraph() : buildGatewaySchema());
+  const example = { document: SANDBOX_DOCUMENT, variables: emulator ? loadEmulator().exampleVariables() : {} };
+  const apollo = createApollo({ schema, config: config.graphql, metrics, logger, example });
   await apollo.start();
-  const http = createGatewayServer({
-    config,
-    apollo,
-    graph,
-    authorization: authorization.authorize,
-    authenticate,
-    metrics,
+  const http = createHttpServer({
+    config: config.server,
+    graphql: createGraphQLHandler({
+      apollo,
+      graph,
+      authorization: authorization.authorize,
+      callerCredential: callerCredential(config, logger),
+      trustedDocuments: trustedDocuments(config.graphql.trustedDocuments, config.graphql.trustedDocumentsManifest, logger),
+      metrics,
+      logger,
+      tracing,
+    }),
+    metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() },
     logger,
-    trustedDocuments: trustedDocuments(config.trustedDocuments, config.trustedDocumentsManifest, logger),
-    knownOperations,
-    tracing,
   });
   const url = await http.listen();
 
   return {
     url,
+    metricsUrl: http.metricsUrl(),
     graphBaseUrl,
     emulator,
     metrics,
@@ -102,6 +103,23 @@ export async function startGateway(config: Config, logger: Logger): Promise<Gate
       if (tracing) await tracing.shutdown();
     },
   };
+}
+
+/** How callers prove themselves, decided once: a validated token, any bearer token to pass on, or nothing. */
+function callerCredential({ graph, auth }: Config, logger: Logger): GraphQLHandlerOptions['callerCredential'] {
+  if (auth.callers) {
+    logger.info({ issuer: auth.callers.issuer, audiences: auth.callers.audiences }, 'callers must send a valid access token');
+    return { kind: 'token', authenticate: createCallerAuthenticator(auth.callers, logger) };
+  }
+  if (auth.disabled) logger.warn({ graphAuth: graph.auth }, 'AUTH_DISABLED=true: callers are NOT authenticated; anyone who reaches this gateway can use its Graph credential');
+  // Passthrough forwards the caller's token and on-behalf-of exchanges it: without one there is nothing to call Graph with.
+  return graph.auth === 'passthrough' || graph.auth === 'obo' ? { kind: 'bearer' } : { kind: 'none' };
+}
+
+/** The emulator's code is loaded only in emulator mode. */
+function loadEmulator(): typeof import('./emulator/embedded') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+  return require('./emulator/embedded');
 }
 
 /**

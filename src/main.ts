@@ -15,11 +15,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // Pretty lines only for a person at a terminal in development; pipes and production get JSON.
-  const logger = createLogger({ level: config.logLevel, redact: config.logRedact, pretty: !config.production && process.stdout.isTTY });
-  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config.workers, logger);
+  const { logLevel, logRedact } = config.observability;
+  const logger = createLogger({ level: logLevel, redact: logRedact, pretty: !config.graphql.production && process.stdout.isTTY });
+  if (config.server.workers > 1 && cluster.isPrimary) return runPrimary(config.server.workers, logger);
   const gateway = await startGateway(config, logger);
 
-  if (config.graphAuth === 'emulator') {
+  if (config.graph.auth === 'emulator') {
     logger.warn(
       { graphBaseUrl: gateway.graphBaseUrl.href },
       gateway.emulator
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
         : 'EMULATOR MODE: Microsoft Graph is not being called; no real credentials are sent',
     );
   }
-  logger.info({ url: gateway.url.href, graphAuth: config.graphAuth, graphBaseUrl: gateway.graphBaseUrl.href }, `gateway listening on ${gateway.url.href}`);
+  const { graphBaseUrl, metricsUrl } = gateway;
+  logger.info({ url: gateway.url.href, metricsUrl: metricsUrl?.href, graphAuth: config.graph.auth, graphBaseUrl: graphBaseUrl.href }, `gateway listening on ${gateway.url.href}`);
   logger.flush(); // lines are batched; this one tells people and supervisors the gateway is up
 
   let stoppingSince: number | undefined;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import { ConfigError, type Config } from '../config';
+import { ConfigError, type GraphConfig } from '../config';
 import { AuthorityRequestError, ErrorCode, GatewayError } from '../errors';
 import { authorityRequestError } from './authority-failure';
 import { appCredential, checkCertificateFile, CREDENTIAL_VARIABLE, oboCredential } from './graph-credential';
@@ -33,10 +33,10 @@ const OBO_CACHE_ENTRIES = 10_000;
 /** The longest one on-behalf-of exchange may take, whoever is waiting for it. */
 const OBO_EXCHANGE_TIMEOUT_MS = 10_000;
 
-export function graphAuthorization(config: Config): GraphAuthorizationPlan {
-  const { graphCredential: credentialConfig, authority } = config;
+export function graphAuthorization(config: GraphConfig): GraphAuthorizationPlan {
+  const { credential: credentialConfig, authority } = config;
   const scope = authority.graphScope;
-  switch (config.graphAuth) {
+  switch (config.auth) {
     case 'emulator':
       return { authorize: () => async () => EMULATOR_TOKEN, description: 'emulator placeholder token', verify: async () => {} };
     case 'passthrough':

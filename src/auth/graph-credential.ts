@@ -33,12 +33,12 @@ export function appCredential(config: GraphCredentialConfig, authority: Authorit
   const options = commonOptions(authority);
   switch (config.kind) {
     case 'client-secret':
-      return new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret, options);
+      return new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret.reveal(), options);
     case 'client-certificate':
       return new ClientCertificateCredential(
         config.tenantId,
         config.clientId,
-        { certificatePath: config.certificatePath, certificatePassword: config.certificatePassword },
+        { certificatePath: config.certificatePath, certificatePassword: config.certificatePassword?.reveal() },
         options,
       );
     case 'workload-identity':
@@ -53,7 +53,7 @@ export function oboCredential(config: GraphCredentialConfig, authority: Authorit
   const options = { ...commonOptions(authority), userAssertionToken };
   switch (config.kind) {
     case 'client-secret':
-      return new OnBehalfOfCredential({ ...options, tenantId: config.tenantId, clientId: config.clientId, clientSecret: config.clientSecret });
+      return new OnBehalfOfCredential({ ...options, tenantId: config.tenantId, clientId: config.clientId, clientSecret: config.clientSecret.reveal() });
     case 'client-certificate':
       return new OnBehalfOfCredential({ ...options, tenantId: config.tenantId, clientId: config.clientId, certificatePath: config.certificatePath });
     case 'workload-identity':
@@ -75,7 +75,7 @@ export function checkCertificateFile(config: GraphCredentialConfig): void {
   const pem = readFileSync(config.certificatePath, 'utf8');
   try {
     new X509Certificate(pem);
-    createPrivateKey({ key: pem, passphrase: config.certificatePassword });
+    createPrivateKey({ key: pem, passphrase: config.certificatePassword?.reveal() });
   } catch {
     throw new ConfigError(
       'AZURE_CLIENT_CERTIFICATE_PATH',

@@ -12,4 +12,9 @@ export interface GatewayContext {
   sessionReads: Map<string, Promise<UploadSession | null>>;
   /** Who is calling, when the gateway authenticates callers (AUTH_ISSUER). */
   caller: CallerIdentity | undefined;
+  /**
+   * When the request reached the GraphQL layer (performance.now()), and whether its log line and metrics
+   * are written (exactly once per request). An object: Apollo runs each request on a shallow copy of this context.
+   */
+  outcome: { readonly started: number; recorded: boolean };
 }

@@ -12,7 +12,6 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValidationRule,
 } from 'graphql';
 
 /** Field extension: how many Graph calls resolving the field may make. */
@@ -24,8 +23,7 @@ const ENTITIES = '_entities';
 /**
  * How many times the operation could call Graph. Aliases and fragments count as often as they appear,
  * nested calls once per enclosing field, `_entities` once per representation (plus what each selects).
- * Without `variables` (validation), representations passed in a variable count as none: the
- * `graphCallLimitPlugin` counts them again once the variables are known.
+ * Representations passed in a variable are counted from `variables`.
  */
 export function countGraphCalls(
   schema: GraphQLSchema,
@@ -68,15 +66,24 @@ export function countGraphCalls(
   return root ? count(operation.selectionSet, root, new Set()) : 0;
 }
 
+/**
+ * Representations naming the same session share one read (the request's session loader), so they count
+ * once. Only representations given in a variable can be told apart here; a literal list counts in full.
+ */
 function representations(field: FieldNode, variables: Readonly<Record<string, unknown>> | undefined): number {
   const value = field.arguments?.find((argument) => argument.name.value === 'representations')?.value;
   if (!value) return 0;
   if (value.kind === Kind.LIST) return value.values.length;
-  if (value.kind === Kind.VARIABLE) {
-    const given = variables?.[value.name.value];
-    return Array.isArray(given) ? given.length : given === undefined || given === null ? 0 : 1;
-  }
-  return 1; // a single value is coerced to a list of one
+  if (value.kind !== Kind.VARIABLE) return 1; // a single value is coerced to a list of one
+  const given = variables?.[value.name.value];
+  if (given === undefined || given === null) return 0;
+  return Array.isArray(given) ? new Set(given.map(representationKey)).size : 1;
+}
+
+function representationKey(representation: unknown): string {
+  if (typeof representation !== 'object' || representation === null) return JSON.stringify(representation);
+  const { __typename, catalogId, resourceId, id } = representation as Record<string, unknown>;
+  return JSON.stringify([__typename, catalogId, resourceId, id]).toLowerCase();
 }
 
 function limitMessage(calls: number, max: number): string {
@@ -84,23 +91,12 @@ function limitMessage(calls: number, max: number): string {
 }
 
 /**
- * Refuses, before anything runs, an operation whose fields could call Graph more than `max` times, so
- * an attacker cannot fan one request out into many Graph calls on our credentials.
+ * Refuses, before anything runs, an operation whose fields could call Graph more than `max` times, so an
+ * attacker cannot fan one request out into many Graph calls on our credentials. It runs once the variables
+ * are known (a router's `_entities(representations: $representations)` is sized by them), and answers with
+ * the validation code, as a rule would.
  */
-export function graphCallLimit(max: number): ValidationRule {
-  return (context) => ({
-    OperationDefinition(operation) {
-      const calls = countGraphCalls(context.getSchema(), context.getDocument(), operation);
-      if (calls > max) context.reportError(new GraphQLError(limitMessage(calls, max), { nodes: operation }));
-    },
-  });
-}
-
-/**
- * The same limit once the variables are known, for what validation cannot see: a router's
- * `_entities(representations: $representations)`. Refused before execution, with the validation code.
- */
-export function graphCallLimitPlugin<TContext extends BaseContext>(max: number): ApolloServerPlugin<TContext> {
+export function graphCallLimit<TContext extends BaseContext>(max: number): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {

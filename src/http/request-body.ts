@@ -1,43 +1,51 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestBody } from './graphql-request';
 
+/** JSON bodies only; an upload's file streams and has a limit of its own (UPLOAD_MAX_BYTES). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export class BodyTooLargeError extends Error {}
-
-/** The connection closed or failed before the body ended: the caller is gone, there is no one to answer. */
-export class BodyIncompleteError extends Error {}
+/**
+ * Reads a POST body and says what it is: JSON (parsed), other text, or a refusal for the GraphQL layer
+ * to render. Undefined when the caller left before the body ended: there is no one to answer.
+ */
+export async function readRequestBody(req: IncomingMessage, res: ServerResponse): Promise<RequestBody | undefined> {
+  if (req.method !== 'POST') return { kind: 'none' };
+  const read = await readText(req, MAX_BODY_BYTES);
+  if (read === 'gone') return undefined;
+  if (read === 'too-large') {
+    res.shouldKeepAlive = false; // the rest of the body is not read: the connection cannot be reused
+    return { kind: 'refused', status: 413, message: 'The request body is larger than 1 MB.' };
+  }
+  if (!req.headers['content-type']?.toLowerCase().includes('json')) return { kind: 'text', value: read };
+  if (read === '') return { kind: 'none' };
+  try {
+    return { kind: 'json', value: JSON.parse(read) };
+  } catch {
+    return { kind: 'refused', status: 400, message: 'The request body is not valid JSON.' };
+  }
+}
 
 /**
- * Reads the whole body, refusing as soon as it passes `limit` bytes. Stream events rather than
- * `for await`: an async iterator per request costs several promises per chunk on the hot path.
+ * The whole body as text, or why not. Stream events rather than `for await`: an async iterator per
+ * request costs several promises per chunk on the hot path.
  */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.reject(new BodyTooLargeError());
-  return new Promise((resolve, reject) => {
+function readText(req: IncomingMessage, limit: number): Promise<string | 'too-large' | 'gone'> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.resolve('too-large');
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let settled = false;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit) return void chunks.push(chunk);
       req.off('data', onData);
       req.off('end', onEnd);
-      settled = true;
-      reject(new BodyTooLargeError());
+      resolve('too-large');
     };
-    const onEnd = () => {
-      settled = true;
-      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
-    };
+    const onEnd = () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     req.on('data', onData);
     req.once('end', onEnd);
-    // A caller gone before the end of its body: nothing waits for `end` forever. Every request emits
-    // `close` when it is done, so only an unsettled read builds an error (a stack trace costs ~4 % of the CPU).
-    const gone = () => {
-      if (!settled) reject(new BodyIncompleteError('the request closed before its body ended'));
-    };
-    req.once('error', gone);
-    req.once('close', gone);
+    // A caller gone before the end of its body: settles once, whichever comes first (later calls are no-ops).
+    req.once('error', () => resolve('gone'));
+    req.once('close', () => resolve('gone'));
   });
 }

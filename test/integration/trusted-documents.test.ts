@@ -6,7 +6,7 @@ import { print } from 'graphql';
 import { request } from 'undici';
 import { CompleteUploadSessionDocument, UploadSessionDocument } from '../../src/client/generated';
 import manifest from '../../src/client/persisted-documents.json';
-import { trustedDocuments } from '../../src/http/trusted-documents';
+import { trustedDocuments } from '../../src/graphql/trusted-documents';
 import { createLogger } from '../../src/logger';
 import { SEED, postGraphQL, startTestGateway, type TestGateway } from '../support/gateway';
 

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config';
 import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
-import { startGateway, type Gateway } from '../../src/gateway';
+import { startGateway, type Gateway, type GatewayOverrides } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 
 export const SEED = {
@@ -24,7 +24,7 @@ export interface TestGateway {
 }
 
 /** A real emulator and a real gateway on port 0, the gateway pointed at the emulator over HTTP. */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(env: Record<string, string> = {}, overrides: GatewayOverrides = {}): Promise<TestGateway> {
   const emulator = createEmulator();
   const graphBaseUrl = await emulator.listen(0, '127.0.0.1');
   const logs: string[] = [];
@@ -35,7 +35,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     },
   });
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', GRAPH_BASE_URL: graphBaseUrl.href, LOG_LEVEL: 'debug', ...env });
-  const gateway = await startGateway(config, createLogger(config.logLevel, sink));
+  const gateway = await startGateway(config, createLogger(config.observability.logLevel, sink), overrides);
   return {
     gateway,
     emulator,

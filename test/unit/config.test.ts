@@ -1,4 +1,6 @@
+import { inspect } from 'node:util';
 import { ConfigError, loadConfig, loadEmulatorConfig, SANDBOX_ORIGINS } from '../../src/config';
+import { createLogger } from '../../src/logger';
 
 const CALLER = { AUTH_ISSUER: 'https://login.microsoftonline.com/t/v2.0', AUTH_AUDIENCE: 'api://gateway' };
 const APP = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's' };
@@ -7,33 +9,34 @@ describe('loadConfig', () => {
   it('runs with no configuration in emulator mode', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
-      port: 4000,
-      host: '0.0.0.0',
-      graphAuth: 'emulator',
-      graphBaseUrl: undefined,
-      graphMaxRetries: 3,
-      graphAttemptTimeoutMs: 10000,
-      requestDeadlineMs: 30000,
-      maxGraphCallsPerOperation: 10,
-      corsOrigins: SANDBOX_ORIGINS,
-      production: false,
+      server: { port: 4000, host: '0.0.0.0', requestDeadlineMs: 30000, corsOrigins: SANDBOX_ORIGINS, metricsPort: undefined },
+      graph: { auth: 'emulator', baseUrl: undefined, maxRetries: 3, attemptTimeoutMs: 10000 },
+      graphql: { maxGraphCallsPerOperation: 10, production: false },
+      upload: { maxBytes: 2 * 1024 ** 3, csvColumns: undefined },
     });
     expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.graph)).toBe(true);
   });
 
   it('defaults to global Graph beta outside emulator mode, and follows GRAPH_CLOUD', () => {
-    expect(loadConfig({ GRAPH_AUTH: 'passthrough' }).graphBaseUrl?.href).toBe('https://graph.microsoft.com/beta');
-    expect(loadConfig({ GRAPH_AUTH: 'passthrough', GRAPH_CLOUD: 'usgov' }).graphBaseUrl?.href).toBe('https://graph.microsoft.us/beta');
-    expect(loadConfig({ GRAPH_AUTH: 'passthrough' }).corsOrigins).toEqual([]);
+    expect(loadConfig({ GRAPH_AUTH: 'passthrough' }).graph.baseUrl?.href).toBe('https://graph.microsoft.com/beta');
+    expect(loadConfig({ GRAPH_AUTH: 'passthrough', GRAPH_CLOUD: 'usgov' }).graph.baseUrl?.href).toBe('https://graph.microsoft.us/beta');
+    expect(loadConfig({ GRAPH_AUTH: 'passthrough' }).server.corsOrigins).toEqual([]);
   });
 
   it('accepts http only for loopback hosts, and strips a trailing slash', () => {
-    expect(loadConfig({ GRAPH_BASE_URL: 'http://127.0.0.1:9000/beta/' }).graphBaseUrl?.href).toBe('http://127.0.0.1:9000/beta');
-    expect(loadConfig({ GRAPH_BASE_URL: 'http://localhost:9000/v1.0' }).graphBaseUrl?.pathname).toBe('/v1.0');
+    expect(loadConfig({ GRAPH_BASE_URL: 'http://127.0.0.1:9000/beta/' }).graph.baseUrl?.href).toBe('http://127.0.0.1:9000/beta');
+    expect(loadConfig({ GRAPH_BASE_URL: 'http://localhost:9000/v1.0' }).graph.baseUrl?.pathname).toBe('/v1.0');
   });
 
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
+    [{ NODE_ENV: 'production' }, 'GRAPH_AUTH'],
+    [{ METRICS_PORT: '4000' }, 'METRICS_PORT'],
+    [{ METRICS_PORT: 'nine' }, 'METRICS_PORT'],
+    [{ GRAPH_BASE_URL: 'https://graph.microsoft.com' }, 'GRAPH_BASE_URL'],
+    [{ GRAPH_BASE_URL: 'https://graph.microsoft.com/v2.0' }, 'GRAPH_BASE_URL'],
+    [{ UPLOAD_MAX_BYTES: '0' }, 'UPLOAD_MAX_BYTES'],
     [{ PORT: '70000' }, 'PORT'],
     [{ PORT: '-1' }, 'PORT'],
     [{ GRAPH_AUTH: 'magic' }, 'GRAPH_AUTH'],
@@ -82,47 +85,52 @@ describe('loadConfig', () => {
   });
 
   it('turns introspection and the Sandbox off in production unless asked', () => {
-    expect(loadConfig({})).toMatchObject({ introspection: true, sandbox: true });
-    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ introspection: false, sandbox: false });
-    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', GRAPHQL_SANDBOX: 'true' })).toMatchObject({ introspection: true, sandbox: true });
+    const PROD = { NODE_ENV: 'production', GRAPH_AUTH: 'passthrough' };
+    expect(loadConfig({}).graphql).toMatchObject({ introspection: true, ide: 'sandbox' });
+    expect(loadConfig(PROD).graphql).toMatchObject({ introspection: false, ide: 'off' });
+    expect(loadConfig({ ...PROD, GRAPHQL_INTROSPECTION: 'true', GRAPHQL_SANDBOX: 'true' }).graphql).toMatchObject({ introspection: true, ide: 'sandbox' });
+    expect(loadConfig({ GRAPHQL_IDE: 'graphiql' }).graphql.ide).toBe('graphiql');
     expect(() => loadConfig({ GRAPHQL_SANDBOX: 'yes' })).toThrow('GRAPHQL_SANDBOX');
+    expect(() => loadConfig({ GRAPHQL_IDE: 'playground' })).toThrow('GRAPHQL_IDE');
   });
 
   it('reads CORS origins as a list', () => {
-    expect(loadConfig({ CORS_ORIGINS: 'https://a.example.com, http://127.0.0.1:5173' }).corsOrigins).toEqual([
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example.com, http://127.0.0.1:5173' }).server.corsOrigins).toEqual([
       'https://a.example.com',
       'http://127.0.0.1:5173',
     ]);
   });
 
   it('serves no federation fields and checks no documents unless asked; production logs unknown documents', () => {
-    expect(loadConfig({})).toMatchObject({ federation: false, trustedDocuments: 'off', trustedDocumentsManifest: undefined });
-    expect(loadConfig({ NODE_ENV: 'production' }).trustedDocuments).toBe('allow');
-    expect(loadConfig({ NODE_ENV: 'production', TRUSTED_DOCUMENTS: 'enforce' }).trustedDocuments).toBe('enforce');
-    expect(loadConfig({ FEDERATION: 'true', TRUSTED_DOCUMENTS: 'allow' })).toMatchObject({ federation: true, trustedDocuments: 'allow' });
+    expect(loadConfig({}).graphql).toMatchObject({ federation: false, trustedDocuments: 'off', trustedDocumentsManifest: undefined });
+    expect(loadConfig({ NODE_ENV: 'production', GRAPH_AUTH: 'emulator' }).graphql.trustedDocuments).toBe('allow');
+    expect(loadConfig({ NODE_ENV: 'production', GRAPH_AUTH: 'emulator', TRUSTED_DOCUMENTS: 'enforce' }).graphql.trustedDocuments).toBe('enforce');
+    expect(loadConfig({ FEDERATION: 'true', TRUSTED_DOCUMENTS: 'allow' }).graphql).toMatchObject({ federation: true, trustedDocuments: 'allow' });
   });
 
   it('picks exactly the credential the variables name', () => {
-    expect(loadConfig({ GRAPH_AUTH: 'app', ...CALLER, ...APP }).graphCredential).toEqual({ kind: 'client-secret', tenantId: 't', clientId: 'c', clientSecret: 's' });
-    expect(loadConfig({ GRAPH_AUTH: 'app', ...CALLER, AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_CERTIFICATE_PATH: __filename }).graphCredential).toMatchObject({
+    const secret = loadConfig({ GRAPH_AUTH: 'app', ...CALLER, ...APP }).graph.credential;
+    expect(secret).toMatchObject({ kind: 'client-secret', tenantId: 't', clientId: 'c' });
+    expect(secret?.kind === 'client-secret' && secret.clientSecret.reveal()).toBe('s');
+    expect(loadConfig({ GRAPH_AUTH: 'app', ...CALLER, AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_CERTIFICATE_PATH: __filename }).graph.credential).toMatchObject({
       kind: 'client-certificate',
       certificatePath: __filename,
     });
-    expect(loadConfig({ GRAPH_AUTH: 'app', ...CALLER, AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_FEDERATED_TOKEN_FILE: __filename }).graphCredential).toMatchObject({
+    expect(loadConfig({ GRAPH_AUTH: 'app', ...CALLER, AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_FEDERATED_TOKEN_FILE: __filename }).graph.credential).toMatchObject({
       kind: 'workload-identity',
       tokenFilePath: __filename,
     });
-    expect(loadConfig({ GRAPH_AUTH: 'app', ...CALLER, AZURE_MANAGED_IDENTITY: 'true', AZURE_CLIENT_ID: 'uami' }).graphCredential).toEqual({ kind: 'managed-identity', clientId: 'uami' });
-    expect(loadConfig({ GRAPH_AUTH: 'obo', ...CALLER, ...APP }).graphCredential?.kind).toBe('client-secret');
-    expect(loadConfig({ GRAPH_AUTH: 'passthrough', ...APP }).graphCredential).toBeUndefined();
+    expect(loadConfig({ GRAPH_AUTH: 'app', ...CALLER, AZURE_MANAGED_IDENTITY: 'true', AZURE_CLIENT_ID: 'uami' }).graph.credential).toEqual({ kind: 'managed-identity', clientId: 'uami' });
+    expect(loadConfig({ GRAPH_AUTH: 'obo', ...CALLER, ...APP }).graph.credential?.kind).toBe('client-secret');
+    expect(loadConfig({ GRAPH_AUTH: 'passthrough', ...APP }).graph.credential).toBeUndefined();
   });
 
   it('lets app and obo run without caller authentication only when told to', () => {
-    expect(loadConfig({ GRAPH_AUTH: 'app', ...APP, AUTH_DISABLED: 'true' })).toMatchObject({ authDisabled: true, callerAuth: undefined });
+    expect(loadConfig({ GRAPH_AUTH: 'app', ...APP, AUTH_DISABLED: 'true' }).auth).toEqual({ disabled: true, callers: undefined });
   });
 
   it('reads caller authentication', () => {
-    expect(loadConfig({ ...CALLER, AUTH_AUDIENCE: 'api://gateway, 0000-client-id', AUTH_REQUIRED_SCOPES: 'a, b', AUTH_REQUIRED_ROLES: 'R' }).callerAuth).toEqual({
+    expect(loadConfig({ ...CALLER, AUTH_AUDIENCE: 'api://gateway, 0000-client-id', AUTH_REQUIRED_SCOPES: 'a, b', AUTH_REQUIRED_ROLES: 'R' }).auth.callers).toEqual({
       issuer: CALLER.AUTH_ISSUER,
       audiences: ['api://gateway', '0000-client-id'],
       jwksUri: undefined,
@@ -130,21 +138,21 @@ describe('loadConfig', () => {
       requiredRoles: ['R'],
       jwksCooldownMs: 30000,
     });
-    expect(loadConfig({ ...CALLER, AUTH_JWKS_URI: 'https://keys.example.com/keys' }).callerAuth?.jwksUri?.href).toBe('https://keys.example.com/keys');
+    expect(loadConfig({ ...CALLER, AUTH_JWKS_URI: 'https://keys.example.com/keys' }).auth.callers?.jwksUri?.href).toBe('https://keys.example.com/keys');
   });
 
   it('takes the scope from the Graph host and the authority from the cloud, unless overridden', () => {
-    expect(loadConfig({ GRAPH_AUTH: 'passthrough' }).authority).toEqual({
+    expect(loadConfig({ GRAPH_AUTH: 'passthrough' }).graph.authority).toEqual({
       host: new URL('https://login.microsoftonline.com'),
       disableInstanceDiscovery: false,
       graphScope: 'https://graph.microsoft.com/.default',
     });
-    expect(loadConfig({ GRAPH_AUTH: 'passthrough', GRAPH_CLOUD: 'china' }).authority).toMatchObject({
+    expect(loadConfig({ GRAPH_AUTH: 'passthrough', GRAPH_CLOUD: 'china' }).graph.authority).toMatchObject({
       host: new URL('https://login.chinacloudapi.cn'),
       graphScope: 'https://microsoftgraph.chinacloudapi.cn/.default',
     });
-    expect(loadConfig({ GRAPH_AUTH: 'passthrough', GRAPH_CLOUD: 'usgovdod' }).authority.graphScope).toBe('https://dod-graph.microsoft.us/.default');
-    expect(loadConfig({ GRAPH_BASE_URL: 'https://graph.contoso.test/v1.0', AZURE_AUTHORITY_HOST: 'https://login.contoso.test' }).authority).toEqual({
+    expect(loadConfig({ GRAPH_AUTH: 'passthrough', GRAPH_CLOUD: 'usgovdod' }).graph.authority.graphScope).toBe('https://dod-graph.microsoft.us/.default');
+    expect(loadConfig({ GRAPH_BASE_URL: 'https://graph.contoso.test/v1.0', AZURE_AUTHORITY_HOST: 'https://login.contoso.test' }).graph.authority).toEqual({
       host: new URL('https://login.contoso.test'),
       disableInstanceDiscovery: true,
       graphScope: 'https://graph.contoso.test/.default',
@@ -158,5 +166,27 @@ describe('loadConfig', () => {
       issuer: undefined,
       audiences: ['x', 'y'],
     });
+  });
+
+  it('in production, runs on the emulator only when GRAPH_AUTH says so', () => {
+    expect(loadConfig({ NODE_ENV: 'production', GRAPH_AUTH: 'emulator' }).graph.auth).toBe('emulator');
+  });
+
+  it('reads METRICS_PORT and the upload limits', () => {
+    expect(loadConfig({ METRICS_PORT: '9464' }).server.metricsPort).toBe(9464);
+    expect(loadConfig({ UPLOAD_MAX_BYTES: '1048576', UPLOAD_CSV_COLUMNS: 'principalId, principalType' }).upload).toEqual({
+      maxBytes: 1048576,
+      csvColumns: ['principalId', 'principalType'],
+    });
+  });
+
+  it('never prints a secret, however the config is printed', () => {
+    const config = loadConfig({ GRAPH_AUTH: 'app', ...CALLER, ...APP, AZURE_CLIENT_SECRET: 'hunter2-secret' });
+    const printed = [JSON.stringify(config), inspect(config, { depth: 10 }), String((config.graph.credential as { clientSecret: unknown }).clientSecret)];
+    for (const text of printed) expect(text).not.toContain('hunter2-secret');
+    const lines: string[] = [];
+    createLogger('info', { write: (line: string) => void lines.push(line) }).info({ config }, 'config');
+    expect(lines.join('')).toContain('[redacted]');
+    expect(lines.join('')).not.toContain('hunter2-secret');
   });
 });

@@ -1,13 +1,16 @@
 import 'reflect-metadata';
-import { parse, specifiedRules, validate } from 'graphql';
-import { graphCallLimit } from '../../src/graphql/graph-call-limit';
+import { getOperationAST, parse } from 'graphql';
+import { countGraphCalls } from '../../src/graphql/graph-call-limit';
 import { buildGatewaySchema } from '../../src/graphql/schema';
 
 const schema = buildGatewaySchema();
 const ids = 'catalogId: "a", resourceId: "b", uploadSessionId: "c"';
 
-function errors(query: string, max: number): string[] {
-  return validate(schema, parse(query), [...specifiedRules, graphCallLimit(max)]).map((error) => error.message);
+/** What the limit says of `query` at `max`: the refusal's message, or nothing. */
+function errors(query: string, max: number, variables?: Record<string, unknown>): string[] {
+  const document = parse(query);
+  const calls = countGraphCalls(schema, document, getOperationAST(document)!, variables);
+  return calls > max ? [`This operation could call Microsoft Graph ${calls} times; the limit is ${max} (MAX_GRAPH_CALLS_PER_OPERATION).`] : [];
 }
 
 describe('graphCallLimit', () => {
@@ -33,6 +36,6 @@ describe('graphCallLimit', () => {
 
   it('does not loop on fragment cycles (graphql-js reports them)', () => {
     const query = `query { uploadSession(${ids}) { ...A } } fragment A on CustomDataProvidedResourceUploadSession { ...B } fragment B on CustomDataProvidedResourceUploadSession { ...A }`;
-    expect(errors(query, 10).some((message) => message.includes('Cannot spread fragment'))).toBe(true);
+    expect(errors(query, 10)).toEqual([]);
   });
 });

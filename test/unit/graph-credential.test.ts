@@ -1,19 +1,19 @@
 import { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential, OnBehalfOfCredential, WorkloadIdentityCredential } from '@azure/identity';
 import { appCredential, checkCertificateFile, oboCredential } from '../../src/auth/graph-credential';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig, Secret } from '../../src/config';
 
-const authority = loadConfig({ GRAPH_AUTH: 'passthrough' }).authority;
+const authority = loadConfig({ GRAPH_AUTH: 'passthrough' }).graph.authority;
 const registration = { tenantId: 't', clientId: 'c' };
 
 describe('Graph credentials', () => {
   it('builds exactly the credential configuration chose, never a chain', () => {
-    expect(appCredential({ kind: 'client-secret', ...registration, clientSecret: 's' }, authority)).toBeInstanceOf(ClientSecretCredential);
+    expect(appCredential({ kind: 'client-secret', ...registration, clientSecret: new Secret('s') }, authority)).toBeInstanceOf(ClientSecretCredential);
     expect(appCredential({ kind: 'client-certificate', ...registration, certificatePath: __filename, certificatePassword: undefined }, authority)).toBeInstanceOf(
       ClientCertificateCredential,
     );
     expect(appCredential({ kind: 'workload-identity', ...registration, tokenFilePath: __filename }, authority)).toBeInstanceOf(WorkloadIdentityCredential);
     expect(appCredential({ kind: 'managed-identity', clientId: undefined }, authority)).toBeInstanceOf(ManagedIdentityCredential);
-    expect(oboCredential({ kind: 'client-secret', ...registration, clientSecret: 's' }, authority, 'assertion')).toBeInstanceOf(OnBehalfOfCredential);
+    expect(oboCredential({ kind: 'client-secret', ...registration, clientSecret: new Secret('s') }, authority, 'assertion')).toBeInstanceOf(OnBehalfOfCredential);
     expect(() => oboCredential({ kind: 'managed-identity', clientId: undefined }, authority, 'assertion')).toThrow(ConfigError);
   });
 

@@ -1,31 +1,39 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { BodyIncompleteError, BodyTooLargeError, readBody } from '../../src/http/request-body';
+import { readRequestBody } from '../../src/http/request-body';
 
-function incoming(headers: Record<string, string> = {}): PassThrough & IncomingMessage {
-  return Object.assign(new PassThrough(), { headers }) as unknown as PassThrough & IncomingMessage;
+function incoming(headers: Record<string, string> = { 'content-type': 'application/json' }): PassThrough & IncomingMessage {
+  return Object.assign(new PassThrough(), { headers, method: 'POST' }) as unknown as PassThrough & IncomingMessage;
 }
+const res = () => ({ shouldKeepAlive: true }) as ServerResponse;
 
-it('reads a body sent in several chunks', async () => {
+it('reads a JSON body sent in several chunks', async () => {
   const req = incoming();
-  const body = readBody(req);
+  const body = readRequestBody(req, res());
   req.write('{"query":');
   req.end('"{ x }"}');
-  await expect(body).resolves.toBe('{"query":"{ x }"}');
+  await expect(body).resolves.toEqual({ kind: 'json', value: { query: '{ x }' } });
 });
 
-it('refuses a body over the limit, declared or streamed', async () => {
-  await expect(readBody(incoming({ 'content-length': '11' }), 10)).rejects.toBeInstanceOf(BodyTooLargeError);
+it('hands on a refusal for a body that is not JSON, or over the limit, declared or streamed', async () => {
+  const bad = incoming();
+  const parsed = readRequestBody(bad, res());
+  bad.end('{"query":');
+  await expect(parsed).resolves.toEqual({ kind: 'refused', status: 400, message: 'The request body is not valid JSON.' });
+
+  const declared = res();
+  await expect(readRequestBody(incoming({ 'content-length': String(2 * 1024 * 1024) }), declared)).resolves.toMatchObject({ kind: 'refused', status: 413 });
+  expect(declared.shouldKeepAlive).toBe(false);
   const req = incoming();
-  const body = readBody(req, 10);
-  req.write('0123456789ab');
-  await expect(body).rejects.toBeInstanceOf(BodyTooLargeError);
+  const body = readRequestBody(req, res());
+  req.write(Buffer.alloc(1024 * 1024 + 1, 32));
+  await expect(body).resolves.toMatchObject({ kind: 'refused', status: 413 });
 });
 
 it('ends, rather than waiting forever, when the caller goes away before the end of its body', async () => {
   const req = incoming();
-  const body = readBody(req);
+  const body = readRequestBody(req, res());
   req.write('{"query":');
   req.destroy(); // a closed connection: `close`, no `end`, no `error`
-  await expect(body).rejects.toBeInstanceOf(BodyIncompleteError);
+  await expect(body).resolves.toBeUndefined();
 });

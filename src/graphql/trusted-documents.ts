@@ -19,7 +19,8 @@ export const NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST';
 /**
  * Trusted documents: with `enforce` only documents of the persisted-documents manifest run, named by
  * their APQ hash or sent as identical text; `allow` runs everything and logs what is unknown; `off`
- * checks nothing. It runs before Apollo, so a hash-only request for a manifest document works on a cold
+ * checks nothing. It runs before Apollo (and before the caller's token is checked), so a hash-only
+ * request for a manifest document works on a cold
  * APQ cache (its text is filled in from the manifest), and an unknown hash cannot be registered by APQ.
  */
 export type TrustedDocuments = (request: GraphQLRequestParams) => TrustedDocumentsVerdict;
@@ -37,9 +38,9 @@ export function trustedDocuments(mode: TrustedDocumentsMode, manifestPath: strin
   const warned = new LRUCache<string, true>({ max: WARNED_LIMIT });
 
   return (request) => {
-    const { query, hash, operationName } = paramsOf(request);
+    const { query, hash, operationName, runs } = operationParams(request);
     // Nothing to run (e.g. the landing page's GET): Apollo answers it, no document is executed.
-    if (query === undefined && hash === undefined) return { trusted: true, request };
+    if (!runs) return { trusted: true, request };
     const text = query ?? (hash !== undefined ? manifest.get(hash) : undefined);
     if (text !== undefined && documents.has(text)) {
       return { trusted: true, request: query === undefined ? withQuery(request, text) : request };
@@ -74,7 +75,8 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function paramsOf({ body, search }: GraphQLRequestParams): { query?: string; hash?: string; operationName?: string } {
+/** What a request asks to run: a document's text or its APQ hash; `runs` is false when it names neither. */
+export function operationParams({ body, search }: GraphQLRequestParams): { query?: string; hash?: string; operationName?: string; runs: boolean } {
   let fields: Record<string, unknown> = {};
   if (body !== undefined) {
     if (typeof body === 'object' && body !== null && !Array.isArray(body)) fields = body as Record<string, unknown>;
@@ -83,12 +85,11 @@ function paramsOf({ body, search }: GraphQLRequestParams): { query?: string; has
     fields = { query: params.get('query') ?? undefined, operationName: params.get('operationName') ?? undefined, extensions: parseJson(params.get('extensions')) };
   }
   const extensions = fields.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
-  const hash = extensions?.persistedQuery?.sha256Hash;
-  return {
-    query: typeof fields.query === 'string' ? fields.query : undefined,
-    hash: typeof hash === 'string' ? hash : undefined,
-    operationName: typeof fields.operationName === 'string' ? fields.operationName : undefined,
-  };
+  const sha256Hash = extensions?.persistedQuery?.sha256Hash;
+  const query = typeof fields.query === 'string' ? fields.query : undefined;
+  const hash = typeof sha256Hash === 'string' ? sha256Hash : undefined;
+  const operationName = typeof fields.operationName === 'string' ? fields.operationName : undefined;
+  return { query, hash, operationName, runs: query !== undefined || hash !== undefined };
 }
 
 function withQuery({ body, search }: GraphQLRequestParams, query: string): GraphQLRequestParams {

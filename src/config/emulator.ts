@@ -1,0 +1,21 @@
+import { integer, list, text, url, type Env } from './read';
+
+/** `npm run emulator` alone. */
+export interface EmulatorConfig {
+  readonly port: number;
+  readonly host: string;
+  /** When set, Graph tokens are checked as Graph would (EMULATOR_JWKS_URI and/or EMULATOR_ISSUER). */
+  readonly auth: { readonly jwksUri: URL | undefined; readonly issuer: string | undefined; readonly audiences: readonly string[] } | undefined;
+}
+
+/** EMULATOR_PORT (default 4001), EMULATOR_HOST (default 127.0.0.1), and optional token checking. */
+export function loadEmulatorConfig(env: Env): EmulatorConfig {
+  const jwksUri = url(env, 'EMULATOR_JWKS_URI', { httpOnLoopback: true });
+  const issuer = text(env, 'EMULATOR_ISSUER');
+  if (issuer !== undefined && jwksUri === undefined) url(env, 'EMULATOR_ISSUER', { httpOnLoopback: true });
+  return Object.freeze({
+    port: integer(env, 'EMULATOR_PORT', 4001, 0, 65535),
+    host: text(env, 'EMULATOR_HOST') ?? '127.0.0.1',
+    auth: jwksUri || issuer ? { jwksUri, issuer, audiences: list(env, 'EMULATOR_AUDIENCE') } : undefined,
+  });
+}

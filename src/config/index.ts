@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { readAuthConfig, type AuthConfig } from './auth';
+import { readGraphConfig, type GraphConfig } from './graph';
+import { readGraphQLConfig, type GraphQLConfig } from './graphql';
+import { readObservabilityConfig, type ObservabilityConfig } from './observability';
+import type { Env } from './read';
+import { readServerConfig, type ServerConfig } from './server';
+import { readUploadConfig, type UploadConfig } from './upload';
+
+export type { AuthConfig, CallerAuthConfig } from './auth';
+export type { AuthorityConfig, GraphAuthMode, GraphCloud, GraphConfig, GraphCredentialConfig } from './graph';
+export type { GraphQLConfig, GraphQLIde, TrustedDocumentsMode } from './graphql';
+export type { LogLevel, ObservabilityConfig } from './observability';
+export type { ServerConfig } from './server';
+export type { UploadConfig } from './upload';
+export { loadEmulatorConfig, type EmulatorConfig } from './emulator';
+export { ConfigError, isLoopback, type Env } from './read';
+export { Secret } from './secret';
+export { SANDBOX_ORIGINS } from './server';
+
+/**
+ * The gateway's whole configuration, by section. Each part of the gateway is handed only its section(s);
+ * the one secret (a client secret or certificate password) is a `Secret` that prints as `[redacted]`.
+ */
+export interface Config {
+  readonly server: ServerConfig;
+  readonly graphql: GraphQLConfig;
+  readonly graph: GraphConfig;
+  readonly auth: AuthConfig;
+  readonly observability: ObservabilityConfig;
+  readonly upload: UploadConfig;
+}
+
+/** Loads `.env` from the working directory (variables already set win), then returns the environment. */
+export function readEnvironment(): Env {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return process.env;
+}
+
+/** Reads and checks every variable; throws a ConfigError naming the first one that is wrong. */
+export function loadConfig(env: Env): Config {
+  const production = env.NODE_ENV === 'production';
+  const graph = readGraphConfig(env, production);
+  return deepFreeze({
+    server: readServerConfig(env, { sandboxOrigins: graph.auth === 'emulator' && !production }),
+    graphql: readGraphQLConfig(env, production),
+    graph,
+    auth: readAuthConfig(env, graph.auth),
+    observability: readObservabilityConfig(env),
+    upload: readUploadConfig(env),
+  });
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (typeof child === 'object' && child !== null && !(child instanceof URL) && !Object.isFrozen(child)) deepFreeze(child);
+  }
+  return Object.freeze(value);
+}

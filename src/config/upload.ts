@@ -1,0 +1,19 @@
+import { integer, list, type Env } from './read';
+
+export interface UploadConfig {
+  /** The largest file `uploadSessionFile` accepts, in bytes. */
+  readonly maxBytes: number;
+  /** When set, a file's header row must be exactly these column names, in this order. */
+  readonly csvColumns: readonly string[] | undefined;
+}
+
+/** 2 GiB: access data for a large application runs to hundreds of MB; Graph documents no limit. */
+export const DEFAULT_UPLOAD_MAX_BYTES = 2 * 1024 ** 3;
+
+export function readUploadConfig(env: Env): UploadConfig {
+  const columns = list(env, 'UPLOAD_CSV_COLUMNS');
+  return {
+    maxBytes: integer(env, 'UPLOAD_MAX_BYTES', DEFAULT_UPLOAD_MAX_BYTES, 1, Number.MAX_SAFE_INTEGER),
+    csvColumns: columns.length > 0 ? columns : undefined,
+  };
+}

@@ -1,0 +1,143 @@
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import { bearerToken } from '../auth/bearer-token';
+import type { CallerAuthenticator } from '../auth/caller-authentication';
+import type { GraphAuthorization } from '../auth/graph-authorization';
+import { ErrorCode } from '../errors';
+import type { GraphClient } from '../graph/graph-client';
+import type { GraphQLHandler, GraphQLHttpRequest, HttpAnswer } from '../http/graphql-request';
+import type { Metrics } from '../metrics';
+import type { Tracing } from '../tracing';
+import type { GatewayContext } from './context';
+import { recordOutcome } from './operation-record';
+import { refusalAnswer, type Refusal } from './refusal';
+import { NOT_IN_LIST, operationParams, type TrustedDocuments } from './trusted-documents';
+
+export interface GraphQLHandlerOptions {
+  /** Started before the first request. */
+  apollo: ApolloServer<GatewayContext>;
+  graph: GraphClient;
+  authorization: GraphAuthorization;
+  /**
+   * How a caller proves itself before anything runs: `token` validates its access token (AUTH_ISSUER),
+   * `bearer` only requires one (the token is forwarded or exchanged for Graph), `none` asks nothing.
+   */
+  callerCredential: { kind: 'token'; authenticate: CallerAuthenticator } | { kind: 'bearer' } | { kind: 'none' };
+  trustedDocuments: TrustedDocuments;
+  metrics: Metrics;
+  logger: Logger;
+  tracing?: Tracing;
+}
+
+const ALLOW = new Map([['allow', 'GET, POST, OPTIONS']]);
+const BEARER_CHALLENGE = new Map([['www-authenticate', 'Bearer']]);
+
+/**
+ * The GraphQL layer's entry: from a read request to its answer. Everything decided before an operation
+ * runs is decided here, in order — method, body, trusted documents, the caller's credential — and every
+ * refusal is answered in the client's media type and leaves the same log line and metrics as an operation.
+ */
+export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHandler {
+  const { apollo, metrics, callerCredential } = options;
+
+  return async (request) => {
+    const context = newContext(options, request);
+    const refuse = (refusal: Refusal, refused: 'caller-refused' | 'request-refused' = 'request-refused'): HttpAnswer => {
+      recordOutcome(metrics, context, { operation: refused, refused, code: refusal.code, status: refusal.status });
+      return refusalAnswer(accept(request), refusal);
+    };
+
+    if (request.method !== 'GET' && request.method !== 'POST') {
+      return refuse({ status: 405, code: 'BAD_REQUEST', message: 'GraphQL is served with GET (queries) and POST.', headers: ALLOW });
+    }
+    if (request.body.kind === 'refused') return refuse({ status: request.body.status, code: 'BAD_REQUEST', message: request.body.message });
+    const body = request.body.kind === 'json' || request.body.kind === 'multipart' ? request.body.value : request.body.kind === 'text' ? request.body.value : undefined;
+    const verdict = options.trustedDocuments({ body, search: request.search });
+    if (!verdict.trusted) return refuse({ status: 400, code: NOT_IN_LIST, message: verdict.message });
+
+    if (callerCredential.kind !== 'none' && operationParams(verdict.request).runs) {
+      const bearer = bearerToken(request.headers);
+      try {
+        if (callerCredential.kind === 'token') context.caller = await callerCredential.authenticate(bearer);
+        else if (bearer === undefined) throw unauthenticated('Send an access token as "Authorization: Bearer <token>".');
+      } catch (error) {
+        return refuse(callerRefusal(error), 'caller-refused');
+      }
+      if (context.caller) context.call.log = context.call.log.child({ caller: context.caller });
+    }
+
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: request.method, headers: headerMap(request), search: verdict.request.search, body: verdict.request.body },
+      context: async () => context,
+    });
+    const answer: HttpAnswer = {
+      status: response.status ?? 200,
+      headers: response.headers,
+      body: response.body.kind === 'complete' ? response.body.string : response.body.asyncIterator,
+    };
+    // Apollo refused the request before any operation (CSRF, a batch, a malformed request): no plugin saw it.
+    if (!context.outcome.recorded) {
+      const code = response.body.kind === 'complete' ? firstCode(response.body.string) : 'OK';
+      recordOutcome(metrics, context, { operation: 'request-refused', refused: 'request-refused', code, status: answer.status });
+    }
+    return answer;
+  };
+}
+
+function newContext(options: GraphQLHandlerOptions, request: GraphQLHttpRequest): GatewayContext {
+  const { requestId, signal, deadline, headers } = request;
+  const traceparent = headers.traceparent;
+  return {
+    graph: options.graph,
+    requestId,
+    caller: undefined,
+    sessionReads: new Map(),
+    outcome: { started: performance.now(), recorded: false },
+    call: {
+      authorization: options.authorization({ bearer: bearerToken(headers), signal }),
+      signal,
+      deadline,
+      log: options.logger.child({ requestId }),
+      trace: options.tracing?.startOperation(typeof traceparent === 'string' ? traceparent : undefined),
+      attempts: [],
+    },
+  };
+}
+
+/** A caller refused: its GatewayError's code, status and headers (401 with a Bearer challenge, 403, 503). */
+function callerRefusal(error: unknown): Refusal {
+  if (!(error instanceof GraphQLError)) throw error;
+  const http = error.extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
+  return {
+    status: http?.status ?? 401,
+    code: String(error.extensions.code ?? ErrorCode.UNAUTHENTICATED),
+    message: error.message,
+    headers: http?.headers,
+  };
+}
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401, headers: BEARER_CHALLENGE } } });
+}
+
+function accept(request: GraphQLHttpRequest): string | undefined {
+  const value = request.headers.accept;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function headerMap(request: GraphQLHttpRequest): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+function firstCode(body: string): string {
+  try {
+    return String((JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] }).errors?.[0]?.extensions?.code ?? 'OK');
+  } catch {
+    return 'UNKNOWN';
+  }
+}

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config';
+import { applyCors } from './cors';
+import type { GraphQLHandler, HttpAnswer } from './graphql-request';
+import { readRequestBody } from './request-body';
+
+export interface HttpServerOptions {
+  config: ServerConfig;
+  /** Answers /graphql once the body is read. */
+  graphql: GraphQLHandler;
+  /** The Prometheus text for /metrics (on METRICS_PORT when set, else on the public port). */
+  metrics: { contentType: string; render(): Promise<string> };
+  logger: Logger;
+}
+
+export interface HttpServer {
+  /** Listens on the configured host and port (and METRICS_PORT); resolves to the GraphQL endpoint's URL. */
+  listen(): Promise<URL>;
+  /** The metrics listener's URL, when METRICS_PORT is set and listening. */
+  metricsUrl(): URL | undefined;
+  /**
+   * Readiness off at once; keep accepting for DRAIN_DELAY_MS (load balancers notice); stop accepting;
+   * let in-flight requests finish within SHUTDOWN_GRACE_MS; close every socket.
+   */
+  drain(): Promise<void>;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+
+/** The gateway's HTTP listener: /graphql handed to the GraphQL layer, and the operational endpoints. */
+export function createHttpServer({ config, graphql, metrics, logger }: HttpServerOptions): HttpServer {
+  const corsOrigins = new Set(config.corsOrigins);
+  const separateMetrics = config.metricsPort !== undefined;
+  let draining = false;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+
+  const server = createServer((req, res) => {
+    inFlight++;
+    res.on('close', () => {
+      if (--inFlight === 0) idle?.();
+    });
+    const requestId = correlationId(req);
+    res.setHeader('x-request-id', requestId);
+    // While draining, every answer closes its connection so keep-alive clients move to other replicas.
+    if (draining) res.shouldKeepAlive = false;
+    route(req, res, requestId).catch((error: unknown) => failed(res, requestId, error));
+  });
+  server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout, so they close first
+
+  const metricsServer = separateMetrics
+    ? createServer((req, res) => {
+        const pathname = new URL(req.url ?? '/', 'http://gateway').pathname;
+        if (pathname !== '/metrics') return sendJson(res, 404, notFound(`Only /metrics is served on this port, not ${pathname}.`));
+        serveMetrics(res).catch((error: unknown) => failed(res, undefined, error));
+      })
+    : undefined;
+
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    switch (url.pathname) {
+      case '/graphql':
+        return handleGraphQL(req, res, url, requestId);
+      case '/healthz':
+        return sendJson(res, 200, { status: 'ok' });
+      case '/readyz':
+        return draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' });
+      case '/metrics':
+        if (!separateMetrics) return serveMetrics(res);
+    }
+    return sendJson(res, 404, notFound(`Nothing at ${url.pathname}; GraphQL is at /graphql.`));
+  }
+
+  async function serveMetrics(res: ServerResponse): Promise<void> {
+    res.setHeader('content-type', metrics.contentType);
+    res.end(await metrics.render());
+  }
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
+    if (applyCors(req, res, corsOrigins)) return;
+    // The caller leaving, or the deadline passing, stops waits and retries on its behalf.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('The request deadline passed.', 'TimeoutError')), config.requestDeadlineMs);
+    res.once('close', () => {
+      clearTimeout(timer);
+      if (!res.writableFinished) controller.abort(new DOMException('The caller went away.', 'AbortError'));
+    });
+    const body = await readRequestBody(req, res);
+    if (body === undefined) return; // the caller left mid-body: nothing to answer, nothing ran
+    const answer = await graphql({
+      method: req.method ?? 'GET',
+      headers: req.headers,
+      search: url.search,
+      body,
+      requestId,
+      signal: controller.signal,
+      deadline: Date.now() + config.requestDeadlineMs,
+    });
+    await write(res, answer);
+  }
+
+  function failed(res: ServerResponse, requestId: string | undefined, error: unknown): void {
+    logger.error({ requestId, err: { type: (error as Error)?.name, message: String((error as Error)?.message ?? error) } }, 'unhandled request failure');
+    if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    else res.destroy();
+  }
+
+  return {
+    async listen() {
+      server.listen(config.port, config.host);
+      await once(server, 'listening');
+      if (metricsServer) {
+        metricsServer.listen(config.metricsPort, config.host);
+        await once(metricsServer, 'listening');
+      }
+      return endpoint(server, '/graphql');
+    },
+    metricsUrl: () => (metricsServer?.listening ? endpoint(metricsServer, '/metrics') : undefined),
+    async drain() {
+      draining = true;
+      if (config.drainDelayMs > 0) await sleep(config.drainDelayMs);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        const finished = new Promise<void>((resolve) => (idle = resolve));
+        const grace = new AbortController();
+        await Promise.race([finished, sleep(config.shutdownGraceMs, undefined, { signal: grace.signal }).catch(() => {})]);
+        grace.abort();
+      }
+      server.closeAllConnections();
+      await closed;
+      if (metricsServer) {
+        const metricsClosed = new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+        metricsServer.closeAllConnections();
+        await metricsClosed;
+      }
+    },
+  };
+}
+
+/** The caller's `x-request-id` when sane, else the trace id of its W3C `traceparent`, else a new one. */
+function correlationId(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  if (typeof incoming === 'string' && REQUEST_ID.test(incoming)) return incoming;
+  const traceparent = req.headers.traceparent;
+  const traceId = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent)?.[1] : undefined;
+  return traceId ?? randomUUID();
+}
+
+function endpoint(server: Server, path: string): URL {
+  const address = server.address() as AddressInfo;
+  const hostname = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address;
+  return new URL(`http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${address.port}${path}`);
+}
+
+async function write(res: ServerResponse, answer: HttpAnswer): Promise<void> {
+  res.statusCode = answer.status;
+  for (const [name, value] of answer.headers) res.setHeader(name, value);
+  if (typeof answer.body === 'string') return void res.end(answer.body);
+  for await (const chunk of answer.body) {
+    if (!res.write(chunk)) await once(res, 'drain');
+  }
+  res.end();
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+function notFound(message: string) {
+  return { errors: [{ message, extensions: { code: 'NOT_FOUND' } }] };
+}
