@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Three stages: compile with dev dependencies, install production dependencies alone, then a slim
-# runtime holding only dist/, those dependencies and package.json, run as the image's non-root user.
+# runtime holding only dist/, bin/gateway, those dependencies and package.json, run as the image's non-root user.
 ARG NODE_IMAGE=node:20.20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
@@ -23,13 +23,13 @@ WORKDIR /app
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+COPY bin ./bin
 # uid 1000 ("node") ships with the official image; the manifests' runAsUser matches it.
 USER node
 EXPOSE 4000
 # Liveness only: readiness (/readyz) is for the load balancer, not for restarting the container.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# node itself is PID 1 and handles SIGTERM (graceful drain); no shell wrapper to swallow the signal.
-# The same command as `npm start`, V8 flags included (README "Performance", BENCHMARKS.md): GC on the request
-# thread, and a bounded old generation, so RSS stays well inside the pod's memory limit.
-CMD ["node", "--single-threaded-gc", "--no-allocation-site-pretenuring", "--no-memory-reducer", "--max-old-space-size=128", "dist/main.js"]
+# bin/gateway execs node, so node itself is PID 1 and handles SIGTERM (graceful drain). It is what `npm start`
+# runs, V8 flags included (docs/performance.md).
+CMD ["/app/bin/gateway"]

@@ -29,16 +29,43 @@ it('`npm start` with no configuration serves the seed mutation from the embedded
   expect(await refusesConnections(new URL('/healthz', url!))).toBe(true);
 });
 
+it('SIGTERM sent to the `npm start` process alone (as a supervisor sends it) drains the gateway and stops it', async () => {
+  gateway = spawnProcess('npm', ['start', '--silent'], { PORT: '0' });
+  const [, pid, url] = await gateway.waitFor(/"pid":(\d+).*gateway listening on (http:\/\/\S+)"/);
+  expect((await postGraphQL(new URL(url!), COMPLETE_SEED)).body.errors).toBeUndefined();
+
+  gateway.child.kill('SIGTERM'); // npm's pid only, not its process group
+  expect(await gateway.exited).toBe(0);
+  expect(await eventually(() => !isRunning(Number(pid)))).toBe(true);
+  expect(await refusesConnections(new URL('/healthz', url!))).toBe(true);
+  expect(gateway.output).toContainEqual(expect.stringMatching(/"signal":"SIGTERM".*"msg":"draining"/));
+});
+
 async function refusesConnections(url: URL): Promise<boolean> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const refused = await request(url).then(
+  return eventually(() =>
+    request(url).then(
       async (response) => {
         await response.body.dump();
         return false;
       },
       (error: { code?: string }) => error.code === 'ECONNREFUSED',
-    );
-    if (refused) return true;
+    ),
+  );
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A process that is stopping takes a moment to let go of its port: give it ten seconds' worth of looks. */
+async function eventually(check: () => boolean | Promise<boolean>): Promise<boolean> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (await check()) return true;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return false;

@@ -21,9 +21,9 @@ describe('committed artifacts', () => {
     for (const output of outputs) expect(readFileSync(output.filename, 'utf8')).toBe(output.content);
   });
 
-  it("the README's React snippet is examples/react/complete-upload-session.tsx, which the browser test runs", () => {
+  it("docs/frontend.md's React snippet is examples/react/complete-upload-session.tsx, which the browser test runs", () => {
     const example = readFileSync('examples/react/complete-upload-session.tsx', 'utf8').replace(/^(\/\/.*\n)+/, '');
-    const snippet = /```tsx\n([\s\S]*?)```/.exec(readFileSync('README.md', 'utf8'))?.[1];
+    const snippet = /```tsx\n([\s\S]*?)```/.exec(readFileSync('docs/frontend.md', 'utf8'))?.[1];
     expect(snippet).toBe(example);
   });
 });

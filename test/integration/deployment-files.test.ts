@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { constants, accessSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { parseAllDocuments } from 'yaml';
@@ -30,6 +30,14 @@ function byKind(kind: string): Manifest {
   const found = manifests().filter((m) => m.kind === kind);
   expect(found).toHaveLength(1);
   return found[0]!;
+}
+
+/** bin/gateway's `exec node …` command, continuation lines joined: the one place the V8 flags are written. */
+function gatewayScript(): { command: string; flags: string[]; entry: string } {
+  const text = readFileSync(join(ROOT, 'bin', 'gateway'), 'utf8').replace(/\s*\\\n\s*/g, ' ');
+  const exec = /^exec (\S+)((?: --\S+)*) (.+?)\s*$/m.exec(text);
+  expect(exec).not.toBeNull();
+  return { command: exec![1]!, flags: exec![2]!.trim().split(' '), entry: exec![3]! };
 }
 
 function dockerfile(): { instruction: string; args: string }[] {
@@ -126,17 +134,43 @@ describe('Dockerfile', () => {
     const user = finalStage.filter((l) => l.instruction === 'USER').at(-1);
     expect(user?.args).toBeDefined();
     expect(['root', '0']).not.toContain(user!.args.split(':')[0]);
-    // The container runs what `npm start` runs, V8 flags included.
-    expect(JSON.parse(finalStage.find((l) => l.instruction === 'CMD')!.args)).toEqual(pkg.scripts.start.split(' '));
-    expect(pkg.scripts.start.endsWith(` ${pkg.main}`)).toBe(true);
+    // The container runs what `npm start` runs: bin/gateway, exec'd so node is PID 1 and gets SIGTERM.
+    const workdir = finalStage.filter((l) => l.instruction === 'WORKDIR').at(-1)!.args;
+    expect(JSON.parse(finalStage.find((l) => l.instruction === 'CMD')!.args)).toEqual([`${workdir}/bin/gateway`]);
+    expect(finalStage).toContainEqual({ instruction: 'COPY', args: 'bin ./bin' });
+    expect(pkg.scripts.start).toBe('exec bin/gateway');
     expect(finalStage.find((l) => l.instruction === 'EXPOSE')?.args).toBe(byKind('ConfigMap').data!.PORT);
     const healthcheck = finalStage.find((l) => l.instruction === 'HEALTHCHECK')!.args;
     expect(healthcheck).toContain('/healthz');
     expect(JSON.parse(healthcheck.slice(healthcheck.indexOf('CMD') + 3))[0]).toBe('node');
   });
 
-  it('keeps dependencies, builds and secrets out of the build context', () => {
+  it('keeps bin/ in the build context, and dependencies, builds and secrets out of it', () => {
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
     for (const entry of ['node_modules', 'dist', '.env', '.git']) expect(ignored).toContain(entry);
+    expect(ignored.filter((entry) => /^\/?bin\b/.test(entry))).toEqual([]);
+  });
+});
+
+describe('bin/gateway', () => {
+  it('is an executable POSIX sh script that execs node on the package entry point', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string };
+    expect(() => accessSync(join(ROOT, 'bin', 'gateway'), constants.X_OK)).not.toThrow();
+    expect(readFileSync(join(ROOT, 'bin', 'gateway'), 'utf8').split('\n')[0]).toBe('#!/bin/sh');
+    const { command, entry } = gatewayScript();
+    expect(command).toBe('node');
+    expect(entry).toBe(`"$(dirname "$0")/../${pkg.main}"`);
+  });
+
+  it('holds the V8 flags, the ones docs/performance.md explains, written nowhere else', () => {
+    const { flags } = gatewayScript();
+    expect(flags).toEqual(expect.arrayContaining(['--single-threaded-gc', '--max-old-space-size=128']));
+    const performance = readFileSync(join(ROOT, 'docs', 'performance.md'), 'utf8');
+    const explained = [...performance.matchAll(/^- `(--[^`]+)`:/gm)].map((match) => match[1]);
+    expect(explained).toEqual(flags);
+    for (const file of ['package.json', 'Dockerfile']) {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      for (const flag of flags) expect(text).not.toContain(flag);
+    }
   });
 });
