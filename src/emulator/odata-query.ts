@@ -73,8 +73,9 @@ function readSkipToken(token: string): number {
   return Number(offset);
 }
 
-const CLAUSE = /\s*(status|referenceId)\s+eq\s+'((?:[^']|'')*)'\s*/y;
-const AND = /and(?=\s)/y;
+const CLAUSE = /\s*(status|referenceId)\s+eq\s+'((?:[^']|'')*)'/y;
+const AND = /\s+and\s+/y;
+const END = /\s*$/y;
 const STATUSES = new Set(['active', 'complete', 'expired']);
 
 /** `status eq '…'` and `referenceId eq '…'`, joined by `and`; anything else is Graph's "Invalid filter clause". */
@@ -91,7 +92,8 @@ export function parseFilter(text: string | null): FilterClause[] {
     if (property === 'status' && !STATUSES.has(value)) throw badRequest('Invalid filter clause');
     clauses.push({ property, value });
     position = CLAUSE.lastIndex;
-    if (position === text.length) return clauses;
+    END.lastIndex = position;
+    if (END.test(text)) return clauses;
     AND.lastIndex = position;
     if (!AND.exec(text)) throw badRequest('Invalid filter clause');
     position = AND.lastIndex;
