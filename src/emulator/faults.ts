@@ -20,6 +20,11 @@ export interface FaultSpec {
   reset?: 'before' | 'after';
   /** Apply the request, then answer 200 with a body that is not JSON. */
   malformed?: boolean;
+  /**
+   * Cut the request mid-body: once more than this many body bytes arrived, answer `status` (when given)
+   * or drop the connection, and apply nothing. Requests whose body the emulator does not read are unaffected.
+   */
+  failAfterBytes?: number;
   /** How many matching requests it hits; unlimited when absent. */
   times?: number;
   /** The fraction of matching requests it hits (0..1); all when absent. */
@@ -100,8 +105,11 @@ function validate(spec: FaultSpec): void {
   if (spec.times !== undefined && !(Number.isInteger(spec.times) && spec.times >= 1)) problems.push('times must be a whole number ≥ 1');
   if (spec.probability !== undefined && !(spec.probability >= 0 && spec.probability <= 1)) problems.push('probability must be 0-1');
   if (spec.retryAfter !== undefined && typeof spec.retryAfter !== 'string') problems.push('retryAfter must be a string');
-  if (spec.status === undefined && spec.delayMs === undefined && spec.reset === undefined && !spec.malformed) {
-    problems.push('a fault needs one of status, delayMs, reset, malformed');
+  if (spec.failAfterBytes !== undefined && !(Number.isSafeInteger(spec.failAfterBytes) && spec.failAfterBytes >= 0)) {
+    problems.push('failAfterBytes must be a whole number ≥ 0');
+  }
+  if (spec.status === undefined && spec.delayMs === undefined && spec.reset === undefined && !spec.malformed && spec.failAfterBytes === undefined) {
+    problems.push('a fault needs one of status, delayMs, reset, malformed, failAfterBytes');
   }
   if (problems.length > 0) throw new FaultInvalidError(problems.join('; '));
 }

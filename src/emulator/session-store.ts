@@ -27,6 +27,15 @@ export interface StoredSession {
   createdDateTime: string;
   expirationDateTime: string;
   shape: AnswerShape;
+  /** Graph's `data`: the review the session was created for; null for sessions seeded without one. */
+  data: SessionData | null;
+}
+
+/** The `data` payload of a created session, as the client sent it (its `@odata.type` included). */
+export interface SessionData {
+  '@odata.type': string;
+  reviewDefinitionId: string;
+  reviewInstanceId: string;
 }
 
 export interface SessionSeed {
@@ -39,6 +48,7 @@ export interface SessionSeed {
   createdDateTime?: string;
   expirationDateTime?: string;
   shape?: AnswerShape;
+  data?: SessionData;
 }
 
 /**
@@ -48,6 +58,11 @@ export interface SessionSeed {
 export const SESSION_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 export type CompleteOutcome = { kind: 'completed'; session: StoredSession } | { kind: 'not-found' | 'already-complete' | 'expired' };
+export type CreateOutcome = { kind: 'created' | 'exists' | 'already-complete'; session: StoredSession };
+export type DeleteOutcome = { kind: 'deleted' | 'not-found' | 'already-complete' };
+/** Whether a file may be added: only to an active session. */
+export type WritableOutcome = { kind: 'writable'; session: StoredSession } | { kind: 'not-found' | 'already-complete' | 'expired' };
+export type AddFileOutcome = { kind: 'added'; session: StoredSession; file: StoredFile } | { kind: 'not-found' | 'already-complete' | 'expired' };
 
 /** The emulator's in-memory sessions, keyed by catalog, resource and session id. */
 export class SessionStore {
@@ -66,6 +81,7 @@ export class SessionStore {
       createdDateTime: created,
       expirationDateTime: seed.expirationDateTime ?? new Date(Date.parse(created) + SESSION_LIFETIME_MS).toISOString(),
       shape: seed.shape ?? 'current',
+      data: seed.data ?? null,
     };
     this.sessions.set(storeKey(session.key), session);
     return session;
@@ -83,10 +99,56 @@ export class SessionStore {
     return session;
   }
 
+  /** The resource's sessions, oldest first (ties in creation order). */
   list(catalogId: string, resourceId: string): StoredSession[] {
     return [...this.sessions.values()]
-      .filter((session) => session.key.catalogId === catalogId && session.key.resourceId === resourceId)
-      .map((session) => this.get(session.key)!);
+      .filter((session) => sameId(session.key.catalogId, catalogId) && sameId(session.key.resourceId, resourceId))
+      .map((session) => this.get(session.key)!)
+      .sort((a, b) => Date.parse(a.createdDateTime) - Date.parse(b.createdDateTime));
+  }
+
+  /**
+   * Creates a session unless the review instance already has one for the resource (Graph: "only one
+   * upload session may exist per reference instance and resource pair; once completed no other can be
+   * created for that pair"). ASSUMPTIONS: the pair is the resource id and `referenceId` whatever the
+   * catalog in the path; an expired session does not block a new one.
+   */
+  create(catalogId: string, resourceId: string, data: SessionData): CreateOutcome {
+    const existing = [...this.sessions.values()]
+      .map((session) => this.get(session.key)!)
+      .filter((session) => sameId(session.key.resourceId, resourceId) && sameId(session.referenceId ?? '', data.reviewInstanceId));
+    const complete = existing.find((session) => session.status === 'complete');
+    if (complete) return { kind: 'already-complete', session: complete };
+    const active = existing.find((session) => session.status === 'active');
+    if (active) return { kind: 'exists', session: active };
+    return { kind: 'created', session: this.add({ catalogId, resourceId, referenceId: data.reviewInstanceId, data }) };
+  }
+
+  /** ASSUMPTION (Graph's docs only say an active session can be deleted): a completed one cannot, an expired one can. */
+  delete(key: SessionKey): DeleteOutcome {
+    const session = this.get(key);
+    if (!session) return { kind: 'not-found' };
+    if (session.status === 'complete') return { kind: 'already-complete' };
+    this.sessions.delete(storeKey(key));
+    return { kind: 'deleted' };
+  }
+
+  /** ASSUMPTION (the docs are silent): files go only into an active session, not a completed or expired one. */
+  writable(key: SessionKey): WritableOutcome {
+    const session = this.get(key);
+    if (!session) return { kind: 'not-found' };
+    if (session.status === 'expired') return { kind: 'expired' };
+    if (session.status === 'complete') return { kind: 'already-complete' };
+    return { kind: 'writable', session };
+  }
+
+  /** Records a file that arrived whole; sizes are JS numbers, exact up to 2^53-1 as Graph's Int64 needs. */
+  addFile(key: SessionKey, name: string, size: number): AddFileOutcome {
+    const outcome = this.writable(key);
+    if (outcome.kind !== 'writable') return outcome;
+    const file: StoredFile = { id: randomUUID(), name, size, uploadedDateTime: new Date(this.now()).toISOString() };
+    outcome.session.files.push(file);
+    return { kind: 'added', session: outcome.session, file };
   }
 
   /**
@@ -102,6 +164,10 @@ export class SessionStore {
     session.status = 'complete';
     return { kind: 'completed', session };
   }
+}
+
+function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 function storeKey(key: SessionKey): string {

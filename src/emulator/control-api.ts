@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { isGuid } from '../graph/session-key';
+import { readJson, type RequestBody } from './body-reader';
+import { FaultInvalidError, type FaultPlan, type FaultSpec } from './faults';
+import { sessionJson } from './graph-json';
+import { HttpError, badRequest } from './http-error';
+import type { Answer } from './session-handlers';
+import type { SessionSeed, SessionStore } from './session-store';
+
+/** What the control API may read and change. */
+export interface ControlState {
+  store: SessionStore;
+  faults: FaultPlan;
+  requests: unknown[];
+}
+
+/** The emulator's own control API under `/_emulator/`, for tests and frontend developers; Graph has nothing like it. */
+export async function control(req: IncomingMessage, url: URL, body: RequestBody, { store, faults, requests }: ControlState): Promise<Answer> {
+  const what = `${req.method} ${url.pathname}`;
+  const faultId = /^DELETE \/_emulator\/faults\/([\w-]+)$/.exec(what)?.[1];
+  if (faultId) {
+    if (!faults.remove(faultId)) throw new HttpError(404, 'ResourceNotFound', `No fault ${faultId}.`);
+    return { status: 204 };
+  }
+  switch (what) {
+    case 'GET /_emulator/faults':
+      return { status: 200, body: { value: faults.list() } };
+    case 'POST /_emulator/faults':
+      try {
+        return { status: 201, body: faults.add((await readJson(req, body)) as FaultSpec) };
+      } catch (error) {
+        if (error instanceof FaultInvalidError) throw badRequest(error.message);
+        throw error;
+      }
+    case 'DELETE /_emulator/faults':
+      faults.clear();
+      return { status: 204 };
+    case 'GET /_emulator/requests':
+      return { status: 200, body: { value: requests } };
+    case 'DELETE /_emulator/requests':
+      requests.length = 0;
+      return { status: 204 };
+    case 'POST /_emulator/sessions': {
+      const seed = (await readJson(req, body)) as unknown as SessionSeed;
+      const ids = [seed.catalogId, seed.resourceId, seed.uploadSessionId ?? randomUUID()];
+      if (!ids.every((id) => typeof id === 'string' && isGuid(id))) {
+        throw badRequest('catalogId, resourceId and uploadSessionId (if given) must be GUIDs.');
+      }
+      const session = store.add(seed);
+      return { status: 201, body: { ...session.key, ...sessionJson(session, { expandFiles: true }) } };
+    }
+    default:
+      throw new HttpError(404, 'ResourceNotFound', `The emulator has no ${what}.`);
+  }
+}
