@@ -17,8 +17,9 @@ export interface StreamBody {
 }
 
 const MAX_FILE_NAME = 255;
-// Control characters, and what Windows, Graph's path syntax or the Content-Disposition quoting could misread.
-const FORBIDDEN_IN_NAME = /[\u0000-\u001f\u007f"\\/:*?<>|]/;
+// What Windows, Graph's path syntax or the Content-Disposition quoting could misread; control characters apart.
+const FORBIDDEN_IN_NAME = /["\\/:*?<>|]/;
+const isControl = (name: string) => [...name].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
 
 /**
  * ASSUMPTION (Graph documents no rule for the uploaded file's name): 1–255 characters, none of them
@@ -31,7 +32,7 @@ export function assertFileName(fileName: string): string {
       ? 'must not be empty'
       : fileName.length > MAX_FILE_NAME
         ? `must be at most ${MAX_FILE_NAME} characters`
-        : FORBIDDEN_IN_NAME.test(fileName)
+        : FORBIDDEN_IN_NAME.test(fileName) || isControl(fileName)
           ? 'must not contain control characters or any of " \\ / : * ? < > |'
           : /^[. ]*$/.test(fileName) || fileName.trim() !== fileName
             ? 'must not be only dots or spaces, nor start or end with a space'
