@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { ErrorCode, GatewayError, GraphRequestError, type GraphFailure } from '../errors';
+import { GraphRequestError, type GraphFailure } from '../errors';
 import type { Metrics } from '../metrics';
 import type { GraphGuard } from './graph-guard';
 import { GraphPaths } from './graph-paths';
@@ -8,7 +8,10 @@ import { closeSource, MultipartFileBody, type FileSource } from './multipart-bod
 import { retryDelayMs, retryIdempotent, retryRefusedOnly, sleep, type RetryPolicy } from './retry-policy';
 import { assertGuids, assertResourceKey, assertSessionKey, type ResourceKey, type SessionKey } from './session-key';
 import { cursorBinding, makeCursor, readCursor, type PagePosition, type SessionFilter } from './upload-session-cursor';
-import { toFiles, toUploadSession, UnreadableSessionError, UploadSessionStatus, type UploadedFile, type UploadSession } from './upload-session';
+import { toFiles, toUploadSession, UnreadableSessionError, type UploadedFile, type UploadSession } from './upload-session';
+import { assertPageSize, collection, pageQuery, PAGING_PARAMS, toODataFilter } from './upload-session-query';
+
+export { MAX_PAGE_SIZE } from './upload-session-query';
 
 export type { GraphAttemptRecord, GraphCall } from './graph-transport';
 export type { SessionFilter } from './upload-session-cursor';
@@ -56,18 +59,9 @@ export interface FileUpload {
   signal?: AbortSignal;
 }
 
-/** ASSUMPTION: a page of at most 100 sessions; Graph documents no $top limit for this collection. */
-export const MAX_PAGE_SIZE = 100;
 /** ASSUMPTION: a session has at most this many pages of files; beyond it the answer is treated as unreadable. */
 const MAX_FILE_PAGES = 20;
-const MAX_REFERENCE_ID = 256;
 const COMPLETE_BODY = JSON.stringify({ isUploadDone: true });
-const GRAPH_STATUS: Record<UploadSessionStatus, string> = {
-  ACTIVE: 'active',
-  COMPLETE: 'complete',
-  EXPIRED: 'expired',
-  UNKNOWN_FUTURE_VALUE: 'unknownFutureValue',
-};
 
 /** Calls Graph's upload-session endpoints; returns mapped sessions or throws GraphRequestError (GatewayError for bad input). */
 export class GraphClient {
@@ -252,6 +246,8 @@ export class GraphClient {
         const answer = await this.transport.send({ ...request, retryable: (failure) => !body.sourceTouched && retryIdempotent(failure) }, call);
         return read(answer, (json) => toUploadSession(json, key));
       } catch (error) {
+        // Graph may answer (a 413, say) before the source's own refusal: the refusal is the caller's answer.
+        if (body.sourceError !== undefined) throw body.sourceError;
         if (!(error instanceof GraphRequestError) || !body.sourceTouched || !isAmbiguous(error.failure)) throw error;
         const landed = await this.sessionWithNewFile(key, before, body, call).catch(() => undefined);
         if (!landed) throw error;
@@ -293,52 +289,6 @@ export class GraphClient {
     }
     return path;
   }
-}
-
-const PAGING_PARAMS = new Set(['$top', '$skip', '$skiptoken', '$filter', '$count', '$orderby']);
-
-function assertPageSize(first: number): void {
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw new GatewayError(ErrorCode.BAD_USER_INPUT, `first must be a whole number from 1 to ${MAX_PAGE_SIZE}.`, { invalidArguments: ['first'] });
-  }
-}
-
-/** OData string literals double a quote; nothing else needs escaping inside one. */
-function toODataFilter({ status, referenceId }: SessionFilter): string | undefined {
-  const clauses: string[] = [];
-  if (status !== undefined) {
-    if (!(status in GRAPH_STATUS)) throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'filter.status is not a session status.', { invalidArguments: ['filter'] });
-    clauses.push(`status eq '${GRAPH_STATUS[status]}'`);
-  }
-  if (referenceId !== undefined) {
-    if (typeof referenceId !== 'string' || referenceId.length === 0 || referenceId.length > MAX_REFERENCE_ID) {
-      throw new GatewayError(ErrorCode.BAD_USER_INPUT, `filter.referenceId must be 1 to ${MAX_REFERENCE_ID} characters.`, { invalidArguments: ['filter'] });
-    }
-    clauses.push(`referenceId eq '${referenceId.replaceAll("'", "''")}'`);
-  }
-  return clauses.length > 0 ? clauses.join(' and ') : undefined;
-}
-
-function pageQuery(top: number, odataFilter: string | undefined, skip: number): string {
-  const query = [`$top=${top}`];
-  if (odataFilter !== undefined) query.push(`$filter=${encodeURIComponent(odataFilter)}`);
-  query.push('$count=true', `$orderby=${encodeURIComponent('createdDateTime desc')}`);
-  if (skip > 0) query.push(`$skip=${skip}`);
-  return `?${query.join('&')}`;
-}
-
-/** Graph's collection envelope: `value`, and `@odata.nextLink` / `@odata.count` when Graph sends them. */
-function collection(json: unknown): { value: unknown[]; nextLink?: string; count?: number } {
-  const body = json as Record<string, unknown> | null;
-  if (typeof body !== 'object' || body === null || !Array.isArray(body.value)) throw new UnreadableSessionError('the answer has no value list');
-  const nextLink = body['@odata.nextLink'];
-  const rawCount = body['@odata.count'];
-  const count = typeof rawCount === 'string' && /^\d+$/.test(rawCount) ? Number(rawCount) : rawCount;
-  return {
-    value: body.value,
-    nextLink: typeof nextLink === 'string' ? nextLink : undefined,
-    count: Number.isSafeInteger(count) ? (count as number) : undefined,
-  };
 }
 
 /**

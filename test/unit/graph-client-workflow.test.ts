@@ -212,6 +212,15 @@ describe('listSessions', () => {
       expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', invalidArguments: ['after'] });
     });
 
+    it.each([
+      ['a status that is not one', { status: 'toString' as UploadSessionStatus }],
+      ['an empty referenceId', { referenceId: '' }],
+      ['a referenceId over 256 characters', { referenceId: 'r'.repeat(257) }],
+    ])('%s', async (_name, filter) => {
+      const error = (await failure(clientFor('https://graph.test/beta').listSessions(resource, { first: 2, filter }, call()))) as GatewayError;
+      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', invalidArguments: ['filter'] });
+    });
+
     it.each([0, 101, 1.5])('first = %p', async (first) => {
       const error = (await failure(clientFor('https://graph.test/beta').listSessions(resource, { first }, call()))) as GatewayError;
       expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', invalidArguments: ['first'] });
