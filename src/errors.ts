@@ -32,6 +32,8 @@ export interface GraphFailure {
   requestId?: string;
   clientRequestId?: string;
   retryAfterSeconds?: number;
+  /** On a refused create: the session that already holds the (review instance, resource) pair, when a read found it. */
+  existingUploadSessionId?: string;
 }
 
 /** The one error type the Graph client throws: facts about the failed call, nothing interpreted. */
@@ -127,6 +129,8 @@ function codeForGraphStatus(status: number): ErrorCode {
       return ErrorCode.FORBIDDEN;
     case 404:
       return ErrorCode.NOT_FOUND;
+    case 413: // Graph refused the file's size: the caller must send a smaller one
+      return ErrorCode.BAD_USER_INPUT;
     case 409:
     case 412:
       return ErrorCode.CONFLICT;
@@ -182,6 +186,9 @@ export function toGraphQLError(error: unknown): GraphQLError {
       },
     };
     if (failure.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = failure.retryAfterSeconds;
+    if (code === ErrorCode.CONFLICT && failure.existingUploadSessionId !== undefined) {
+      extensions.existingUploadSessionId = failure.existingUploadSessionId;
+    }
     return new GraphQLError(PUBLIC_MESSAGES[code], { extensions });
   }
   if (error instanceof AuthorityRequestError) {

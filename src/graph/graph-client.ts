@@ -1,39 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import type { Logger } from 'pino';
-import { deadlinePassed, GraphRequestError, type GraphFailure } from '../errors';
+import { GraphRequestError, type GraphFailure } from '../errors';
 import type { Metrics } from '../metrics';
 import type { GraphGuard } from './graph-guard';
-import type { OperationTrace } from '../tracing';
-import { retryDelayMs, type RetryPolicy } from './retry-policy';
-import { sessionPath, type SessionKey } from './session-key';
-import { toUploadSession, UnreadableSessionError, type UploadedFile, type UploadSession } from './upload-session';
+import { GraphPaths } from './graph-paths';
+import { GraphTransport, type GraphAnswer, type GraphCall } from './graph-transport';
+import { closeSource, MultipartFileBody, type FileSource } from './multipart-body';
+import { retryDelayMs, retryIdempotent, retryRefusedOnly, sleep, type RetryPolicy } from './retry-policy';
+import { assertGuids, assertResourceKey, assertSessionKey, type ResourceKey, type SessionKey } from './session-key';
+import { cursorBinding, makeCursor, readCursor, type PagePosition, type SessionFilter } from './upload-session-cursor';
+import { toFiles, toUploadSession, UnreadableSessionError, type UploadedFile, type UploadSession } from './upload-session';
+import { assertPageSize, collection, pageQuery, PAGING_PARAMS, toODataFilter } from './upload-session-query';
 
-/** What one GraphQL request lends to each Graph call it makes. */
-export interface GraphCall {
-  /** The `Authorization` header value for Graph; asked for on every attempt so tokens can refresh. */
-  authorization(): Promise<string>;
-  /** Aborts when the request's deadline passes or the caller goes away. */
-  signal: AbortSignal;
-  /** Epoch milliseconds after which no attempt is started and no wait is begun. */
-  deadline: number;
-  log: Logger;
-  /** Set when tracing is on: each attempt gets a child span and sends its `traceparent`. */
-  trace?: OperationTrace;
-  /** Each attempt appends itself here, for the operation's one log line. */
-  attempts?: GraphAttemptRecord[];
-}
+export { MAX_PAGE_SIZE } from './upload-session-query';
 
-/** One Graph attempt as the operation's log line reports it. */
-export interface GraphAttemptRecord {
-  method: string;
-  status: number | 'error';
-  requestId?: string;
-  attempt: number;
-  durationMs: number;
-}
+export type { GraphAttemptRecord, GraphCall } from './graph-transport';
+export type { SessionFilter } from './upload-session-cursor';
 
 export interface GraphClientOptions {
+  /** Graph's root, ending in its version segment: `/beta` or `/v1.0` picks the path shape. */
   baseUrl: URL;
   /** The process's keep-alive pool for Graph. */
   dispatcher: Dispatcher;
@@ -45,34 +29,77 @@ export interface GraphClientOptions {
   metrics: Metrics;
 }
 
-interface GraphAnswer {
-  json: unknown;
-  requestId?: string;
-  clientRequestId: string;
+export interface ReviewIds {
+  reviewDefinitionId: string;
+  reviewInstanceId: string;
 }
 
-const RETRYABLE_STATUSES = new Set([429, 503, 504]);
+export interface SessionPageRequest {
+  /** 1 to MAX_PAGE_SIZE. */
+  first: number;
+  /** An `endCursor` or edge cursor of an earlier page, under the same resource and filter. */
+  after?: string;
+  filter?: SessionFilter;
+}
+
+export interface UploadSessionPage {
+  sessions: UploadSession[];
+  /** The same sessions, each with the cursor that starts the page after it. */
+  edges: { cursor: string; node: UploadSession }[];
+  /** Graph's `@odata.count` under the filter, when Graph sent it. */
+  totalCount?: number;
+  endCursor?: string;
+  hasNextPage: boolean;
+}
+
+export interface FileUpload {
+  fileName: string;
+  body: FileSource;
+  /** Aborts the upload (the caller stopped sending), besides the request's own deadline. */
+  signal?: AbortSignal;
+}
+
+/** ASSUMPTION: a session has at most this many pages of files; beyond it the answer is treated as unreadable. */
+const MAX_FILE_PAGES = 20;
 const COMPLETE_BODY = JSON.stringify({ isUploadDone: true });
 
-/** Calls Graph's upload-session endpoints; returns parsed sessions or throws GraphRequestError. */
+/** Calls Graph's upload-session endpoints; returns mapped sessions or throws GraphRequestError (GatewayError for bad input). */
 export class GraphClient {
-  private readonly origin: string;
-  private readonly basePath: string;
+  private readonly paths: GraphPaths;
+  private readonly transport: GraphTransport;
 
-  constructor(private readonly options: GraphClientOptions) {
-    this.origin = options.baseUrl.origin;
-    this.basePath = options.baseUrl.pathname;
+  constructor(options: GraphClientOptions) {
+    this.paths = new GraphPaths(options.baseUrl);
+    this.transport = new GraphTransport(this.paths.origin, options);
   }
 
+  /** GET: retried on 429/503/504, lost connections and timeouts (retryIdempotent). */
   async getSession(key: SessionKey, call: GraphCall, { expandFiles = false } = {}): Promise<UploadSession> {
     const query = expandFiles ? '?$expand=files' : '';
-    const answer = await this.send('GET', sessionPath(key) + query, undefined, call);
+    const answer = await this.get(this.paths.session(key) + query, call);
     return read(answer, (json) => toUploadSession(json, key));
   }
 
+  /** The session's files through `$expand=files` (the shape older answers carry inline). */
   async getFiles(key: SessionKey, call: GraphCall): Promise<UploadedFile[]> {
     const session = await this.getSession(key, call, { expandFiles: true });
     return session.files ?? [];
+  }
+
+  /** GET `…/files`, following Graph's nextLinks (on its own origin and path only), at most MAX_FILE_PAGES. */
+  async listFiles(key: SessionKey, call: GraphCall): Promise<UploadedFile[]> {
+    const filesPath = this.paths.files(key);
+    const files: UploadedFile[] = [];
+    let path: string | undefined = filesPath;
+    for (let page = 0; path !== undefined; page++) {
+      if (page === MAX_FILE_PAGES) throw unreadableAnswer(`more than ${MAX_FILE_PAGES} pages of files`);
+      const answer = await this.get(path, call);
+      const { value, nextLink } = read(answer, collection);
+      files.push(...read(answer, () => toFiles(value)));
+      path = nextLink === undefined ? undefined : this.paths.nextLinkPath(nextLink, filesPath);
+      if (nextLink !== undefined && path === undefined) throw unreadable(answer, 'the files nextLink leaves the session');
+    }
+    return files;
   }
 
   /**
@@ -80,10 +107,11 @@ export class GraphClient {
    * cannot change anything but the flag it sets. That makes completion idempotent from the caller's
    * side: when Graph refuses it (our earlier attempt landed but its answer was lost, or the caller sent
    * it twice), the session is read, and a session that is done is the success the caller wanted.
+   * Retried like a GET.
    */
   async completeSession(key: SessionKey, call: GraphCall): Promise<UploadSession> {
     try {
-      const answer = await this.send('PATCH', sessionPath(key), COMPLETE_BODY, call);
+      const answer = await this.transport.send({ method: 'PATCH', path: this.paths.session(key), json: COMPLETE_BODY, retryable: retryIdempotent }, call);
       return read(answer, (json) => toUploadSession(json, key));
     } catch (error) {
       if (!isRefusal(error)) throw error;
@@ -96,116 +124,202 @@ export class GraphClient {
     }
   }
 
-  private async send(method: 'GET' | 'PATCH', path: string, body: string | undefined, call: GraphCall): Promise<GraphAnswer> {
-    const { retry, guard } = this.options;
-    let freshConnection = false;
-    for (let attempt = 0; ; attempt++) {
+  /**
+   * DELETE, retried like a GET. A 404 is the success the caller wanted: the session is gone, whether an
+   * earlier attempt whose answer was lost removed it or someone else did.
+   */
+  async deleteSession(key: SessionKey, call: GraphCall): Promise<void> {
+    try {
+      await this.transport.send({ method: 'DELETE', path: this.paths.session(key), retryable: retryIdempotent }, call);
+    } catch (error) {
+      if (error instanceof GraphRequestError && error.failure.kind === 'http' && error.failure.status === 404) return;
+      throw error;
+    }
+  }
+
+  /**
+   * POST an access review upload session. Graph allows one session per (review instance, resource), so
+   * a POST sent twice could at best be refused; it is never sent blindly again:
+   * - a 429 or 503 answer says nothing was created: the transport retries it (retryRefusedOnly);
+   * - an ambiguous failure (lost connection, timeout, another 5xx, an unreadable answer) is resolved by
+   *   listing the resource's sessions with `referenceId eq '<reviewInstanceId>'`: a session found is the
+   *   success; none found means nothing was created, and the POST is sent again within the retry budget;
+   * - a 409 is looked up the same way, and fails as CONFLICT naming the session that holds the pair.
+   * ASSUMPTION: a session found after an ambiguous failure is taken as this call's, even if another
+   * caller created it in the same moment: the pair's one session is what both asked for.
+   */
+  async createSession(resource: ResourceKey, review: ReviewIds, call: GraphCall): Promise<UploadSession> {
+    assertResourceKey(resource);
+    assertGuids({ reviewDefinitionId: review.reviewDefinitionId, reviewInstanceId: review.reviewInstanceId });
+    const json = JSON.stringify({
+      '@odata.type': '#microsoft.graph.customDataProvidedResourceAccessReviewUploadSession',
+      data: {
+        '@odata.type': '#microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextData',
+        reviewDefinitionId: review.reviewDefinitionId,
+        reviewInstanceId: review.reviewInstanceId,
+      },
+    });
+    for (let post = 0; ; post++) {
       try {
-        return await guard.run(call.signal, () => this.attempt(method, path, body, call, attempt, freshConnection));
+        const answer = await this.transport.send({ method: 'POST', path: this.paths.sessions(resource), json, retryable: retryRefusedOnly }, call);
+        return read(answer, (body) => toUploadSession(body, resource));
       } catch (error) {
         if (!(error instanceof GraphRequestError)) throw error;
         const { failure } = error;
-        // Graph's guidance: after a 503, retry on a new connection (the old one may be pinned to a sick node).
-        freshConnection = failure.status === 503;
-        const delay = retryDelayMs(retry, failure, attempt, call.deadline - Date.now());
-        if (delay === undefined) throw withRetryAdvice(error, retry, attempt);
-        this.options.metrics.graphRetries.inc({ reason: failure.status ? String(failure.status) : failure.kind });
-        call.log.warn({ graph: logFacts(method, failure), retryInMs: Math.round(delay) }, 'retrying Graph call');
+        if (failure.kind === 'http' && failure.status === 409) {
+          const existing = await this.findByReference(resource, review.reviewInstanceId, call).catch(() => undefined);
+          throw new GraphRequestError({ ...failure, existingUploadSessionId: existing?.id });
+        }
+        if (!isAmbiguous(failure)) throw error;
+        // The lookup's own failure leaves the outcome unknown: the caller hears the POST's failure.
+        const lookup = await this.findByReference(resource, review.reviewInstanceId, call).then(
+          (session) => ({ session }),
+          () => undefined,
+        );
+        if (lookup === undefined) throw error;
+        if (lookup.session) {
+          call.log.info({ graph: { failure: failure.message, status: failure.status, found: lookup.session.id } }, 'created session found after an ambiguous failure');
+          return lookup.session;
+        }
+        const delay = retryDelayMs(this.transport.retryPolicy, failure, post, call.deadline - Date.now(), isAmbiguous);
+        if (delay === undefined) throw error;
+        call.log.warn({ graph: { failure: failure.message, status: failure.status }, retryInMs: Math.round(delay) }, 'no session was created; posting again');
         await sleep(delay, call.signal);
       }
     }
   }
 
-  private async attempt(
-    method: string,
-    path: string,
-    body: string | undefined,
-    call: GraphCall,
-    attempt: number,
-    freshConnection: boolean,
-  ): Promise<GraphAnswer> {
-    const clientRequestId = randomUUID();
-    const started = performance.now();
-    const headers: Record<string, string> = {
-      authorization: await call.authorization(),
-      accept: 'application/json',
-      'client-request-id': clientRequestId,
-    };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (attempt > 0) headers['retry-attempt'] = String(attempt);
-    const span = call.trace?.graphAttempt(method, path, attempt);
-    if (span) headers.traceparent = span.traceparent;
+  /**
+   * One GET of the resource's sessions, newest first, with `$count=true`. A page starts where the
+   * `after` cursor says: Graph's own nextLink when Graph gave one, else a `$skip` position.
+   */
+  async listSessions(resource: ResourceKey, request: SessionPageRequest, call: GraphCall): Promise<UploadSessionPage> {
+    assertResourceKey(resource);
+    const { first, after, filter = {} } = request;
+    assertPageSize(first);
+    const odataFilter = toODataFilter(filter);
+    const binding = cursorBinding(resource, filter);
+    const collectionPath = this.paths.sessions(resource);
+    const checkLink = (link: string) => this.nextLinkPath(link, collectionPath, odataFilter);
+    const position: PagePosition = after === undefined ? { skip: 0 } : readCursor(after, binding, checkLink);
 
-    const { metrics } = this.options;
-    let status: number | 'error' = 'error';
-    let requestId: string | undefined;
+    const answer = await this.get(position.nextPath ?? collectionPath + pageQuery(first, odataFilter, position.skip), call);
+    const { value, nextLink, count } = read(answer, collection);
+    const all = read(answer, () => value.map((json) => toUploadSession(json, resource)));
+    // ASSUMPTION: Graph honours $top; if it sends more (or a nextLink page is larger), the rest is left for the next page by position.
+    const sessions = all.slice(0, first);
+    const end = position.skip + sessions.length;
+    const graphNext = sessions.length === all.length && nextLink !== undefined && checkLink(nextLink) !== undefined ? nextLink : undefined;
+    const hasNextPage = sessions.length < all.length || graphNext !== undefined || (count !== undefined && end < count);
+    const edges = sessions.map((node, index) => ({
+      node,
+      cursor: makeCursor({ skip: position.skip + index + 1, nextLink: index === sessions.length - 1 ? graphNext : undefined }, binding),
+    }));
+    return { sessions, edges, totalCount: count, endCursor: edges.at(-1)?.cursor, hasNextPage };
+  }
+
+  /**
+   * POST `…/uploadFile` with the file streamed as one multipart part (multipart-body.ts): undici pulls
+   * the body, so the source is read only as fast as Graph takes it, and no whole file is ever held.
+   * - Sent again only while none of the file has been read from its source (a connection refused, or
+   *   a 429/503/504 answered before the first file byte was pulled): the source can be read only once,
+   *   and Graph may keep a file it received (retryIdempotent on an untouched source).
+   * - Once the file flowed, an ambiguous failure (lost connection, timeout, 5xx, unreadable answer) is
+   *   resolved by reading the session's files: a file that was not there before the upload (ids snapshot
+   *   with one GET first), with this name and the size sent, is the success; otherwise the failure stands.
+   * - A source that throws (the CSV check, the size limit) aborts the request before the part's closing
+   *   boundary, so nothing lands, and its error is thrown as it is.
+   */
+  async uploadFile(key: SessionKey, upload: FileUpload, call: GraphCall): Promise<UploadSession> {
+    let body: MultipartFileBody;
     try {
-      const { dispatcher, freshConnections = dispatcher } = this.options;
-      const response = await (freshConnection ? freshConnections : dispatcher).request({
-        origin: this.origin,
-        path: this.basePath + path,
-        method,
-        headers,
-        body,
-        // The attempt timeout is undici's own (no controller and timer of ours per attempt): time to the
-        // answer's headers, then at most as long between body chunks. The request's deadline aborts it too.
-        signal: call.signal,
-        headersTimeout: this.options.attemptTimeoutMs,
-        bodyTimeout: this.options.attemptTimeoutMs,
-        reset: freshConnection,
-      });
-      status = response.statusCode;
-      requestId = header(response.headers, 'request-id');
-      const text = await response.body.text();
-      const json = parseJson(text);
-      // The operation's own line lists every attempt; this one is for following a single call.
-      call.log.debug({ graph: { method, status, requestId, clientRequestId, attempt, durationMs: elapsed(started) } }, 'Graph call');
-      if (status === 429) metrics.graphThrottles.inc();
-      if (response.statusCode >= 200 && response.statusCode < 300) {
-        if (json === undefined) throw unreadable('the answer is not JSON', requestId, clientRequestId, response.statusCode);
-        return { json, requestId, clientRequestId };
-      }
-      throw new GraphRequestError({
-        kind: 'http',
-        status: response.statusCode,
-        message: `Graph answered ${response.statusCode}`,
-        graphCode: graphErrorCode(json),
-        requestId: requestId ?? graphInnerRequestId(json),
-        clientRequestId,
-        retryAfterSeconds: RETRYABLE_STATUSES.has(response.statusCode)
-          ? retryAfterSeconds(header(response.headers, 'retry-after'))
-          : undefined,
-      });
+      assertSessionKey(key);
+      body = new MultipartFileBody(upload.fileName, upload.body);
     } catch (error) {
-      if (error instanceof GraphRequestError) throw error;
-      const failure = transportFailure(error, call.signal, clientRequestId);
-      call.log.warn({ graph: { method, clientRequestId, attempt, failure: failure.message, durationMs: elapsed(started) } }, 'Graph call failed');
-      throw new GraphRequestError(failure);
-    } finally {
-      const durationMs = performance.now() - started;
-      const labels = { method, status: String(status) };
-      metrics.graphRequests.inc(labels);
-      metrics.graphDuration.observe(labels, durationMs / 1000);
-      call.attempts?.push({ method, status, requestId, attempt, durationMs: Math.round(durationMs * 10) / 10 });
-      span?.end(status === 'error' ? undefined : status, requestId);
+      closeSource(upload.body);
+      throw error;
     }
+    try {
+      const before = await this.listFiles(key, call);
+      const request = { method: 'POST', path: this.paths.uploadFile(key), stream: body, signal: upload.signal } as const;
+      try {
+        const answer = await this.transport.send({ ...request, retryable: (failure) => !body.sourceTouched && retryIdempotent(failure) }, call);
+        return read(answer, (json) => toUploadSession(json, key));
+      } catch (error) {
+        // Graph may answer (a 413, say) before the source's own refusal: the refusal is the caller's answer.
+        if (body.sourceError !== undefined) throw body.sourceError;
+        if (!(error instanceof GraphRequestError) || !body.sourceTouched || !isAmbiguous(error.failure)) throw error;
+        const landed = await this.sessionWithNewFile(key, before, body, call).catch(() => undefined);
+        if (!landed) throw error;
+        call.log.info({ graph: { failure: error.failure.message, status: error.failure.status } }, 'uploaded file found after an ambiguous failure');
+        return landed;
+      }
+    } finally {
+      body.close();
+    }
+  }
+
+  private async sessionWithNewFile(key: SessionKey, before: UploadedFile[], body: MultipartFileBody, call: GraphCall): Promise<UploadSession | undefined> {
+    const session = await this.getSession(key, call, { expandFiles: true });
+    const after = session.files ?? (await this.listFiles(key, call));
+    return hasNewFile(before, after, body.fileName, body.bytesSent) ? { ...session, files: after } : undefined;
+  }
+
+  private async findByReference(resource: ResourceKey, referenceId: string, call: GraphCall): Promise<UploadSession | undefined> {
+    const answer = await this.get(this.paths.sessions(resource) + pageQuery(1, toODataFilter({ referenceId }), 0), call);
+    const { value } = read(answer, collection);
+    return read(answer, () => value.map((json) => toUploadSession(json, resource)))[0];
+  }
+
+  private get(path: string, call: GraphCall): Promise<GraphAnswer> {
+    return this.transport.send({ method: 'GET', path, retryable: retryIdempotent }, call);
+  }
+
+  /**
+   * A nextLink is followed only on Graph's origin and this collection's path, with no query parameter
+   * beyond paging's and, if it names a `$filter`, only the one this request's filter makes.
+   */
+  private nextLinkPath(link: string, collectionPath: string, odataFilter: string | undefined): string | undefined {
+    const path = this.paths.nextLinkPath(link, collectionPath);
+    if (path === undefined) return undefined;
+    const params = new URL(path, this.paths.origin).searchParams;
+    for (const [name, value] of params) {
+      if (!PAGING_PARAMS.has(name)) return undefined;
+      if (name === '$filter' && value !== odataFilter) return undefined;
+    }
+    return path;
   }
 }
 
 /**
- * A 429 always tells the caller when to come back: Graph's Retry-After when it sent one, else the
- * backoff the gateway itself would have waited next (at least a second).
+ * A file that was not in `before`: by id when Graph gives ids; ASSUMPTION for answers without ids
+ * (the Oct 2025 shape): one more file of this name and size than before.
  */
-function withRetryAdvice(error: GraphRequestError, retry: RetryPolicy, attempt: number): GraphRequestError {
-  const { failure } = error;
-  if (failure.status !== 429 || failure.retryAfterSeconds !== undefined) return error;
-  const nextBackoffMs = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt + 1));
-  return new GraphRequestError({ ...failure, retryAfterSeconds: Math.max(1, Math.ceil(nextBackoffMs / 1000)) });
+export function hasNewFile(before: UploadedFile[], after: UploadedFile[], name: string, size: number): boolean {
+  const same = (file: UploadedFile) => file.name === name && file.size === size;
+  const knownIds = new Set(before.map((file) => file.id));
+  if (after.some((file) => file.id !== null && !knownIds.has(file.id) && same(file))) return true;
+  const withoutId = (files: UploadedFile[]) => files.filter((file) => file.id === null && same(file)).length;
+  return withoutId(after) > withoutId(before);
+}
+
+/** The outcome is unknown: Graph may or may not have acted on the request. */
+function isAmbiguous(failure: GraphFailure): boolean {
+  switch (failure.kind) {
+    case 'network':
+    case 'timeout':
+    case 'unreadable':
+      return true;
+    case 'http':
+      return (failure.status ?? 0) >= 500 && failure.status !== 503;
+    default:
+      return false;
+  }
 }
 
 /** A 4xx that says "not in this state", as opposed to who is asking, what is asked for, or how often. */
 function isRefusal(error: unknown): error is GraphRequestError {
-  const status = error instanceof GraphRequestError && error.failure.kind === 'http' ? error.failure.status ?? 0 : 0;
+  const status = error instanceof GraphRequestError && error.failure.kind === 'http' ? (error.failure.status ?? 0) : 0;
   return status >= 400 && status < 500 && ![401, 403, 404, 429].includes(status);
 }
 
@@ -214,76 +328,14 @@ function read<T>(answer: GraphAnswer, map: (json: unknown) => T): T {
     return map(answer.json);
   } catch (error) {
     if (!(error instanceof UnreadableSessionError)) throw error;
-    throw unreadable(`the session cannot be read: ${error.message}`, answer.requestId, answer.clientRequestId, 200);
+    throw unreadable(answer, `the answer cannot be read: ${error.message}`);
   }
 }
 
-function unreadable(message: string, requestId: string | undefined, clientRequestId: string, status: number): GraphRequestError {
-  return new GraphRequestError({ kind: 'unreadable', message, status, requestId, clientRequestId });
+function unreadable(answer: GraphAnswer, message: string): GraphRequestError {
+  return new GraphRequestError({ kind: 'unreadable', message, status: answer.status, requestId: answer.requestId, clientRequestId: answer.clientRequestId });
 }
 
-/** Sorts an error from undici into a timeout (ours or the attempt's) or a network failure. */
-function transportFailure(error: unknown, requestSignal: AbortSignal, clientRequestId: string): GraphFailure {
-  const code = (error as { code?: string }).code;
-  const name = (error as { name?: string }).name;
-  if (requestSignal.aborted) return { kind: 'deadline', message: 'the request deadline passed or its caller left', clientRequestId };
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return { kind: 'timeout', message: 'the Graph attempt timed out', clientRequestId };
-  }
-  return { kind: 'network', message: `connection failed (${code ?? name ?? 'unknown'})`, clientRequestId };
-}
-
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function graphErrorCode(json: unknown): string | undefined {
-  const code = (json as { error?: { code?: unknown } } | undefined)?.error?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function graphInnerRequestId(json: unknown): string | undefined {
-  const id = (json as { error?: { innerError?: Record<string, unknown> } } | undefined)?.error?.innerError?.['request-id'];
-  return typeof id === 'string' ? id : undefined;
-}
-
-function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Retry-After in seconds, fractional seconds (`2.128`) or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterSeconds(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
-  const date = /[a-z]{3}/i.test(trimmed) ? Date.parse(trimmed) : NaN; // HTTP dates name a day or month
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
-}
-
-function logFacts(method: string, failure: GraphFailure) {
-  return { method, status: failure.status, code: failure.graphCode, requestId: failure.requestId, clientRequestId: failure.clientRequestId };
-}
-
-function elapsed(started: number): number {
-  return Math.round((performance.now() - started) * 10) / 10;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(deadlinePassed());
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      if (signal.aborted) reject(deadlinePassed());
-      else resolve();
-    }
-  });
+function unreadableAnswer(message: string): GraphRequestError {
+  return new GraphRequestError({ kind: 'unreadable', message });
 }

@@ -1,9 +1,13 @@
 import { ErrorCode, GatewayError } from '../errors';
 
-/** Identifies one upload session: all three ids are GUIDs. */
-export interface SessionKey {
+/** Identifies one resource of a catalog: both ids are GUIDs. */
+export interface ResourceKey {
   readonly catalogId: string;
   readonly resourceId: string;
+}
+
+/** Identifies one upload session: all three ids are GUIDs. */
+export interface SessionKey extends ResourceKey {
   readonly uploadSessionId: string;
 }
 
@@ -14,22 +18,24 @@ export function isGuid(value: string): boolean {
 }
 
 /** Throws BAD_USER_INPUT naming every id that is not a GUID, before anything is sent to Graph. */
-export function assertSessionKey(key: SessionKey): SessionKey {
-  const invalid = (Object.keys(key) as (keyof SessionKey)[]).filter((name) => !isGuid(key[name]));
+export function assertGuids(ids: Readonly<Record<string, string>>): void {
+  const invalid = Object.entries(ids)
+    .filter(([, value]) => typeof value !== 'string' || !isGuid(value))
+    .map(([name]) => name);
   if (invalid.length > 0) {
     throw new GatewayError(ErrorCode.BAD_USER_INPUT, `${invalid.join(', ')} must be a GUID.`, {
       invalidArguments: invalid,
     });
   }
+}
+
+/** Only the key's own ids are checked: an input object may carry other fields (a file, say). */
+export function assertSessionKey<T extends SessionKey>(key: T): T {
+  assertGuids({ catalogId: key.catalogId, resourceId: key.resourceId, uploadSessionId: key.uploadSessionId });
   return key;
 }
 
-/** The seed's beta path shape; every id is percent-encoded even though a GUID needs none. */
-export function sessionPath(key: SessionKey): string {
-  const { catalogId, resourceId, uploadSessionId } = assertSessionKey(key);
-  return (
-    `/identityGovernance/entitlementManagement/accessPackageCatalogs/${encodeURIComponent(catalogId)}` +
-    `/accessPackageResources/${encodeURIComponent(resourceId)}` +
-    `/uploadSessions/${encodeURIComponent(uploadSessionId)}`
-  );
+export function assertResourceKey<T extends ResourceKey>(key: T): T {
+  assertGuids({ catalogId: key.catalogId, resourceId: key.resourceId });
+  return key;
 }

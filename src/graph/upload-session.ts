@@ -1,10 +1,23 @@
-import type { SessionKey } from './session-key';
+import type { ResourceKey } from './session-key';
 
 export enum UploadSessionStatus {
   ACTIVE = 'ACTIVE',
   COMPLETE = 'COMPLETE',
   EXPIRED = 'EXPIRED',
   UNKNOWN_FUTURE_VALUE = 'UNKNOWN_FUTURE_VALUE',
+}
+
+export enum UploadSessionContextKind {
+  ACCESS_REVIEW = 'ACCESS_REVIEW',
+  APPLY_DECISION = 'APPLY_DECISION',
+  UNKNOWN_FUTURE_VALUE = 'UNKNOWN_FUTURE_VALUE',
+}
+
+/** Graph's `data`: what the session's data is for, told apart by the payload's derived `@odata.type`. */
+export interface UploadSessionReviewContext {
+  kind: UploadSessionContextKind;
+  reviewDefinitionId: string | null;
+  reviewInstanceId: string | null;
 }
 
 export interface UploadedFile {
@@ -27,6 +40,11 @@ export interface UploadSession {
   files: UploadedFile[] | undefined;
   createdDateTime: Date | null;
   expirationDateTime: Date | null;
+  /**
+   * Graph's `data`; null when Graph sent none. Always set by `toUploadSession`; optional in the type only
+   * so that a class implementing UploadSession compiles before it declares the field.
+   */
+  reviewContext?: UploadSessionReviewContext | null;
 }
 
 /** Thrown for a Graph answer that does not have the session's shape. */
@@ -43,7 +61,7 @@ const STATUSES = new Map<string, UploadSessionStatus>([
  * capitalised status with files inline (Oct 2025), and lowercase status with `@odata.type` and
  * files only on `$expand=files` (Apr 2026, v1.0).
  */
-export function toUploadSession(json: unknown, key: SessionKey): UploadSession {
+export function toUploadSession(json: unknown, key: ResourceKey): UploadSession {
   const body = record(json, 'the session');
   const stats = record(body.stats, 'stats');
   return {
@@ -60,6 +78,29 @@ export function toUploadSession(json: unknown, key: SessionKey): UploadSession {
     files: body.files === undefined || body.files === null ? undefined : toFiles(body.files),
     createdDateTime: dateTime(body.createdDateTime, 'createdDateTime'),
     expirationDateTime: dateTime(body.expirationDateTime, 'expirationDateTime'),
+    reviewContext: toReviewContext(body.data),
+  };
+}
+
+const PAYLOAD_KINDS = new Map<string, UploadSessionContextKind>([
+  ['#microsoft.graph.customdataprovidedresourcepayloads.accessreviewcontextdata', UploadSessionContextKind.ACCESS_REVIEW],
+  ['#microsoft.graph.customdataprovidedresourcepayloads.applydecisioncontextdata', UploadSessionContextKind.APPLY_DECISION],
+]);
+
+/**
+ * Both payload types derive from accessReviewContextDataBase {reviewDefinitionId, reviewInstanceId}.
+ * A payload type Graph adds later (or none named) is UNKNOWN_FUTURE_VALUE, never an error: the ids
+ * are still passed on when present. ASSUMPTION: the type name is compared case-insensitively, and with
+ * or without the `#microsoft.graph.` namespace's leading `#`, as OData type names are.
+ */
+function toReviewContext(value: unknown): UploadSessionReviewContext | null {
+  if (value === undefined || value === null) return null;
+  const data = record(value, 'data');
+  const type = typeof data['@odata.type'] === 'string' ? data['@odata.type'].toLowerCase().replace(/^#?/, '#') : '';
+  return {
+    kind: PAYLOAD_KINDS.get(type) ?? UploadSessionContextKind.UNKNOWN_FUTURE_VALUE,
+    reviewDefinitionId: optionalString(data.reviewDefinitionId, 'data.reviewDefinitionId'),
+    reviewInstanceId: optionalString(data.reviewInstanceId, 'data.reviewInstanceId'),
   };
 }
 

@@ -12,6 +12,7 @@ describe('toGraphQLError', () => {
     [404, 'NOT_FOUND'],
     [409, 'CONFLICT'],
     [412, 'CONFLICT'],
+    [413, 'BAD_USER_INPUT'],
     [429, 'THROTTLED'],
     [503, 'UPSTREAM_UNAVAILABLE'],
     [504, 'UPSTREAM_TIMEOUT'],
@@ -27,6 +28,12 @@ describe('toGraphQLError', () => {
   it('passes Retry-After on as retryAfterSeconds', () => {
     const error = toGraphQLError(new GraphRequestError({ kind: 'http', status: 429, message: '', retryAfterSeconds: 2.128 }));
     expect(error.extensions).toMatchObject({ code: 'THROTTLED', retryAfterSeconds: 2.128 });
+  });
+
+  it('names the session that already holds the pair on a refused create', () => {
+    const error = toGraphQLError(new GraphRequestError({ kind: 'http', status: 409, message: '', existingUploadSessionId: 's-1', ...ids }));
+    expect(error.extensions).toMatchObject({ code: 'CONFLICT', existingUploadSessionId: 's-1', graph: { status: 409 } });
+    expect(toGraphQLError(new GraphRequestError({ kind: 'http', status: 409, message: '' })).extensions).not.toHaveProperty('existingUploadSessionId');
   });
 
   it.each([

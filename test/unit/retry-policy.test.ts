@@ -1,5 +1,5 @@
-import { retryAfterSeconds } from '../../src/graph/graph-client';
-import { retryDelayMs, type RetryPolicy } from '../../src/graph/retry-policy';
+import { GraphRequestError } from '../../src/errors';
+import { backoffMs, retryAfterSeconds, retryDelayMs, retryIdempotent, retryRefusedOnly, sleep, withRetryAdvice, type RetryPolicy } from '../../src/graph/retry-policy';
 
 const policy: RetryPolicy = { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 10_000, random: () => 1 };
 
@@ -49,5 +49,56 @@ describe('retryDelayMs', () => {
 
   it('does not begin a wait that would outlast the deadline', () => {
     expect(retryDelayMs(policy, { kind: 'http', status: 429, message: '', retryAfterSeconds: 6 }, 0, 5_000)).toBeUndefined();
+  });
+});
+
+describe('retry rules', () => {
+  const http = (status: number) => ({ kind: 'http' as const, status, message: '' });
+
+  it('retries idempotent calls on 429/503/504, lost connections and timeouts only', () => {
+    expect([429, 503, 504, 500, 502, 409].map((status) => retryIdempotent(http(status)))).toEqual([true, true, true, false, false, false]);
+    expect(retryIdempotent({ kind: 'network', message: '' })).toBe(true);
+    expect(retryIdempotent({ kind: 'timeout', message: '' })).toBe(true);
+    expect(retryIdempotent({ kind: 'deadline', message: '' })).toBe(false);
+    expect(retryIdempotent({ kind: 'unavailable', message: '' })).toBe(false);
+  });
+
+  it('retries a create only on an answer saying nothing was done (429, 503), never on a lost connection or a 504', () => {
+    expect([429, 503, 504, 500].map((status) => retryRefusedOnly(http(status)))).toEqual([true, true, false, false]);
+    expect(retryRefusedOnly({ kind: 'network', message: '' })).toBe(false);
+    expect(retryRefusedOnly({ kind: 'timeout', message: '' })).toBe(false);
+  });
+
+  it('lets retryDelayMs use the rule it is given', () => {
+    expect(retryDelayMs(policy, { kind: 'network', message: '' }, 0, 5_000, retryRefusedOnly)).toBeUndefined();
+    expect(retryDelayMs(policy, http(503), 0, 5_000, retryRefusedOnly)).toBe(100);
+  });
+});
+
+describe('backoffMs and withRetryAdvice share one formula', () => {
+  it('advises the ceiling of the next backoff, at least a second, for a 429 without Retry-After', () => {
+    const slow = { ...policy, baseDelayMs: 1_000 };
+    const advised = withRetryAdvice(new GraphRequestError({ kind: 'http', status: 429, message: '' }), slow, 1);
+    expect(advised.failure.retryAfterSeconds).toBe(4);
+    expect(backoffMs(slow, 2)).toBe(4_000);
+    expect(withRetryAdvice(new GraphRequestError({ kind: 'http', status: 429, message: '' }), policy, 0).failure.retryAfterSeconds).toBe(1);
+  });
+
+  it('keeps Graph’s Retry-After and leaves other failures alone', () => {
+    const throttled = new GraphRequestError({ kind: 'http', status: 429, message: '', retryAfterSeconds: 7 });
+    expect(withRetryAdvice(throttled, policy, 0)).toBe(throttled);
+    const unavailable = new GraphRequestError({ kind: 'http', status: 503, message: '' });
+    expect(withRetryAdvice(unavailable, policy, 0)).toBe(unavailable);
+  });
+});
+
+describe('sleep', () => {
+  it('waits, and ends with a deadline failure as soon as the signal aborts', async () => {
+    await expect(sleep(1, new AbortController().signal)).resolves.toBeUndefined();
+    const controller = new AbortController();
+    const waiting = sleep(60_000, controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ failure: { kind: 'deadline' } });
+    await expect(sleep(1, AbortSignal.abort())).rejects.toBeInstanceOf(GraphRequestError);
   });
 });

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { assertSessionKey, sessionPath } from '../../src/graph/session-key';
+import { assertGuids, assertResourceKey, assertSessionKey } from '../../src/graph/session-key';
 
 const valid = {
   catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff',
@@ -8,11 +8,10 @@ const valid = {
 };
 
 describe('session ids', () => {
-  it('builds the seed page path from valid GUIDs', () => {
-    expect(sessionPath(valid)).toBe(
-      '/identityGovernance/entitlementManagement/accessPackageCatalogs/73eb2497-3b88-4c0a-8bb3-68ba8162beff' +
-        '/accessPackageResources/99ab2454-3b88-4c0a-8bb3-68ba8162beff/uploadSessions/23f27c15-72f9-45fe-9e9c-e3d8f75bdc44',
-    );
+  it('passes a key of valid GUIDs through, whatever else the input carries', () => {
+    const input = { ...valid, file: 'not an id' };
+    expect(assertSessionKey(input)).toBe(input);
+    expect(assertResourceKey({ catalogId: valid.catalogId, resourceId: valid.resourceId.toUpperCase() })).toBeDefined();
   });
 
   it.each([
@@ -28,7 +27,7 @@ describe('session ids', () => {
   ])('refuses %s with BAD_USER_INPUT naming the argument', (_name, id) => {
     let error: unknown;
     try {
-      sessionPath({ ...valid, uploadSessionId: id });
+      assertSessionKey({ ...valid, uploadSessionId: id });
     } catch (caught) {
       error = caught;
     }
@@ -40,5 +39,6 @@ describe('session ids', () => {
     expect(() => assertSessionKey({ catalogId: 'x', resourceId: 'y', uploadSessionId: valid.uploadSessionId })).toThrow(
       'catalogId, resourceId must be a GUID.',
     );
+    expect(() => assertGuids({ reviewDefinitionId: valid.catalogId, reviewInstanceId: 'nope' })).toThrow('reviewInstanceId must be a GUID.');
   });
 });

@@ -1,4 +1,4 @@
-import { toUploadSession, UnreadableSessionError, UploadSessionStatus } from '../../src/graph/upload-session';
+import { toUploadSession, UnreadableSessionError, UploadSessionContextKind, UploadSessionStatus } from '../../src/graph/upload-session';
 
 const key = {
   catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff',
@@ -31,6 +31,7 @@ describe('toUploadSession', () => {
       files: [{ id: null, name: 'building-a-access.csv', size: 2000000, uploadedDateTime: new Date('2024-03-06T01:35:12.123Z') }],
       createdDateTime: new Date('2024-03-06T01:35:12.123Z'),
       expirationDateTime: new Date('2024-03-07T01:35:12.123Z'),
+      reviewContext: null,
     });
   });
 
@@ -85,8 +86,40 @@ describe('toUploadSession', () => {
     ['no stats', { id: 'x', isUploadDone: true }],
     ['a byte count beyond 2^53-1', { id: 'x', isUploadDone: true, stats: { filesUploaded: 0, totalBytesUploaded: '9007199254740993' } }],
     ['a file without a name', { id: 'x', isUploadDone: true, stats: { filesUploaded: 1, totalBytesUploaded: 1 }, files: [{ size: 1 }] }],
+    ['data that is not an object', { id: 'x', isUploadDone: true, stats: { filesUploaded: 0, totalBytesUploaded: 0 }, data: 'review' }],
+    ['a review id that is not a string', { id: 'x', isUploadDone: true, stats: { filesUploaded: 0, totalBytesUploaded: 0 }, data: { reviewInstanceId: 7 } }],
     ['a date that is not a date', { id: 'x', isUploadDone: true, stats: { filesUploaded: 0, totalBytesUploaded: 0 }, createdDateTime: 'yesterday' }],
   ])('refuses %s', (_name, json) => {
     expect(() => toUploadSession(json, key)).toThrow(UnreadableSessionError);
+  });
+
+  describe('reviewContext (Graph\'s data)', () => {
+    const base = { id: 'x', isUploadDone: false, status: 'active', stats: { filesUploaded: 0, totalBytesUploaded: 0 } };
+    const ids = { reviewDefinitionId: 'd0c9c0b4-9a6e-4b8d-9c3c-7c2f3c1b1a11', reviewInstanceId: 'f0c9c0b4-9a6e-4b8d-9c3c-7c2f3c1b1a11' };
+
+    it('reads the v1.0 create answer: an access review payload', () => {
+      const data = { '@odata.type': '#microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextData', ...ids };
+      expect(toUploadSession({ ...base, data }, key).reviewContext).toEqual({ kind: UploadSessionContextKind.ACCESS_REVIEW, ...ids });
+    });
+
+    it.each([
+      ['#microsoft.graph.customDataProvidedResourcePayloads.applyDecisionContextData', UploadSessionContextKind.APPLY_DECISION],
+      ['microsoft.graph.customDataProvidedResourcePayloads.ACCESSREVIEWCONTEXTDATA', UploadSessionContextKind.ACCESS_REVIEW],
+      ['#microsoft.graph.customDataProvidedResourcePayloads.somethingNew', UploadSessionContextKind.UNKNOWN_FUTURE_VALUE],
+      [undefined, UploadSessionContextKind.UNKNOWN_FUTURE_VALUE],
+    ])('maps the payload type %p to %s', (type, kind) => {
+      const session = toUploadSession({ ...base, data: { '@odata.type': type, ...ids } }, key);
+      expect(session.reviewContext).toEqual({ kind, ...ids });
+    });
+
+    it('is null when Graph sends no data, and keeps absent ids null', () => {
+      expect(toUploadSession(base, key).reviewContext).toBeNull();
+      expect(toUploadSession({ ...base, data: null }, key).reviewContext).toBeNull();
+      expect(toUploadSession({ ...base, data: {} }, key).reviewContext).toEqual({
+        kind: UploadSessionContextKind.UNKNOWN_FUTURE_VALUE,
+        reviewDefinitionId: null,
+        reviewInstanceId: null,
+      });
+    });
   });
 });

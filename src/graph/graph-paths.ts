@@ -1,0 +1,75 @@
+import { assertResourceKey, assertSessionKey, type ResourceKey, type SessionKey } from './session-key';
+
+export type GraphVersion = 'beta' | 'v1.0';
+
+/**
+ * The sessions collection of a resource, per Graph version (graph-api.md, "Paths"). beta keeps the
+ * seed's shape, the one the seed page documents; v1.0 has only `catalogs/{c}/resources/{r}`.
+ */
+const COLLECTIONS: Record<GraphVersion, (catalogId: string, resourceId: string) => string> = {
+  beta: (c, r) => `/identityGovernance/entitlementManagement/accessPackageCatalogs/${c}/accessPackageResources/${r}/uploadSessions`,
+  'v1.0': (c, r) => `/identityGovernance/entitlementManagement/catalogs/${c}/resources/${r}/uploadSessions`,
+};
+
+/** The version a Graph base URL names in its last path segment; anything else is a configuration error. */
+export function graphVersion(baseUrl: URL): GraphVersion {
+  const last = baseUrl.pathname.replace(/\/+$/, '').split('/').pop();
+  if (last === 'beta' || last === 'v1.0') return last;
+  throw new Error(`The Graph base URL must end in /beta or /v1.0, got "${baseUrl.pathname}"`);
+}
+
+/** A collection path relative to the version root; ids are checked, then percent-encoded. */
+export function collectionPath(resource: ResourceKey, version: GraphVersion = 'beta'): string {
+  const { catalogId, resourceId } = assertResourceKey(resource);
+  return COLLECTIONS[version](encodeURIComponent(catalogId), encodeURIComponent(resourceId));
+}
+
+/** A session path relative to the version root (the seed's beta shape unless told otherwise). */
+export function sessionPath(key: SessionKey, version: GraphVersion = 'beta'): string {
+  assertSessionKey(key);
+  return `${collectionPath(key, version)}/${encodeURIComponent(key.uploadSessionId)}`;
+}
+
+/** Every path this client sends, absolute from the base URL's origin (a proxy prefix before the version is kept). */
+export class GraphPaths {
+  readonly version: GraphVersion;
+  readonly origin: string;
+  private readonly root: string;
+
+  constructor(baseUrl: URL) {
+    this.version = graphVersion(baseUrl);
+    this.origin = baseUrl.origin;
+    this.root = baseUrl.pathname.replace(/\/+$/, '');
+  }
+
+  sessions(resource: ResourceKey): string {
+    return this.root + collectionPath(resource, this.version);
+  }
+
+  session(key: SessionKey): string {
+    return this.root + sessionPath(key, this.version);
+  }
+
+  files(key: SessionKey): string {
+    return `${this.session(key)}/files`;
+  }
+
+  uploadFile(key: SessionKey): string {
+    return `${this.session(key)}/uploadFile`;
+  }
+
+  /**
+   * A Graph `@odata.nextLink` as a path to send, only when it points at `expectedPath` on Graph's own
+   * origin: the link comes back from a caller (in a cursor), so it must never choose a host or a resource.
+   */
+  nextLinkPath(link: string, expectedPath: string): string | undefined {
+    let url: URL;
+    try {
+      url = new URL(link);
+    } catch {
+      return undefined;
+    }
+    if (url.origin !== this.origin || url.pathname !== expectedPath || url.username || url.password || url.hash) return undefined;
+    return url.pathname + url.search;
+  }
+}

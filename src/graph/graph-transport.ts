@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { Logger } from 'pino';
+import { GraphRequestError, type GraphFailure } from '../errors';
+import type { Metrics } from '../metrics';
+import type { GraphGuard } from './graph-guard';
+import type { OperationTrace } from '../tracing';
+import type { StreamBody } from './multipart-body';
+import { RETRYABLE_STATUSES, retryAfterSeconds, retryDelayMs, sleep, withRetryAdvice, type RetryPolicy, type RetryRule } from './retry-policy';
+
+/** What one GraphQL request lends to each Graph call it makes. */
+export interface GraphCall {
+  /** The `Authorization` header value for Graph; asked for on every attempt so tokens can refresh. */
+  authorization(): Promise<string>;
+  /** Aborts when the request's deadline passes or the caller goes away. */
+  signal: AbortSignal;
+  /** Epoch milliseconds after which no attempt is started and no wait is begun. */
+  deadline: number;
+  log: Logger;
+  /** Set when tracing is on: each attempt gets a child span and sends its `traceparent`. */
+  trace?: OperationTrace;
+  /** Each attempt appends itself here, for the operation's one log line. */
+  attempts?: GraphAttemptRecord[];
+}
+
+/** One Graph attempt as the operation's log line reports it. */
+export interface GraphAttemptRecord {
+  method: string;
+  status: number | 'error';
+  requestId?: string;
+  attempt: number;
+  durationMs: number;
+}
+
+export interface GraphTransportOptions {
+  /** The process's keep-alive pool for Graph. */
+  dispatcher: Dispatcher;
+  /** A pool used only with `reset: true`, so every request on it opens a connection no one used before. */
+  freshConnections?: Dispatcher;
+  guard: GraphGuard;
+  retry: RetryPolicy;
+  attemptTimeoutMs: number;
+  metrics: Metrics;
+}
+
+export interface GraphRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Absolute from the origin, query included (graph-paths.ts). */
+  path: string;
+  /** A JSON body, sent as `application/json`. */
+  json?: string;
+  /** A streamed body; the transport opens it afresh for each attempt it makes. */
+  stream?: StreamBody;
+  /** Aborts the call besides the request's own signal (an upload whose caller stopped sending). */
+  signal?: AbortSignal;
+  /** Which failures this request may be sent again after (retry-policy.ts). */
+  retryable: RetryRule;
+}
+
+export interface GraphAnswer {
+  status: number;
+  /** The parsed body; undefined only for a 204. */
+  json: unknown;
+  requestId?: string;
+  clientRequestId: string;
+}
+
+/** One Graph attempt, and the loop that retries it under the request's rule, the guard and the deadline. */
+export class GraphTransport {
+  constructor(
+    private readonly origin: string,
+    private readonly options: GraphTransportOptions,
+  ) {}
+
+  get retryPolicy(): RetryPolicy {
+    return this.options.retry;
+  }
+
+  async send(request: GraphRequest, call: GraphCall): Promise<GraphAnswer> {
+    const { retry, guard, metrics } = this.options;
+    const signal = request.signal ? AbortSignal.any([call.signal, request.signal]) : call.signal;
+    let freshConnection = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await guard.run(signal, () => this.attempt(request, signal, call, attempt, freshConnection));
+      } catch (error) {
+        if (!(error instanceof GraphRequestError)) throw error;
+        const { failure } = error;
+        // Graph's guidance: after a 503, retry on a new connection (the old one may be pinned to a sick node).
+        freshConnection = failure.status === 503;
+        const delay = retryDelayMs(retry, failure, attempt, call.deadline - Date.now(), request.retryable);
+        if (delay === undefined) throw withRetryAdvice(error, retry, attempt);
+        metrics.graphRetries.inc({ reason: failure.status ? String(failure.status) : failure.kind });
+        call.log.warn({ graph: logFacts(request.method, failure), retryInMs: Math.round(delay) }, 'retrying Graph call');
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  private async attempt(request: GraphRequest, signal: AbortSignal, call: GraphCall, attempt: number, freshConnection: boolean): Promise<GraphAnswer> {
+    const { method, path, json: jsonBody, stream } = request;
+    const clientRequestId = randomUUID();
+    const started = performance.now();
+    const headers: Record<string, string> = {
+      authorization: await call.authorization(),
+      accept: 'application/json',
+      'client-request-id': clientRequestId,
+    };
+    if (jsonBody !== undefined) headers['content-type'] = 'application/json';
+    // ASSUMPTION: Graph takes a chunked multipart body (no Content-Length): the size is not known before it has streamed.
+    if (stream) headers['content-type'] = stream.contentType;
+    if (attempt > 0) headers['retry-attempt'] = String(attempt);
+    const span = call.trace?.graphAttempt(method, path, attempt);
+    if (span) headers.traceparent = span.traceparent;
+
+    const { metrics } = this.options;
+    let status: number | 'error' = 'error';
+    let requestId: string | undefined;
+    try {
+      const { dispatcher, freshConnections = dispatcher } = this.options;
+      const response = await (freshConnection ? freshConnections : dispatcher).request({
+        origin: this.origin,
+        path,
+        method,
+        headers,
+        // undici's docs take an AsyncIterable body (docs/api/Dispatcher.md); its typings leave it out.
+        body: stream ? (stream.open() as unknown as Readable) : jsonBody,
+        // The attempt timeout is undici's own (no controller and timer of ours per attempt): time to the
+        // answer's headers (a body still flowing keeps it from firing), then at most as long between body
+        // chunks. The request's deadline aborts it too.
+        signal,
+        headersTimeout: this.options.attemptTimeoutMs,
+        bodyTimeout: this.options.attemptTimeoutMs,
+        reset: freshConnection,
+      });
+      status = response.statusCode;
+      requestId = header(response.headers, 'request-id');
+      const json = parseJson(await response.body.text());
+      // The operation's own line lists every attempt; this one is for following a single call.
+      call.log.debug({ graph: { method, status, requestId, clientRequestId, attempt, durationMs: elapsed(started) } }, 'Graph call');
+      if (status === 429) metrics.graphThrottles.inc();
+      if (status >= 200 && status < 300) {
+        if (json === undefined && status !== 204) {
+          throw new GraphRequestError({ kind: 'unreadable', message: 'the answer is not JSON', status, requestId, clientRequestId });
+        }
+        return { status, json, requestId, clientRequestId };
+      }
+      throw new GraphRequestError({
+        kind: 'http',
+        status,
+        message: `Graph answered ${status}`,
+        graphCode: graphErrorCode(json),
+        requestId: requestId ?? graphInnerRequestId(json),
+        clientRequestId,
+        retryAfterSeconds: RETRYABLE_STATUSES.has(status) ? retryAfterSeconds(header(response.headers, 'retry-after')) : undefined,
+      });
+    } catch (error) {
+      if (error instanceof GraphRequestError) throw error;
+      // The file's own check refused it mid-stream: the caller's error, passed on as it is, and the
+      // aborted request (nothing landed) is no failure of Graph's.
+      if (stream?.sourceError !== undefined) throw stream.sourceError;
+      const failure = transportFailure(error, signal, clientRequestId);
+      call.log.warn({ graph: { method, clientRequestId, attempt, failure: failure.message, durationMs: elapsed(started) } }, 'Graph call failed');
+      throw new GraphRequestError(failure);
+    } finally {
+      const durationMs = performance.now() - started;
+      const labels = { method, status: String(status) };
+      metrics.graphRequests.inc(labels);
+      metrics.graphDuration.observe(labels, durationMs / 1000);
+      call.attempts?.push({ method, status, requestId, attempt, durationMs: Math.round(durationMs * 10) / 10 });
+      span?.end(status === 'error' ? undefined : status, requestId);
+    }
+  }
+}
+
+/** Sorts an error from undici into a timeout (ours or the attempt's) or a network failure. */
+function transportFailure(error: unknown, requestSignal: AbortSignal, clientRequestId: string): GraphFailure {
+  const code = (error as { code?: string }).code;
+  const name = (error as { name?: string }).name;
+  if (requestSignal.aborted) return { kind: 'deadline', message: 'the request deadline passed or its caller left', clientRequestId };
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return { kind: 'timeout', message: 'the Graph attempt timed out', clientRequestId };
+  }
+  return { kind: 'network', message: `connection failed (${code ?? name ?? 'unknown'})`, clientRequestId };
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function graphErrorCode(json: unknown): string | undefined {
+  const code = (json as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function graphInnerRequestId(json: unknown): string | undefined {
+  const id = (json as { error?: { innerError?: Record<string, unknown> } } | undefined)?.error?.innerError?.['request-id'];
+  return typeof id === 'string' ? id : undefined;
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function logFacts(method: string, failure: GraphFailure) {
+  return { method, status: failure.status, code: failure.graphCode, requestId: failure.requestId, clientRequestId: failure.clientRequestId };
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}

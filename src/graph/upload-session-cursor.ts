@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { ErrorCode, GatewayError } from '../errors';
+import type { ResourceKey } from './session-key';
+import type { UploadSessionStatus } from './upload-session';
+
+export interface SessionFilter {
+  status?: UploadSessionStatus;
+  referenceId?: string;
+}
+
+/** Where a page starts: a position in the newest-first list, and Graph's own link to it when Graph gave one. */
+export interface PagePosition {
+  skip: number;
+  /** A path on Graph's origin (already checked), from Graph's `@odata.nextLink`. */
+  nextPath?: string;
+}
+
+/** The cursor's JSON before base64url: `s` position, `n` Graph's nextLink, `b` what it is bound to. */
+interface CursorJson {
+  s: number;
+  n?: string;
+  b: string;
+}
+
+const MAX_CURSOR_LENGTH = 4096;
+
+/**
+ * What a cursor is bound to: the resource and the filter it was made under, as a short hash. A cursor
+ * from another resource, or from the same list under another filter, would silently page through
+ * something else; it is refused instead. Not a secret: the cursor only ever names a position or a
+ * Graph link that is checked again on the way back in (`readCursor`).
+ */
+export function cursorBinding(resource: ResourceKey, filter: SessionFilter): string {
+  const canonical = JSON.stringify([resource.catalogId.toLowerCase(), resource.resourceId.toLowerCase(), filter.status ?? null, filter.referenceId ?? null]);
+  return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
+}
+
+export function makeCursor(position: { skip: number; nextLink?: string }, binding: string): string {
+  const json: CursorJson = { s: position.skip, b: binding };
+  if (position.nextLink !== undefined) json.n = position.nextLink;
+  return Buffer.from(JSON.stringify(json)).toString('base64url');
+}
+
+/**
+ * Reads a cursor made by `makeCursor` under the same binding. `checkLink` turns Graph's nextLink into
+ * a path only when it is on Graph's origin and this resource's collection, so a cursor never lets its
+ * bearer choose a URL. Anything else is BAD_USER_INPUT, before any call to Graph.
+ */
+export function readCursor(cursor: string, binding: string, checkLink: (link: string) => string | undefined): PagePosition {
+  const json = decode(cursor);
+  if (!json || json.b !== binding) throw refused('was made for another resource or filter, or is not a cursor');
+  if (json.n === undefined) return { skip: json.s };
+  const nextPath = checkLink(json.n);
+  if (nextPath === undefined) throw refused('does not point into this resource’s upload sessions');
+  return { skip: json.s, nextPath };
+}
+
+function decode(cursor: string): CursorJson | undefined {
+  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof json !== 'object' || json === null) return undefined;
+  const { s, n, b } = json as Record<string, unknown>;
+  if (!Number.isSafeInteger(s) || (s as number) < 0 || typeof b !== 'string') return undefined;
+  if (n !== undefined && typeof n !== 'string') return undefined;
+  return { s: s as number, n: n as string | undefined, b };
+}
+
+function refused(why: string): GatewayError {
+  return new GatewayError(ErrorCode.BAD_USER_INPUT, `The cursor in "after" ${why}.`, { invalidArguments: ['after'] });
+}

@@ -1,0 +1,97 @@
+import { Readable } from 'node:stream';
+import { ErrorCode, GatewayError } from '../../src/errors';
+import { assertFileName, MultipartFileBody } from '../../src/graph/multipart-body';
+
+async function collect(body: AsyncIterable<Uint8Array>): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function* chunks(...parts: string[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) yield Buffer.from(part);
+}
+
+describe('assertFileName', () => {
+  it.each(['access.csv', 'Building A – access (2026).csv', 'a'.repeat(255), 'données.csv'])('accepts %p', (name) => expect(assertFileName(name)).toBe(name));
+
+  it.each([
+    ['empty', ''],
+    ['too long', 'a'.repeat(256)],
+    ['a quote', 'a".csv'],
+    ['a slash', 'dir/a.csv'],
+    ['a backslash', 'dir\\a.csv'],
+    ['a colon', 'c:a.csv'],
+    ['a newline (header injection)', 'a.csv\r\nX-Injected: 1'],
+    ['a NUL', 'a\u0000.csv'],
+    ['only dots', '..'],
+    ['a leading space', ' a.csv'],
+  ])('refuses %s with BAD_USER_INPUT', (_name, name) => {
+    let error: unknown;
+    try {
+      assertFileName(name);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(GatewayError);
+    expect((error as GatewayError).extensions).toMatchObject({ code: 'BAD_USER_INPUT', invalidArguments: ['fileName'] });
+  });
+});
+
+describe('MultipartFileBody', () => {
+  it('frames the file as one part named "file", octet-stream, between the boundaries', async () => {
+    const body = new MultipartFileBody('a.csv', chunks('principalId,', 'principalType\n'));
+    const boundary = /boundary=(.+)$/.exec(body.contentType)![1]!;
+    expect(body.contentType).toBe(`multipart/form-data; boundary=${boundary}`);
+    expect(await collect(body.open())).toBe(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: application/octet-stream\r\n\r\n` +
+        `principalId,principalType\n\r\n--${boundary}--\r\n`,
+    );
+    expect(body.bytesSent).toBe(26);
+  });
+
+  it('reads a Node stream too, and a fresh boundary per body', async () => {
+    const body = new MultipartFileBody('a.csv', Readable.from([Buffer.from('x,y\n')]));
+    expect(await collect(body.open())).toContain('\r\n\r\nx,y\n\r\n--');
+    expect(new MultipartFileBody('a.csv', chunks()).contentType).not.toBe(body.contentType);
+  });
+
+  it('pulls the source only as it is pulled itself: the preamble leaves it untouched', async () => {
+    let reads = 0;
+    const source = (async function* () {
+      reads++;
+      yield Buffer.from('a');
+    })();
+    const body = new MultipartFileBody('a.csv', source);
+    const iterator = body.open()[Symbol.asyncIterator]();
+    await iterator.next();
+    expect(body.sourceTouched).toBe(false);
+    expect(reads).toBe(0);
+    await iterator.next();
+    expect(body.sourceTouched).toBe(true);
+    expect(reads).toBe(1);
+    await expect(body.open()[Symbol.asyncIterator]().next()).rejects.toThrow('cannot be sent again');
+  });
+
+  it('ends without the closing boundary when the source throws, keeping the source’s error', async () => {
+    const refusal = new GatewayError(ErrorCode.BAD_USER_INPUT, 'line 3 has 2 fields, the header 6');
+    const source = (async function* () {
+      yield Buffer.from('principalId\n');
+      throw refusal;
+    })();
+    const body = new MultipartFileBody('a.csv', source);
+    const sent: string[] = [];
+    const error = await (async () => {
+      for await (const chunk of body.open()) sent.push(Buffer.from(chunk).toString());
+    })().catch((caught: unknown) => caught);
+    expect(error).toBe(refusal);
+    expect(body.sourceError).toBe(refusal);
+    expect(sent.join('')).not.toContain('--\r\n');
+  });
+
+  it('close() destroys a Node stream source', () => {
+    const source = new Readable({ read() {} });
+    new MultipartFileBody('a.csv', source).close();
+    expect(source.destroyed).toBe(true);
+  });
+});
