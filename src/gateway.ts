@@ -9,7 +9,6 @@ import { GraphClient } from './graph/graph-client';
 import { GraphGuard } from './graph/graph-guard';
 import { createApollo } from './graphql/apollo';
 import { createGraphQLHandler, type GraphQLHandlerOptions } from './graphql/handler';
-import { SANDBOX_DOCUMENT } from './graphql/sandbox-document';
 import { buildGatewaySchema } from './graphql/schema';
 import { trustedDocuments } from './graphql/trusted-documents';
 import { createHttpServer } from './http/server';
@@ -69,8 +68,7 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
 
   const tracing = config.observability.otlpEndpoint ? await startTracing(config.observability.otlpEndpoint, 'upload-session-gateway') : undefined;
   const schema = overrides.schema ?? (config.graphql.federation ? loadSubgraphModule().buildSubgraph() : buildGatewaySchema());
-  const example = { document: SANDBOX_DOCUMENT, variables: emulator ? loadEmulator().exampleVariables() : {} };
-  const apollo = createApollo({ schema, config: config.graphql, metrics, logger, example });
+  const apollo = createApollo({ schema, config: config.graphql, metrics, logger });
   await apollo.start();
   const http = createHttpServer({
     config: config.server,
@@ -117,9 +115,9 @@ function callerCredential({ graph, auth }: Config, logger: Logger): GraphQLHandl
 }
 
 /** The emulator's code is loaded only in emulator mode. */
-function loadEmulator(): typeof import('./emulator/embedded') {
+function loadEmulator(): typeof import('./emulator/emulator-server') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
-  return require('./emulator/embedded');
+  return require('./emulator/emulator-server');
 }
 
 /**

@@ -1,5 +1,15 @@
 import { integer, list, text, url, type Env } from './read';
 
+/**
+ * The session of Graph's documentation page, which the emulator starts with. Config owns it because the
+ * gateway's developer console prefills it in emulator mode without loading the emulator.
+ */
+export const EMULATOR_SEED_SESSION = Object.freeze({
+  catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff',
+  resourceId: '99ab2454-3b88-4c0a-8bb3-68ba8162beff',
+  uploadSessionId: '23f27c15-72f9-45fe-9e9c-e3d8f75bdc44',
+});
+
 /** `npm run emulator` alone. */
 export interface EmulatorConfig {
   readonly port: number;

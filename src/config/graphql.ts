@@ -1,3 +1,4 @@
+import { EMULATOR_SEED_SESSION } from './emulator';
 import { ConfigError, boolean, existingFile, integer, oneOf, text, type Env } from './read';
 
 export type TrustedDocumentsMode = 'enforce' | 'allow' | 'off';
@@ -16,9 +17,11 @@ export interface GraphQLConfig {
   /** A persisted-documents manifest (hash → document) to use instead of the built-in one that `npm run codegen` writes. */
   readonly trustedDocumentsManifest: string | undefined;
   readonly maxGraphCallsPerOperation: number;
+  /** The console's prefilled variables: the emulator's seeded session in emulator mode, none otherwise. */
+  readonly exampleVariables: Readonly<Record<string, unknown>>;
 }
 
-export function readGraphQLConfig(env: Env, production: boolean): GraphQLConfig {
+export function readGraphQLConfig(env: Env, { production, emulator }: { production: boolean; emulator: boolean }): GraphQLConfig {
   const federation = boolean(env, 'FEDERATION', false);
   // Production defaults to allow, not enforce: a router's query plans and other teams' frontends are not in
   // our manifest, so enforcing is a decision an operator makes after reading the logged unknown documents.
@@ -34,6 +37,7 @@ export function readGraphQLConfig(env: Env, production: boolean): GraphQLConfig 
     trustedDocuments,
     trustedDocumentsManifest: existingFile(env, 'TRUSTED_DOCUMENTS_MANIFEST'),
     maxGraphCallsPerOperation: integer(env, 'MAX_GRAPH_CALLS_PER_OPERATION', 10, 1, 1000),
+    exampleVariables: emulator ? { input: { ...EMULATOR_SEED_SESSION } } : {},
   };
 }
 

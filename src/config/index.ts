@@ -43,7 +43,7 @@ export function loadConfig(env: Env): Config {
   const graph = readGraphConfig(env, production);
   return deepFreeze({
     server: readServerConfig(env, { sandboxOrigins: graph.auth === 'emulator' && !production }),
-    graphql: readGraphQLConfig(env, production),
+    graphql: readGraphQLConfig(env, { production, emulator: graph.auth === 'emulator' }),
     graph,
     auth: readAuthConfig(env, graph.auth),
     observability: readObservabilityConfig(env),

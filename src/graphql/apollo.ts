@@ -14,19 +14,19 @@ import type { Metrics } from '../metrics';
 import type { GatewayContext } from './context';
 import { jitExecutor } from './executor';
 import { graphCallLimit } from './graph-call-limit';
+import { graphiqlLandingPage, readGraphiqlAssets } from './graphiql-landing-page';
 import { legacyJsonStatus } from './legacy-json-status';
 import { outcomeCode, recordOutcome } from './operation-record';
+import { SANDBOX_DOCUMENT } from './sandbox-document';
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
   config: GraphQLConfig;
   metrics: Metrics;
   logger: Logger;
-  /** The console's prefilled operation and variables (in emulator mode, the seeded session). */
-  example: { document: string; variables: Record<string, unknown> };
 }
 
-export function createApollo({ schema, config, metrics, logger, example }: ApolloOptions): ApolloServer<GatewayContext> {
+export function createApollo({ schema, config, metrics, logger }: ApolloOptions): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     gateway: jitExecutor(schema),
     introspection: config.introspection,
@@ -37,9 +37,7 @@ export function createApollo({ schema, config, metrics, logger, example }: Apoll
     includeStacktraceInErrorResponses: false,
     formatError,
     plugins: [
-      config.ide === 'sandbox'
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: example.document, variables: example.variables, footer: false })
-        : ApolloServerPluginLandingPageDisabled(),
+      landingPage(config),
       // Cache control is on by default and hooks every field resolution (Apollo then wraps every
       // resolver); nothing here is cacheable (mutations, and reads of a changing session).
       ApolloServerPluginCacheControlDisabled(),
@@ -51,6 +49,19 @@ export function createApollo({ schema, config, metrics, logger, example }: Apoll
       operationOutcomes(metrics),
     ],
   });
+}
+
+/** The developer console for browsers on `GET /graphql`, prefilled with the seed's completion. */
+function landingPage({ ide, exampleVariables }: GraphQLConfig): ApolloServerPlugin<GatewayContext> {
+  const variables = { ...exampleVariables };
+  switch (ide) {
+    case 'sandbox':
+      return ApolloServerPluginLandingPageLocalDefault({ embed: true, document: SANDBOX_DOCUMENT, variables, footer: false });
+    case 'graphiql':
+      return graphiqlLandingPage({ document: SANDBOX_DOCUMENT, variables, assets: readGraphiqlAssets() });
+    case 'off':
+      return ApolloServerPluginLandingPageDisabled();
+  }
 }
 
 /**
