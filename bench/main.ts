@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAnswer } from './check';
 import { findGenerator, type LoadGenerator } from './load';
-import { describeMachine, detectPinning, type Pinning } from './machine';
+import { describeMachine, detectPinning, pinSelf, type Pinning } from './machine';
 import { pacedRound, peakRound, median, type BenchSettings, type PacedRound, type PeakRound, type Servers } from './measure';
 import { parseOptions, type Options } from './options';
 import { RESULTS_DIR } from './paths';
@@ -18,6 +18,7 @@ const print = (line: string) => console.log(line);
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const pinning = detectPinning();
+  pinSelf(pinning);
   print(pinning.why);
   const generator = findGenerator(print);
   print(`load generator: ${generator.description}`);

@@ -1,8 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Target } from './load';
 import { LOAD_CPU, onCpu, SERVER_CPU, type Pinning } from './machine';
 import { benchEnvironment, ROLE_DIR, ROOT } from './paths';
@@ -84,11 +82,12 @@ function startRole(pinning: Pinning, cpu: number, file: string, args: string[]):
 
 /**
  * The gateway through its public entry point: `npm start`'s node flags and script, read from package.json,
- * configured only by its environment. Its log lines (one per operation, at the default level) go to /dev/null.
+ * configured only by its environment, on port 0. Its URL is read from its "listening" log line; after that its
+ * stdout (one log line per operation, at the default level) is drained through the pipe, as a container
+ * runtime would.
  */
 async function startGateway(pinning: Pinning, upstreamUrl: string, extraNodeFlags: string[]): Promise<RunningServer> {
   const { flags, entry } = startCommand();
-  const port = await freePort();
   const [command, args] = onCpu(pinning, SERVER_CPU, process.execPath, [...flags, ...extraNodeFlags, join(ROOT, entry)]);
   const child = spawn(command, args, {
     cwd: ROOT,
@@ -98,17 +97,40 @@ async function startGateway(pinning: Pinning, upstreamUrl: string, extraNodeFlag
       GRAPH_AUTH: 'passthrough',
       GRAPH_BASE_URL: upstreamUrl,
       HOST: '127.0.0.1',
-      PORT: String(port),
-      // Pinned so that inherited settings cannot change what is measured: one process (its /proc is the
+      PORT: '0',
+      // Set so that inherited settings cannot change what is measured: one process (its /proc is the
       // measurement) logging at the default level.
       WORKERS: '1',
       LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const url = `http://127.0.0.1:${port}`;
-  await untilReady(child, `${url}/readyz`);
-  return running('gateway', child, { url: `${url}/graphql`, method: 'POST', body: GRAPHQL_BODY });
+  const url = await listeningUrl(child);
+  return running('gateway', child, { url: new URL('/graphql', url).href, method: 'POST', body: GRAPHQL_BODY });
+}
+
+function listeningUrl(child: ChildProcess): Promise<string> {
+  const stdout = child.stdout;
+  if (!stdout) throw new Error('the gateway has no stdout pipe');
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error(`the gateway logged no "listening" line within ${STARTUP_TIMEOUT_MS} ms`)), STARTUP_TIMEOUT_MS);
+    const onData = (chunk: string) => {
+      buffered += chunk;
+      for (const line of buffered.split('\n').slice(0, -1)) {
+        const url = listeningLine(line);
+        if (url === undefined) continue;
+        clearTimeout(timer);
+        stdout.off('data', onData);
+        stdout.resume(); // from now on the log lines are read and dropped
+        resolve(url);
+        return;
+      }
+      buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
+    };
+    stdout.setEncoding('utf8').on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the gateway exited with ${code} before it was listening`)));
+  });
 }
 
 /** `node <flags> <entry>` from the `start` script; anything else there is a change the bench must be told about. */
@@ -123,31 +145,14 @@ export function startCommand(): { flags: string[]; entry: string } {
   return { flags, entry };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function untilReady(child: ChildProcess, readyUrl: string): Promise<void> {
-  let exited: number | null | undefined;
-  child.once('exit', (code) => (exited = code));
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exited !== undefined) throw new Error(`the gateway exited with ${exited} before it was ready`);
-    const ready = await fetch(readyUrl).then(
-      (response) => response.status === 200,
-      () => false,
-    );
-    if (ready) return;
-    await sleep(100);
+/** The URL of `{"url": …, "msg": "gateway listening on …"}`, src/main.ts's line when it is up. */
+function listeningLine(line: string): string | undefined {
+  try {
+    const { url, msg } = JSON.parse(line) as { url?: unknown; msg?: unknown };
+    return typeof url === 'string' && typeof msg === 'string' && msg.includes('listening') ? url : undefined;
+  } catch {
+    return undefined;
   }
-  child.kill('SIGKILL');
-  throw new Error(`the gateway was not ready at ${readyUrl} within ${STARTUP_TIMEOUT_MS} ms`);
 }
 
 function running(name: RunningServer['name'], child: ChildProcess, target: Target): RunningServer {
