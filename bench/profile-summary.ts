@@ -24,12 +24,13 @@ export interface ProfileSummary {
   byFunction: SelfTime[];
 }
 
-/** Where a function lives: an npm package, a file of this project, Node's core, or V8's own (GC, program, idle). */
+/** Where a function lives: an npm package, a file of this project, a module of Node's core, or native code and V8's own (GC, program, idle). */
 function groupOf(url: string, functionName: string): string {
   if (!url) return `(${functionName.replace(/[()]/g, '') || 'native'})`;
   const packageAt = url.lastIndexOf('node_modules/');
   if (packageAt >= 0) return /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url.slice(packageAt))?.[1] ?? url;
-  if (url.startsWith('node:')) return 'node core';
+  if (url.startsWith('node:')) return url;
+  if (url.startsWith('wasm:')) return "wasm (undici's llhttp)";
   return relative(ROOT, url.replace(/^file:\/\//, ''));
 }
 
@@ -45,7 +46,7 @@ export function summarizeProfile(file: string, requests: number, top = 25): Prof
     const deltaUs = profile.timeDeltas[index] ?? 0;
     if (!frame) return;
     const group = groupOf(frame.url, frame.functionName);
-    const fn = `${frame.functionName || '(anonymous)'} ${group}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
+    const fn = frame.url ? `${frame.functionName || '(anonymous)'} ${group}:${frame.lineNumber + 1}` : group;
     groups.set(group, (groups.get(group) ?? 0) + deltaUs);
     functions.set(fn, (functions.get(fn) ?? 0) + deltaUs);
     totalUs += deltaUs;
