@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'src/client/generated.ts', 'node_modules/'] },
+  { ignores: ['dist/', 'dist-bench/', 'coverage/', 'src/client/generated.ts', 'node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
