@@ -28,7 +28,7 @@ export function sessionResolver(call: UpstreamCall): new () => object {
     @Query(() => CustomDataProvidedResourceUploadSession)
     async uploadSession(@Arg('uploadSessionId', () => ID) uploadSessionId: string, @Ctx() context: ApolloBenchContext): Promise<UploadSession> {
       const json = await call(SESSION_PATH, { method: 'GET', authorization: context.authorization });
-      return toUploadSession(json, { ...KEY, uploadSessionId });
+      return { ...toUploadSession(json, KEY), id: uploadSessionId };
     }
 
     @FieldResolver(() => [CustomDataProvidedResourceFile])
