@@ -63,6 +63,8 @@ export function readMultipartRequest(req: IncomingMessage, limits: MultipartLimi
         // past that busboy skips the file's bytes itself. A second file or a third field is skipped too,
         // and reported by the *Limit events below.
         limits: { fieldSize: maxFieldBytes, fields: 2, files: 1, fileSize: limits.maxFileBytes + 1 },
+        // Browsers send a file name's UTF-8 bytes as they are; busboy's default would read them as Latin-1.
+        defParamCharset: 'utf8',
       });
     } catch {
       req.resume();

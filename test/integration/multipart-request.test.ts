@@ -137,6 +137,16 @@ describe('a well-formed request', () => {
     });
   });
 
+  it('reads a UTF-8 file name as browsers send it, and only its last segment', async () => {
+    serve({ maxFileBytes: 1000 });
+    await expect(send(multipartBody([field('operations', OPERATIONS), field('map', MAP), file('0', ['a'], 'accès 😀.csv')]))).resolves.toMatchObject({
+      json: { fileName: 'accès 😀.csv' },
+    });
+    await expect(send(multipartBody([field('operations', OPERATIONS), field('map', MAP), file('0', ['a'], 'C:\\\\data\\\\a.csv')]))).resolves.toMatchObject({
+      json: { fileName: 'a.csv' },
+    });
+  });
+
   it('accepts a file of exactly maxFileBytes', async () => {
     serve({ maxFileBytes: 1000 });
     await expect(send(multipartBody(standard(['x'.repeat(1000)])))).resolves.toMatchObject({ status: 200, json: { content: 'x'.repeat(1000) } });
