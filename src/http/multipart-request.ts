@@ -83,7 +83,7 @@ export function readMultipartRequest(req: IncomingMessage, limits: MultipartLimi
       stopped = true;
       req.unpipe(parser);
       parser.destroy();
-      if (!req.complete) req.resume();
+      req.resume();
     };
     const fail = (error: MultipartRequestError) => {
       if (!settled) {
@@ -137,7 +137,7 @@ export function readMultipartRequest(req: IncomingMessage, limits: MultipartLimi
     parser.on('close', () => {
       if (!parser.writableFinished || stopped) return;
       // The whole body is parsed, and nothing but the one file came after map: the file is whole.
-      if (file) return void file.end();
+      if (file) return void (file.destroyed || file.end());
       if (!operations) return fail(new MultipartRequestError('The multipart request has no operations field.'));
       if (!mapped) return fail(new MultipartRequestError('The multipart request has no map field.'));
       fail(new MultipartRequestError(`The file for map entry "${mapped.field}" never arrived.`));
@@ -147,8 +147,9 @@ export function readMultipartRequest(req: IncomingMessage, limits: MultipartLimi
     });
 
     // A caller gone mid-body: the file must fail, not end, or a cut file would pass for a whole one.
+    // `readableEnded`, not `complete`: a body received whole but not yet read is lost with its socket too.
     const gone = () => {
-      if (!req.complete) fail(new MultipartRequestError('The request ended before its body was complete.'));
+      if (!req.readableEnded) fail(new MultipartRequestError('The request ended before its body was complete.'));
     };
     req.once('close', gone);
     req.on('error', gone);
