@@ -72,12 +72,14 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
   await apollo.start();
   const http = createHttpServer({
     config: config.server,
+    maxFileBytes: config.upload.maxBytes,
     graphql: createGraphQLHandler({
       apollo,
       graph,
       authorization: authorization.authorize,
       callerCredential: callerCredential(config, logger),
       trustedDocuments: trustedDocuments(config.graphql.trustedDocuments, config.graphql.trustedDocumentsManifest, logger),
+      upload: config.upload,
       metrics,
       logger,
       tracing,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ErrorCode, GatewayError } from '../errors';
+import { checkFileName } from '../upload/file-name';
 
 /** A file's bytes as they arrive: an async iterable of chunks, or a Node stream. */
 export type FileSource = AsyncIterable<Uint8Array> | Readable;
@@ -14,31 +14,6 @@ export interface StreamBody {
   readonly sourceTouched: boolean;
   /** What the source threw, if it did: the attempt fails with this, not as a network failure. */
   readonly sourceError: unknown;
-}
-
-const MAX_FILE_NAME = 255;
-// What Windows, Graph's path syntax or the Content-Disposition quoting could misread; control characters apart.
-const FORBIDDEN_IN_NAME = /["\\/:*?<>|]/;
-const isControl = (name: string) => [...name].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
-
-/**
- * ASSUMPTION (Graph documents no rule for the uploaded file's name): 1–255 characters, none of them
- * control characters or `" \ / : * ? < > |`, not only dots and spaces, no leading or trailing space.
- * That keeps the name safe inside the quoted `filename="…"` without any escaping.
- */
-export function assertFileName(fileName: string): string {
-  const problem =
-    typeof fileName !== 'string' || fileName.length === 0
-      ? 'must not be empty'
-      : fileName.length > MAX_FILE_NAME
-        ? `must be at most ${MAX_FILE_NAME} characters`
-        : FORBIDDEN_IN_NAME.test(fileName) || isControl(fileName)
-          ? 'must not contain control characters or any of " \\ / : * ? < > |'
-          : /^[. ]*$/.test(fileName) || fileName.trim() !== fileName
-            ? 'must not be only dots or spaces, nor start or end with a space'
-            : undefined;
-  if (problem) throw new GatewayError(ErrorCode.BAD_USER_INPUT, `The file name ${problem}.`, { invalidArguments: ['fileName'] });
-  return fileName;
 }
 
 /**
@@ -61,7 +36,7 @@ export class MultipartFileBody implements StreamBody {
     readonly fileName: string,
     source: FileSource,
   ) {
-    assertFileName(fileName);
+    checkFileName(fileName);
     this.contentType = `multipart/form-data; boundary=${this.boundary}`;
     this.source = source;
     this.chunks = source[Symbol.asyncIterator]();

@@ -40,11 +40,8 @@ export interface UploadSession {
   files: UploadedFile[] | undefined;
   createdDateTime: Date | null;
   expirationDateTime: Date | null;
-  /**
-   * Graph's `data`; null when Graph sent none. Always set by `toUploadSession`; optional in the type only
-   * so that a class implementing UploadSession compiles before it declares the field.
-   */
-  reviewContext?: UploadSessionReviewContext | null;
+  /** Graph's `data`; null when Graph sent none. */
+  reviewContext: UploadSessionReviewContext | null;
 }
 
 /** Thrown for a Graph answer that does not have the session's shape. */

@@ -18,6 +18,7 @@ import { graphiqlLandingPage, readGraphiqlAssets } from './graphiql-landing-page
 import { legacyJsonStatus } from './legacy-json-status';
 import { outcomeCode, recordOutcome } from './operation-record';
 import { SANDBOX_DOCUMENT } from './sandbox-document';
+import { uploadOperations } from './upload-operations';
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
@@ -44,6 +45,7 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
       // Apollo turns on inline traces for a subgraph by default; they would hand resolver timings to any caller.
       ApolloServerPluginInlineTraceDisabled(),
       graphCallLimit<GatewayContext>(config.maxGraphCallsPerOperation),
+      uploadOperations(),
       legacyJsonStatus(),
       internalErrors(config.production, logger),
       operationOutcomes(metrics),

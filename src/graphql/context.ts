@@ -1,6 +1,7 @@
 import type { CallerIdentity } from '../auth/caller-authentication';
+import type { UploadConfig } from '../config';
 import type { GraphCall, GraphClient } from '../graph/graph-client';
-import type { UploadSession } from '../graph/upload-session';
+import type { SessionLoader } from './session-loader';
 
 /** What every resolver gets: the shared Graph client and this request's share of it. */
 export interface GatewayContext {
@@ -8,8 +9,10 @@ export interface GatewayContext {
   call: GraphCall;
   /** The correlation id of this GraphQL request. */
   requestId: string;
-  /** Session reads of this request by key, so one operation reads each session once (federation entities). */
-  sessionReads: Map<string, Promise<UploadSession | null>>;
+  /** This request's session and files reads, shared by every field that names the same session. */
+  sessions: SessionLoader;
+  /** How an uploaded file is checked, and whether this request is a multipart upload at all. */
+  upload: UploadConfig & { multipart: boolean };
   /** Who is calling, when the gateway authenticates callers (AUTH_ISSUER). */
   caller: CallerIdentity | undefined;
   /**

@@ -8,6 +8,7 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -16,6 +17,12 @@ import {
 
 /** Field extension: how many Graph calls resolving the field may make. */
 export const GRAPH_CALLS = 'graphCalls';
+
+/**
+ * Field extension on a field returning a page: the argument holding the page size. What the page's items
+ * select is counted once per item the page may hold (the argument's value, or its default).
+ */
+export const GRAPH_CALLS_PER_ITEM = 'graphCallsPerItem';
 
 /** `_entities(representations: …)`: the federation field that reads one session per representation. */
 const ENTITIES = '_entities';
@@ -46,7 +53,9 @@ export function countGraphCalls(
         if (field.name === ENTITIES && type === schema.getQueryType()) {
           calls += representations(selection, variables) * (1 + nested);
         } else {
-          calls += Number(field.extensions[GRAPH_CALLS] ?? 0) + nested;
+          const perItem = field.extensions[GRAPH_CALLS_PER_ITEM];
+          const items = typeof perItem === 'string' ? pageSize(field, selection, perItem, variables) : 1;
+          calls += Number(field.extensions[GRAPH_CALLS] ?? 0) + items * nested;
         }
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
@@ -78,6 +87,15 @@ function representations(field: FieldNode, variables: Readonly<Record<string, un
   const given = variables?.[value.name.value];
   if (given === undefined || given === null) return 0;
   return Array.isArray(given) ? new Set(given.map(representationKey)).size : 1;
+}
+
+/** The page size a field is asked for: a literal, a variable's value, or the argument's default. */
+function pageSize(field: GraphQLField<unknown, unknown>, selection: FieldNode, argument: string, variables: Readonly<Record<string, unknown>> | undefined): number {
+  const value = selection.arguments?.find((given) => given.name.value === argument)?.value;
+  const given = value?.kind === Kind.INT ? Number(value.value) : value?.kind === Kind.VARIABLE ? variables?.[value.name.value] : undefined;
+  const fallback = field.args.find((arg) => arg.name === argument)?.defaultValue;
+  const size = typeof given === 'number' ? given : typeof fallback === 'number' ? fallback : 1;
+  return Math.max(1, size);
 }
 
 function representationKey(representation: unknown): string {

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { bearerToken } from '../auth/bearer-token';
 import type { CallerAuthenticator } from '../auth/caller-authentication';
+import type { UploadConfig } from '../config';
 import type { GraphAuthorization } from '../auth/graph-authorization';
 import { ErrorCode } from '../errors';
 import type { GraphClient } from '../graph/graph-client';
@@ -12,6 +13,7 @@ import type { Tracing } from '../tracing';
 import type { GatewayContext } from './context';
 import { recordOutcome } from './operation-record';
 import { refusalAnswer, type Refusal } from './refusal';
+import { SessionLoader } from './session-loader';
 import { NOT_IN_LIST, operationParams, type TrustedDocuments } from './trusted-documents';
 
 export interface GraphQLHandlerOptions {
@@ -25,6 +27,8 @@ export interface GraphQLHandlerOptions {
    */
   callerCredential: { kind: 'token'; authenticate: CallerAuthenticator } | { kind: 'bearer' } | { kind: 'none' };
   trustedDocuments: TrustedDocuments;
+  /** How an uploaded file is checked (UPLOAD_MAX_BYTES, UPLOAD_CSV_COLUMNS). */
+  upload: UploadConfig;
   metrics: Metrics;
   logger: Logger;
   tracing?: Tracing;
@@ -88,20 +92,22 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
 function newContext(options: GraphQLHandlerOptions, request: GraphQLHttpRequest): GatewayContext {
   const { requestId, signal, deadline, headers } = request;
   const traceparent = headers.traceparent;
+  const call = {
+    authorization: options.authorization({ bearer: bearerToken(headers), signal }),
+    signal,
+    deadline,
+    log: options.logger.child({ requestId }),
+    trace: options.tracing?.startOperation(typeof traceparent === 'string' ? traceparent : undefined),
+    attempts: [],
+  };
   return {
     graph: options.graph,
     requestId,
     caller: undefined,
-    sessionReads: new Map(),
+    sessions: new SessionLoader(options.graph, call),
+    upload: { ...options.upload, multipart: request.body.kind === 'multipart' },
     outcome: { started: performance.now(), recorded: false },
-    call: {
-      authorization: options.authorization({ bearer: bearerToken(headers), signal }),
-      signal,
-      deadline,
-      log: options.logger.child({ requestId }),
-      trace: options.tracing?.startOperation(typeof traceparent === 'string' ? traceparent : undefined),
-      attempts: [],
-    },
+    call,
   };
 }
 

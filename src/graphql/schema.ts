@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
+import { UploadSessionFileResolver } from './upload-session-file.resolver';
 import { UploadSessionResolver } from './upload-session.resolver';
 
 export function buildGatewaySchema(): GraphQLSchema {
-  return buildSchemaSync({ resolvers: [UploadSessionResolver], validate: false });
+  return buildSchemaSync({ resolvers: [UploadSessionResolver, UploadSessionFileResolver], validate: false });
 }
 
 /** The schema as committed in `schema.graphql`: sorted, since type-graphql's own order is not stable. */

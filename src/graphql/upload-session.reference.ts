@@ -1,30 +1,28 @@
-import { GraphRequestError } from '../errors';
-import { assertSessionKey } from '../graph/session-key';
+import { isGuid } from '../graph/session-key';
 import type { UploadSession } from '../graph/upload-session';
+import { ErrorCode, GatewayError } from '../errors';
 import type { GatewayContext } from './context';
 
 /** What another subgraph holds of a session: its `@key`. */
 export interface SessionReference {
-  catalogId: string;
-  resourceId: string;
-  id: string;
+  catalogId?: unknown;
+  resourceId?: unknown;
+  id?: unknown;
 }
 
 /**
- * Resolves a federation entity by reading the session (GET). A router may ask for the same session
- * several times in one `_entities` call or across fetches of one operation: each key is read once per
- * request. null (Graph 404) makes the entity null, as the `uploadSession` query does.
+ * Resolves a federation entity by reading the session through the request's loader, so representations
+ * naming the same session share one read. Always a promise, never a synchronous throw: @apollo/subgraph
+ * resolves `_entities` item by item, and only a rejected promise fails its own item alone. A missing key
+ * is a null entity; a malformed one is a null entity with BAD_USER_INPUT at its own path; a session
+ * Graph does not know (404) is null, as the `uploadSession` query answers.
  */
-export function resolveSessionReference(reference: SessionReference, { graph, call, sessionReads }: GatewayContext): Promise<UploadSession | null> {
-  const key = assertSessionKey({ catalogId: reference.catalogId, resourceId: reference.resourceId, uploadSessionId: reference.id });
-  const cacheKey = `${key.catalogId}/${key.resourceId}/${key.uploadSessionId}`.toLowerCase();
-  let read = sessionReads.get(cacheKey);
-  if (!read) {
-    read = graph.getSession(key, call).catch((error: unknown) => {
-      if (error instanceof GraphRequestError && error.failure.kind === 'http' && error.failure.status === 404) return null;
-      throw error;
-    });
-    sessionReads.set(cacheKey, read);
-  }
-  return read;
+export async function resolveSessionReference(reference: SessionReference, { sessions }: GatewayContext): Promise<UploadSession | null> {
+  const { catalogId, resourceId, id } = reference;
+  if (catalogId == null || resourceId == null || id == null) return null;
+  const invalid = Object.entries({ catalogId, resourceId, id })
+    .filter(([, value]) => typeof value !== 'string' || !isGuid(value))
+    .map(([name]) => name);
+  if (invalid.length > 0) throw new GatewayError(ErrorCode.BAD_USER_INPUT, `${invalid.join(', ')} must be a GUID.`, { invalidArguments: invalid });
+  return sessions.session({ catalogId: String(catalogId), resourceId: String(resourceId), uploadSessionId: String(id) });
 }

@@ -1,14 +1,59 @@
-import { Arg, Ctx, Extensions, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { GraphRequestError } from '../errors';
+import { Arg, Ctx, Extensions, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { assertSessionKey } from '../graph/session-key';
 import type { UploadedFile, UploadSession } from '../graph/upload-session';
 import { CompleteUploadSessionInput } from './complete-upload-session.input';
 import type { GatewayContext } from './context';
-import { GRAPH_CALLS } from './graph-call-limit';
+import { DeleteUploadSessionPayload } from './delete-upload-session.payload';
+import { GRAPH_CALLS, GRAPH_CALLS_PER_ITEM } from './graph-call-limit';
+import { UploadSessionConnection } from './upload-session-connection.type';
+import { CreateUploadSessionInput, DeleteUploadSessionInput, UploadSessionFilter } from './upload-session.inputs';
 import { CustomDataProvidedResourceFile, CustomDataProvidedResourceUploadSession } from './upload-session.type';
 
+/** Thin resolvers: arguments in, one Graph client call, the mapped session out. Retry rules live in the client. */
 @Resolver(() => CustomDataProvidedResourceUploadSession)
 export class UploadSessionResolver {
+  @Query(() => CustomDataProvidedResourceUploadSession, { nullable: true, description: 'null when Graph answers 404' })
+  @Extensions({ [GRAPH_CALLS]: 1 })
+  uploadSession(
+    @Arg('catalogId', () => ID) catalogId: string,
+    @Arg('resourceId', () => ID) resourceId: string,
+    @Arg('uploadSessionId', () => ID) uploadSessionId: string,
+    @Ctx() { sessions }: GatewayContext,
+  ): Promise<UploadSession | null> {
+    return sessions.session(assertSessionKey({ catalogId, resourceId, uploadSessionId }));
+  }
+
+  @Query(() => UploadSessionConnection, {
+    description: "The resource's upload sessions, newest first; Relay-style cursor pagination over Graph's paging.",
+  })
+  // A page is one call; each session's `files`, when Graph does not send them inline, is one more per session.
+  @Extensions({ [GRAPH_CALLS]: 1, [GRAPH_CALLS_PER_ITEM]: 'first' })
+  async uploadSessions(
+    @Arg('catalogId', () => ID) catalogId: string,
+    @Arg('resourceId', () => ID) resourceId: string,
+    @Arg('first', () => Int, { defaultValue: 20, description: '1 to 100.' }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'An `endCursor` or edge `cursor` of an earlier page.' }) after: string | null,
+    @Arg('filter', () => UploadSessionFilter, { nullable: true }) filter: UploadSessionFilter | null,
+    @Ctx() { graph, call }: GatewayContext,
+  ): Promise<UploadSessionConnection> {
+    const page = await graph.listSessions({ catalogId, resourceId }, { first, after: after ?? undefined, filter: { ...filter } }, call);
+    return {
+      edges: page.edges,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? null },
+      totalCount: page.totalCount ?? null,
+    };
+  }
+
+  @Mutation(() => CustomDataProvidedResourceUploadSession, {
+    description: 'Graph: POST …/uploadSessions (an access review upload session). One session per review instance and resource.',
+  })
+  // A lost answer is resolved by a lookup, then at most one more POST (and its lookup).
+  @Extensions({ [GRAPH_CALLS]: 4 })
+  createUploadSession(@Arg('input') input: CreateUploadSessionInput, @Ctx() { graph, call }: GatewayContext): Promise<UploadSession> {
+    const { catalogId, resourceId, reviewDefinitionId, reviewInstanceId } = input;
+    return graph.createSession({ catalogId, resourceId }, { reviewDefinitionId, reviewInstanceId }, call);
+  }
+
   @Mutation(() => CustomDataProvidedResourceUploadSession, {
     description: 'Marks the upload session as done (Graph: PATCH … {isUploadDone: true}). Safe to retry.',
   })
@@ -18,29 +63,19 @@ export class UploadSessionResolver {
     return graph.completeSession(assertSessionKey(input), call);
   }
 
-  @Query(() => CustomDataProvidedResourceUploadSession, { nullable: true, description: 'null when Graph answers 404' })
+  @Mutation(() => DeleteUploadSessionPayload, { description: 'Graph: DELETE …/uploadSessions/{id}. Safe to retry.' })
   @Extensions({ [GRAPH_CALLS]: 1 })
-  async uploadSession(
-    @Arg('catalogId', () => ID) catalogId: string,
-    @Arg('resourceId', () => ID) resourceId: string,
-    @Arg('uploadSessionId', () => ID) uploadSessionId: string,
-    @Ctx() { graph, call }: GatewayContext,
-  ): Promise<UploadSession | null> {
-    const key = assertSessionKey({ catalogId, resourceId, uploadSessionId });
-    try {
-      return await graph.getSession(key, call);
-    } catch (error) {
-      if (error instanceof GraphRequestError && error.failure.kind === 'http' && error.failure.status === 404) return null;
-      throw error;
-    }
+  async deleteUploadSession(@Arg('input') input: DeleteUploadSessionInput, @Ctx() { graph, call }: GatewayContext): Promise<DeleteUploadSessionPayload> {
+    const { catalogId, resourceId, uploadSessionId } = assertSessionKey(input);
+    await graph.deleteSession({ catalogId, resourceId, uploadSessionId }, call);
+    return { deletedUploadSessionId: uploadSessionId };
   }
 
   @FieldResolver(() => [CustomDataProvidedResourceFile], {
     description: "The session's whole file list (fetched from Graph only when selected and not sent inline).",
   })
   @Extensions({ [GRAPH_CALLS]: 1 })
-  files(@Root() session: UploadSession, @Ctx() { graph, call }: GatewayContext): UploadedFile[] | Promise<UploadedFile[]> {
-    const key = { catalogId: session.catalogId, resourceId: session.resourceId, uploadSessionId: session.id };
-    return session.files ?? graph.getFiles(key, call);
+  files(@Root() session: UploadSession, @Ctx() { sessions }: GatewayContext): UploadedFile[] | Promise<UploadedFile[]> {
+    return session.files ?? sessions.filesOf({ catalogId: session.catalogId, resourceId: session.resourceId, uploadSessionId: session.id });
   }
 }

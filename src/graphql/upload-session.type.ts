@@ -1,11 +1,34 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLSafeInt } from 'graphql-scalars';
-import { UploadSessionStatus, type UploadedFile, type UploadSession } from '../graph/upload-session';
+import {
+  UploadSessionContextKind,
+  UploadSessionStatus,
+  type UploadedFile,
+  type UploadSession,
+  type UploadSessionReviewContext as ReviewContext,
+} from '../graph/upload-session';
 
 registerEnumType(UploadSessionStatus, {
   name: 'UploadSessionStatus',
   description: "The session's status; values Graph adds later arrive as UNKNOWN_FUTURE_VALUE.",
 });
+
+registerEnumType(UploadSessionContextKind, {
+  name: 'UploadSessionContextKind',
+  description: "What the session's data is for (Graph's `data` payload type); later kinds arrive as UNKNOWN_FUTURE_VALUE.",
+});
+
+@ObjectType({ description: "Graph's `data`: the review the session's access data is for.", simpleResolvers: true })
+export class UploadSessionReviewContext implements ReviewContext {
+  @Field(() => UploadSessionContextKind)
+  kind!: UploadSessionContextKind;
+
+  @Field(() => ID, { nullable: true })
+  reviewDefinitionId!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  reviewInstanceId!: string | null;
+}
 
 // simpleResolvers: the fields are plain properties of the mapped session, read directly; type-graphql's
 // default wraps each one in a resolver (an object and a call per field per request) for middlewares,
@@ -65,4 +88,7 @@ export class CustomDataProvidedResourceUploadSession implements Omit<UploadSessi
 
   @Field(() => Date, { nullable: true, description: 'Sent by some Graph versions only.' })
   expirationDateTime!: Date | null;
+
+  @Field(() => UploadSessionReviewContext, { nullable: true, description: "Graph's `data`; null when Graph sends none." })
+  reviewContext!: UploadSessionReviewContext | null;
 }

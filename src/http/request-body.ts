@@ -1,15 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestBody } from './graphql-request';
+import { MultipartRequestError, readMultipartRequest } from './multipart-request';
 
 /** JSON bodies only; an upload's file streams and has a limit of its own (UPLOAD_MAX_BYTES). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** Headers a browser cannot send cross-site without a preflight: Apollo's CSRF prevention asks for one. */
+const PREFLIGHT_HEADERS = ['apollo-require-preflight', 'x-apollo-operation-name'];
+
 /**
- * Reads a POST body and says what it is: JSON (parsed), other text, or a refusal for the GraphQL layer
- * to render. Undefined when the caller left before the body ended: there is no one to answer.
+ * Reads a POST body and says what it is: JSON (parsed), a multipart upload (its operation, the file still
+ * streaming), other text, or a refusal for the GraphQL layer to render. Undefined when the caller left
+ * before the body ended: there is no one to answer.
  */
-export async function readRequestBody(req: IncomingMessage, res: ServerResponse): Promise<RequestBody | undefined> {
+export async function readRequestBody(req: IncomingMessage, res: ServerResponse, maxFileBytes: number): Promise<RequestBody | undefined> {
   if (req.method !== 'POST') return { kind: 'none' };
+  if (req.headers['content-type']?.toLowerCase().startsWith('multipart/form-data')) return readUpload(req, res, maxFileBytes);
   const read = await readText(req, MAX_BODY_BYTES);
   if (read === 'gone') return undefined;
   if (read === 'too-large') {
@@ -48,4 +54,28 @@ function readText(req: IncomingMessage, limit: number): Promise<string | 'too-la
     req.once('error', () => resolve('gone'));
     req.once('close', () => resolve('gone'));
   });
+}
+
+/**
+ * A GraphQL multipart request. A form post needs no preflight, so CSRF prevention is decided before a byte
+ * of it is read; the file is then left for its resolver, and destroyed (the rest drained) if nobody reads it.
+ */
+async function readUpload(req: IncomingMessage, res: ServerResponse, maxFileBytes: number): Promise<RequestBody> {
+  if (!PREFLIGHT_HEADERS.some((name) => req.headers[name])) {
+    res.shouldKeepAlive = false;
+    return {
+      kind: 'refused',
+      status: 400,
+      message: `A multipart request must carry a non-empty ${PREFLIGHT_HEADERS.join(' or ')} header (CSRF prevention).`,
+    };
+  }
+  try {
+    const upload = await readMultipartRequest(req, { maxFileBytes });
+    res.once('close', upload.dispose);
+    return { kind: 'multipart', value: upload.body };
+  } catch (error) {
+    if (!(error instanceof MultipartRequestError)) throw error;
+    res.shouldKeepAlive = false;
+    return { kind: 'refused', status: error.status, message: error.message };
+  }
 }

@@ -11,6 +11,8 @@ import { readRequestBody } from './request-body';
 
 export interface HttpServerOptions {
   config: ServerConfig;
+  /** The largest file a multipart upload may carry (UPLOAD_MAX_BYTES). */
+  maxFileBytes: number;
   /** Answers /graphql once the body is read. */
   graphql: GraphQLHandler;
   /** The Prometheus text for /metrics (on METRICS_PORT when set, else on the public port). */
@@ -34,7 +36,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 /** The gateway's HTTP listener: /graphql handed to the GraphQL layer, and the operational endpoints. */
-export function createHttpServer({ config, graphql, metrics, logger }: HttpServerOptions): HttpServer {
+export function createHttpServer({ config, maxFileBytes, graphql, metrics, logger }: HttpServerOptions): HttpServer {
   const corsOrigins = new Set(config.corsOrigins);
   const separateMetrics = config.metricsPort !== undefined;
   let draining = false;
@@ -53,6 +55,8 @@ export function createHttpServer({ config, graphql, metrics, logger }: HttpServe
     route(req, res, requestId).catch((error: unknown) => failed(res, requestId, error));
   });
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout, so they close first
+  // Node's default (300 s) would cut a large upload off; REQUEST_DEADLINE_MS bounds every request instead.
+  server.requestTimeout = config.requestDeadlineMs + 5_000;
 
   const metricsServer = separateMetrics
     ? createServer((req, res) => {
@@ -91,7 +95,7 @@ export function createHttpServer({ config, graphql, metrics, logger }: HttpServe
       clearTimeout(timer);
       if (!res.writableFinished) controller.abort(new DOMException('The caller went away.', 'AbortError'));
     });
-    const body = await readRequestBody(req, res);
+    const body = await readRequestBody(req, res, maxFileBytes);
     if (body === undefined) return; // the caller left mid-body: nothing to answer, nothing ran
     const answer = await graphql({
       method: req.method ?? 'GET',

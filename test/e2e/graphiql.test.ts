@@ -43,6 +43,7 @@ const graph = {
       files: [{ id: null, name: 'building-a-access.csv', size: 2_000_000, uploadedDateTime: null }],
       createdDateTime: null,
       expirationDateTime: null,
+      reviewContext: null,
     };
   },
 } as unknown as GraphClient;

@@ -9,7 +9,7 @@ const res = () => ({ shouldKeepAlive: true }) as ServerResponse;
 
 it('reads a JSON body sent in several chunks', async () => {
   const req = incoming();
-  const body = readRequestBody(req, res());
+  const body = readRequestBody(req, res(), 1024);
   req.write('{"query":');
   req.end('"{ x }"}');
   await expect(body).resolves.toEqual({ kind: 'json', value: { query: '{ x }' } });
@@ -17,22 +17,22 @@ it('reads a JSON body sent in several chunks', async () => {
 
 it('hands on a refusal for a body that is not JSON, or over the limit, declared or streamed', async () => {
   const bad = incoming();
-  const parsed = readRequestBody(bad, res());
+  const parsed = readRequestBody(bad, res(), 1024);
   bad.end('{"query":');
   await expect(parsed).resolves.toEqual({ kind: 'refused', status: 400, message: 'The request body is not valid JSON.' });
 
   const declared = res();
-  await expect(readRequestBody(incoming({ 'content-length': String(2 * 1024 * 1024) }), declared)).resolves.toMatchObject({ kind: 'refused', status: 413 });
+  await expect(readRequestBody(incoming({ 'content-length': String(2 * 1024 * 1024) }), declared, 1024)).resolves.toMatchObject({ kind: 'refused', status: 413 });
   expect(declared.shouldKeepAlive).toBe(false);
   const req = incoming();
-  const body = readRequestBody(req, res());
+  const body = readRequestBody(req, res(), 1024);
   req.write(Buffer.alloc(1024 * 1024 + 1, 32));
   await expect(body).resolves.toMatchObject({ kind: 'refused', status: 413 });
 });
 
 it('ends, rather than waiting forever, when the caller goes away before the end of its body', async () => {
   const req = incoming();
-  const body = readRequestBody(req, res());
+  const body = readRequestBody(req, res(), 1024);
   req.write('{"query":');
   req.destroy(); // a closed connection: `close`, no `end`, no `error`
   await expect(body).resolves.toBeUndefined();

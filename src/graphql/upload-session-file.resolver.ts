@@ -1,0 +1,50 @@
+import { pipeline } from 'node:stream/promises';
+import { Arg, Ctx, Extensions, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
+import { assertSessionKey, type SessionKey } from '../graph/session-key';
+import type { UploadSession } from '../graph/upload-session';
+import { csvCheck } from '../upload/csv-check';
+import { checkFileName } from '../upload/file-name';
+import type { Upload } from '../upload/upload';
+import type { GatewayContext } from './context';
+import { GRAPH_CALLS } from './graph-call-limit';
+import { UploadScalar } from './upload.scalar';
+import { CustomDataProvidedResourceUploadSession } from './upload-session.type';
+
+@InputType({ description: 'Which session the file goes into (every id a GUID), and the file itself.' })
+export class UploadSessionFileInput implements SessionKey {
+  @Field(() => ID)
+  catalogId!: string;
+
+  @Field(() => ID)
+  resourceId!: string;
+
+  @Field(() => ID)
+  uploadSessionId!: string;
+
+  @Field(() => UploadScalar, { description: 'The CSV file: the one file part of a GraphQL multipart request.' })
+  file!: Upload;
+}
+
+@Resolver()
+export class UploadSessionFileResolver {
+  @Mutation(() => CustomDataProvidedResourceUploadSession, {
+    description: 'Graph: POST …/uploadSessions/{id}/uploadFile, streamed. GraphQL multipart request spec; `file: Upload!`.',
+  })
+  // The session's files are read before (to tell a landed file from a lost one) and, after an ambiguous
+  // failure, once more with the session: three calls at most.
+  @Extensions({ [GRAPH_CALLS]: 3 })
+  async uploadSessionFile(@Arg('input') input: UploadSessionFileInput, @Ctx() { graph, call, upload }: GatewayContext): Promise<UploadSession> {
+    const { catalogId, resourceId, uploadSessionId } = assertSessionKey(input);
+    const { fileName, stream } = await input.file.file;
+    try {
+      checkFileName(fileName);
+    } catch (error) {
+      stream.destroy();
+      throw error;
+    }
+    // The CSV is checked as it streams to Graph: a bad row fails the body before its end, so nothing lands.
+    const checked = csvCheck({ columns: upload.csvColumns, maxBytes: upload.maxBytes });
+    pipeline(stream, checked).catch(() => {}); // its failure reaches Graph's request through `checked`
+    return graph.uploadFile({ catalogId, resourceId, uploadSessionId }, { fileName, body: checked }, call);
+  }
+}

@@ -1,0 +1,39 @@
+import { Field, ID, InputType } from 'type-graphql';
+import type { ResourceKey, SessionKey } from '../graph/session-key';
+import { UploadSessionStatus } from '../graph/upload-session';
+
+@InputType({ description: 'Which sessions to list; both conditions must hold.' })
+export class UploadSessionFilter {
+  @Field(() => UploadSessionStatus, { nullable: true })
+  status?: UploadSessionStatus;
+
+  @Field(() => String, { nullable: true, description: 'For an access review session, the review instance id.' })
+  referenceId?: string;
+}
+
+@InputType({ description: 'An access review upload session for a resource; every id is a GUID.' })
+export class CreateUploadSessionInput implements ResourceKey {
+  @Field(() => ID)
+  catalogId!: string;
+
+  @Field(() => ID)
+  resourceId!: string;
+
+  @Field(() => ID)
+  reviewDefinitionId!: string;
+
+  @Field(() => ID)
+  reviewInstanceId!: string;
+}
+
+@InputType({ description: 'Which session to delete; every id is a GUID.' })
+export class DeleteUploadSessionInput implements SessionKey {
+  @Field(() => ID)
+  catalogId!: string;
+
+  @Field(() => ID)
+  resourceId!: string;
+
+  @Field(() => ID)
+  uploadSessionId!: string;
+}
