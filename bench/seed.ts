@@ -22,6 +22,7 @@ const MUTATION = `mutation CompleteUploadSession($input: CompleteUploadSessionIn
     id catalogId resourceId status isUploadDone referenceId createdDateTime expirationDateTime
     stats { filesUploaded totalBytesUploaded }
     files { id name size uploadedDateTime }
+    reviewContext { kind reviewDefinitionId reviewInstanceId }
   }
 }`;
 
@@ -53,4 +54,5 @@ export const EXPECTED_SESSION = {
   expirationDateTime: '2025-10-11T19:43:09.912Z',
   stats: { filesUploaded: 1, totalBytesUploaded: 2000000 },
   files: [{ id: null, name: 'building-a-access.csv', size: 2000000, uploadedDateTime: '2025-10-10T19:50:12.345Z' }],
+  reviewContext: null,
 };

@@ -82,5 +82,5 @@ it('the built gateway drains on SIGTERM and exits 0', async () => {
 it('refuses to start on bad configuration with one line naming the variable', async () => {
   gateway = spawnProcess(process.execPath, ['dist/main.js'], { PORT: '0', GRAPH_AUTH: 'passthrough', GRAPH_BASE_URL: 'http://graph.example.com/beta' });
   expect(await gateway.exited).toBe(1);
-  expect(gateway.output).toEqual([expect.stringMatching(/^Configuration error: GRAPH_BASE_URL may use http: only for a loopback host/)]);
+  expect(gateway.output).toEqual([expect.stringMatching(/^Configuration error: GRAPH_BASE_URL must be an https: URL \(http: only for a loopback host\)/)]);
 });

@@ -38,7 +38,25 @@ describe('FEDERATION=true: the gateway as an Apollo Federation 2 subgraph', () =
   it('refuses a malformed key with BAD_USER_INPUT before calling Graph', async () => {
     const { body } = await postGraphQL(t.url, ENTITIES, { representations: [{ ...seedReference, id: 'not-a-guid' }] });
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(t.emulator.requests).toEqual([]);
+  });
+
+  it('fails each representation alone: a malformed or missing key nulls only its own entity', async () => {
+    const malformed = { ...seedReference, id: 'not-a-guid' };
+    const { catalogId: _missing, ...keyless } = seedReference;
+    const { body } = await postGraphQL(t.url, ENTITIES, { representations: [seedReference, malformed, keyless, seedReference] });
+    expect(body.data?._entities).toEqual([{ id: SEED.uploadSessionId, status: 'ACTIVE' }, null, null, { id: SEED.uploadSessionId, status: 'ACTIVE' }]);
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors?.[0]).toMatchObject({ path: ['_entities', 1], extensions: { code: 'BAD_USER_INPUT' } });
     expect(t.emulator.requests.map((r) => r.method)).toEqual(['GET']);
+  });
+
+  it('shares session and files reads between representations naming one session', async () => {
+    const withFiles = `query ($representations: [_Any!]!) {
+      _entities(representations: $representations) { ... on CustomDataProvidedResourceUploadSession { id files { name } } } }`;
+    const { body } = await postGraphQL(t.url, withFiles, { representations: [seedReference, seedReference] });
+    expect(body.errors).toBeUndefined();
+    expect(t.emulator.requests).toHaveLength(2); // one session read, one files read
   });
 
   it('counts distinct representations against MAX_GRAPH_CALLS_PER_OPERATION, from variables and from literals', async () => {
@@ -60,7 +78,7 @@ describe('FEDERATION=true: the gateway as an Apollo Federation 2 subgraph', () =
       message: 'This operation could call Microsoft Graph 4 times; the limit is 3 (MAX_GRAPH_CALLS_PER_OPERATION).',
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
     });
-    expect(t.emulator.requests).toEqual([]);
+    expect(t.emulator.requests.map((r) => r.method)).toEqual(['GET']); // the four same representations' one read
   });
 });
 
