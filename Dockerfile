@@ -8,6 +8,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.mjs ./scripts/
 COPY src ./src
 RUN npm run build
 
@@ -17,6 +18,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE}
+# GRAPH_AUTH is not set here on purpose: in production the gateway refuses to start until the operator
+# chooses (passthrough, app, obo; or emulator for a demo), so a forgotten variable never serves fake data.
 ENV NODE_ENV=production \
     PORT=4000
 WORKDIR /app

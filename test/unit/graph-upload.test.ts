@@ -164,7 +164,8 @@ describe('uploadFile (MockAgent)', () => {
   it('refuses a bad file name before any call, and stops the source', async () => {
     const source = new Readable({ read() {} });
     const error = (await failure(client.uploadFile(key, { fileName: 'a"\r\n.csv', body: source }, call()))) as GatewayError;
-    expect(error.extensions).toMatchObject({ code: ErrorCode.BAD_USER_INPUT, invalidArguments: ['fileName'] });
+    expect(error.extensions).toMatchObject({ code: ErrorCode.BAD_USER_INPUT });
+    expect(error.message).toMatch(/file name/);
     expect(source.destroyed).toBe(true);
   });
 });
