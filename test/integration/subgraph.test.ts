@@ -43,7 +43,7 @@ describe('FEDERATION=true: the gateway as an Apollo Federation 2 subgraph', () =
 
   it('fails each representation alone: a malformed or missing key nulls only its own entity', async () => {
     const malformed = { ...seedReference, id: 'not-a-guid' };
-    const { catalogId: _missing, ...keyless } = seedReference;
+    const keyless = { ...seedReference, catalogId: undefined };
     const { body } = await postGraphQL(t.url, ENTITIES, { representations: [seedReference, malformed, keyless, seedReference] });
     expect(body.data?._entities).toEqual([{ id: SEED.uploadSessionId, status: 'ACTIVE' }, null, null, { id: SEED.uploadSessionId, status: 'ACTIVE' }]);
     expect(body.errors).toHaveLength(1);
