@@ -1,4 +1,5 @@
 import { ApolloClient, CombinedGraphQLErrors, HttpLink, InMemoryCache, gql } from '@apollo/client';
+import { connect } from 'node:net';
 import { print } from 'graphql';
 import { request } from 'undici';
 import { UploadSessionDocument } from '../../src/client/generated';
@@ -224,3 +225,32 @@ describe('METRICS_PORT', () => {
   });
 });
 
+
+describe('odd but well-formed requests are refused, never answered 5xx (found by test/integration/gateway-fuzz.test.ts)', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({ LOG_LEVEL: 'info' });
+  });
+  afterAll(() => t.stop());
+
+  it('an operationName that names no operation of the document: 400 OPERATION_RESOLUTION_FAILURE', async () => {
+    for (const body of [{ query: READ_SEED, operationName: 'Missing' }, { query: 'query A { __typename } query B { __typename }' }]) {
+      const answer = await send(t.url, jsonPost(json(body), { accept: GRAPHQL_RESPONSE }));
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.text).errors[0].extensions.code).toBe('OPERATION_RESOLUTION_FAILURE');
+    }
+    expect(t.logs.filter((line) => line.includes('internal error'))).toEqual([]);
+  });
+
+  it('a request target that is no URL: 400, not a gateway failure', async () => {
+    const statusLine = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(t.url.port), '127.0.0.1', () => socket.write(`GET http://[ HTTP/1.1\r\nHost: ${t.url.host}\r\nConnection: close\r\n\r\n`));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+      socket.on('end', () => resolve(answer.split('\r\n')[0]!));
+      socket.on('error', reject);
+    });
+    expect(statusLine).toBe('HTTP/1.1 400 Bad Request');
+    expect(t.logs.filter((line) => line.includes('unhandled request failure'))).toEqual([]);
+  });
+});
