@@ -14,13 +14,20 @@ export function jitExecutor(schema: GraphQLSchema): GatewayInterface {
   const compiled = new WeakMap<OperationDefinitionNode, CompiledQuery | 'interpret'>();
 
   const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
+    const variableValues = request.variables ?? {};
+    // The interface says an operation is always resolved, but Apollo hands none over when the request's
+    // `operationName` names no operation of the document (or several are unnamed), and expects the executor's
+    // errors, which it answers 400 OPERATION_RESOLUTION_FAILURE. graphql-js words them, given the name the
+    // client sent (the context's `operationName` is the resolved one: null here).
+    if ((operation as OperationDefinitionNode | undefined) === undefined) {
+      return execute({ schema, document, operationName: request.operationName, contextValue: context, variableValues });
+    }
     let query = compiled.get(operation);
     if (query === undefined) {
       const compiling = compileQuery(schema, document, operationName ?? undefined);
       query = isCompiledQuery(compiling) ? compiling : 'interpret';
       compiled.set(operation, query);
     }
-    const variableValues = request.variables ?? {};
     if (query !== 'interpret') {
       const result: ExecutionResult = await query.query(undefined, context, variableValues);
       // No `data`: the variables did not coerce and nothing ran. graphql-js words those errors as Apollo

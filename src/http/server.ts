@@ -60,14 +60,15 @@ export function createHttpServer({ config, maxFileBytes, graphql, metrics, logge
 
   const metricsServer = separateMetrics
     ? createServer((req, res) => {
-        const pathname = new URL(req.url ?? '/', 'http://gateway').pathname;
-        if (pathname !== '/metrics') return sendJson(res, 404, notFound(`Only /metrics is served on this port, not ${pathname}.`));
+        const pathname = requestUrl(req)?.pathname;
+        if (pathname !== '/metrics') return sendJson(res, 404, notFound(`Only /metrics is served on this port, not ${pathname ?? 'an invalid URL'}.`));
         serveMetrics(res).catch((error: unknown) => failed(res, undefined, error));
       })
     : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://gateway');
+    const url = requestUrl(req);
+    if (url === undefined) return sendJson(res, 400, { errors: [{ message: 'The request target is not a valid URL.', extensions: { code: 'BAD_REQUEST' } }] });
     switch (url.pathname) {
       case '/graphql':
         return handleGraphQL(req, res, url, requestId);
@@ -155,6 +156,15 @@ function correlationId(req: IncomingMessage): string {
   const traceparent = req.headers.traceparent;
   const traceId = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent)?.[1] : undefined;
   return traceId ?? randomUUID();
+}
+
+/** The request target as a URL; undefined when it is none (an absolute form such as `http://[`), which no route serves. */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://gateway');
+  } catch {
+    return undefined;
+  }
 }
 
 function endpoint(server: Server, path: string): URL {
