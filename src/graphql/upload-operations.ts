@@ -15,7 +15,8 @@ export function uploadOperations(): ApolloServerPlugin<GatewayContext> {
       if (!contextValue.upload.multipart) return;
       return {
         async didResolveOperation({ operation }) {
-          const fields = operation?.selectionSet.selections ?? [];
+          // `__typename` asks nothing of Graph (generated clients add it to every operation).
+          const fields = (operation?.selectionSet.selections ?? []).filter((field) => !(field.kind === Kind.FIELD && field.name.value === '__typename'));
           const onlyUpload = operation?.operation === 'mutation' && fields.length === 1 && fields[0]!.kind === Kind.FIELD && fields[0]!.name.value === UPLOAD_FIELD;
           if (!onlyUpload) {
             throw new GraphQLError(`A file can be sent only to ${UPLOAD_FIELD}, as the one field of its mutation.`, {
