@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { UploadSessionsDocument, type UploadSessionSummaryFragment } from '../../../src/client/generated';
 import { execute, GatewayError, type GatewayProblem } from './gateway-client';
 import { formatBytes, type Resource } from './resource';
@@ -27,8 +27,12 @@ interface SessionListProps {
 export function SessionList({ resource, version, selectedId, onSelect, onProblems }: SessionListProps) {
   const [pages, setPages] = useState<Pages>(EMPTY);
   const [loading, setLoading] = useState(false);
+  // Which listing an answer belongs to: one for a resource or version that is no longer shown is dropped.
+  const listing = useRef(0);
 
-  const load = async (after: string | null, previous: Pages, isCurrent: () => boolean = () => true) => {
+  const load = async (after: string | null, previous: Pages) => {
+    const mine = listing.current;
+    const isCurrent = () => listing.current === mine;
     setLoading(true);
     try {
       const { uploadSessions } = await execute(UploadSessionsDocument, { ...resource, first: PAGE_SIZE, after });
@@ -47,13 +51,9 @@ export function SessionList({ resource, version, selectedId, onSelect, onProblem
   };
 
   useEffect(() => {
-    // A later resource or version wins over an answer still on its way.
-    let current = true;
+    listing.current++;
     setPages(EMPTY);
-    void load(null, EMPTY, () => current);
-    return () => {
-      current = false;
-    };
+    void load(null, EMPTY);
   }, [resource, version]); // `load` is left out on purpose: the list is read again only when what it lists changes
 
   return (
