@@ -1,0 +1,121 @@
+// The whole GraphQL client of the app: the generated typed documents, printed and POSTed to the same
+// origin's /graphql (the example server passes it to the gateway). No Apollo Client needed for this.
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { Kind, type DocumentNode } from 'graphql/language';
+import { print } from 'graphql/language/printer';
+
+const ENDPOINT = '/graphql';
+const ACCEPT = 'application/graphql-response+json, application/json';
+
+/** One GraphQL error as the page shows it. */
+export interface GatewayProblem {
+  message: string;
+  /** `extensions.code`: one of the gateway's closed set (BAD_USER_INPUT, CONFLICT, …). */
+  code?: string;
+  /** Where a refused CSV file is wrong. */
+  line?: number;
+  column?: number;
+}
+
+export class GatewayError extends Error {
+  constructor(readonly problems: GatewayProblem[]) {
+    super(problems.map((problem) => problem.message).join('\n'));
+  }
+}
+
+export async function execute<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, variables: TVariables): Promise<TData> {
+  const response = await send({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: ACCEPT },
+    body: JSON.stringify({ query: print(document), variables }),
+  });
+  return readAnswer<TData>(response);
+}
+
+/**
+ * Sends an operation whose variables hold a file, as the GraphQL multipart request spec says:
+ * `operations` (the file replaced by null), `map` (where it goes), then the file as part `0`.
+ * The browser streams the file from disk; the gateway streams it on to Graph.
+ */
+export async function executeUpload<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, variables: TVariables): Promise<TData> {
+  const files: [path: string, file: Blob][] = [];
+  const withoutFiles = JSON.parse(JSON.stringify(variables, (_key, value: unknown) => (value instanceof Blob ? null : value)));
+  collectFiles(variables, 'variables', files);
+  if (files.length !== 1) throw new GatewayError([{ message: `An upload carries exactly one file, not ${files.length}.` }]);
+  const [[path, file]] = files as [[string, Blob]];
+
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query: print(withoutRootTypename(document)), variables: withoutFiles }));
+  form.append('map', JSON.stringify({ 0: [path] }));
+  form.append('0', file, file instanceof File ? file.name : 'upload.csv');
+  // A header a plain HTML form cannot send: the gateway's CSRF prevention refuses multipart without it.
+  return readAnswer<TData>(await send({ method: 'POST', headers: { accept: ACCEPT, 'apollo-require-preflight': 'true' }, body: form }));
+}
+
+/**
+ * WORKAROUND for a gateway bug: codegen's add-typename transform puts `__typename` at the root of every
+ * generated operation, and the gateway (src/graphql/upload-operations.ts) refuses a multipart request
+ * whose mutation has any root field besides uploadSessionFile, `__typename` included. So the upload is
+ * sent without its root `__typename` (which the app never reads). Such a document is not in the
+ * trusted-documents manifest: with TRUSTED_DOCUMENTS=enforce only the gateway's fix makes uploads work.
+ * test/e2e/example-app.test.ts has a `failing` test that starts passing once the gateway is fixed;
+ * delete this function then.
+ */
+function withoutRootTypename(document: DocumentNode): DocumentNode {
+  return {
+    ...document,
+    definitions: document.definitions.map((definition) =>
+      definition.kind !== Kind.OPERATION_DEFINITION
+        ? definition
+        : {
+            ...definition,
+            selectionSet: {
+              ...definition.selectionSet,
+              selections: definition.selectionSet.selections.filter((field) => field.kind !== Kind.FIELD || field.name.value !== '__typename'),
+            },
+          },
+    ),
+  };
+}
+
+function collectFiles(value: unknown, path: string, files: [string, Blob][]): void {
+  if (value instanceof Blob) files.push([path, value]);
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) collectFiles(inner, `${path}.${key}`, files);
+  }
+}
+
+async function send(init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(ENDPOINT, init);
+  } catch {
+    throw new GatewayError([{ message: 'The example server is not reachable (is `npm run example` still running?).' }]);
+  }
+}
+
+interface RawError {
+  message: string;
+  extensions?: { code?: unknown; line?: unknown; column?: unknown };
+}
+
+async function readAnswer<TData>(response: Response): Promise<TData> {
+  let body: { data?: TData | null; errors?: RawError[] };
+  try {
+    body = await response.json();
+  } catch {
+    throw new GatewayError([{ message: `The gateway answered HTTP ${response.status} without a GraphQL body.` }]);
+  }
+  if (body.errors?.length) throw new GatewayError(body.errors.map(toProblem));
+  if (!body.data) throw new GatewayError([{ message: `The gateway answered HTTP ${response.status} without data.` }]);
+  return body.data;
+}
+
+function toProblem({ message, extensions = {} }: RawError): GatewayProblem {
+  const { code, line, column } = extensions;
+  return {
+    message,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof line === 'number' ? { line } : {}),
+    ...(typeof column === 'number' ? { column } : {}),
+  };
+}

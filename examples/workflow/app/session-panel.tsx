@@ -1,0 +1,102 @@
+import { useState, type FormEvent } from 'react';
+import type { UploadSessionFieldsFragment } from '../../../src/client/generated';
+import { formatBytes } from './resource';
+
+interface SessionPanelProps {
+  session: UploadSessionFieldsFragment;
+  disabled: boolean;
+  onUpload(file: File): Promise<void>;
+  onComplete(): void;
+  onDelete(): void;
+}
+
+/** The selected session: status, stats and files as the gateway last answered, and the steps on it. */
+export function SessionPanel({ session, disabled, onUpload, onComplete, onDelete }: SessionPanelProps) {
+  const [file, setFile] = useState<File | null>(null);
+  const upload = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!file) return;
+    const form = event.currentTarget;
+    await onUpload(file);
+    // The same file can be chosen again (a fixed CSV of the same name) only once the input is cleared.
+    form.reset();
+    setFile(null);
+  };
+  const active = session.status === 'ACTIVE';
+
+  return (
+    <>
+      <dl className="facts">
+        <dt>Id</dt>
+        <dd>
+          <code>{session.id}</code>
+        </dd>
+        <dt>Status</dt>
+        <dd data-testid="session-status" className={`status status-${session.status.toLowerCase()}`}>
+          {session.status}
+        </dd>
+        <dt>Upload done</dt>
+        <dd>{session.isUploadDone ? 'yes' : 'no'}</dd>
+        <dt>Files uploaded</dt>
+        <dd data-testid="files-uploaded">{session.stats.filesUploaded}</dd>
+        <dt>Bytes uploaded</dt>
+        <dd data-testid="bytes-uploaded">{formatBytes(session.stats.totalBytesUploaded)}</dd>
+        <dt>referenceId</dt>
+        <dd>{session.referenceId ?? '—'}</dd>
+        <dt>Review</dt>
+        <dd>
+          {session.reviewContext
+            ? `${session.reviewContext.kind}: definition ${session.reviewContext.reviewDefinitionId ?? '—'}, instance ${session.reviewContext.reviewInstanceId ?? '—'}`
+            : '—'}
+        </dd>
+        <dt>Created</dt>
+        <dd>{session.createdDateTime ?? '—'}</dd>
+      </dl>
+
+      <table className="files">
+        <caption>Files</caption>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Size</th>
+            <th>Uploaded</th>
+          </tr>
+        </thead>
+        <tbody>
+          {session.files.length === 0 ? (
+            <tr>
+              <td colSpan={3} className="muted">
+                none yet
+              </td>
+            </tr>
+          ) : (
+            session.files.map((stored, index) => (
+              <tr key={stored.id ?? index}>
+                <td>{stored.name}</td>
+                <td>{formatBytes(stored.size)}</td>
+                <td>{stored.uploadedDateTime ?? '—'}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+
+      <form className="upload" onSubmit={(event) => void upload(event)}>
+        <label>
+          CSV file <input type="file" accept=".csv,text/csv" disabled={!active} onChange={(event) => setFile(event.target.files?.[0] ?? null)} />
+        </label>
+        <button type="submit" disabled={disabled || !active || !file}>
+          Upload
+        </button>
+      </form>
+      <div className="actions">
+        <button type="button" disabled={disabled || !active} onClick={onComplete}>
+          Complete
+        </button>
+        <button type="button" className="danger" disabled={disabled} onClick={onDelete}>
+          Delete
+        </button>
+      </div>
+    </>
+  );
+}
