@@ -134,10 +134,8 @@ it('shows CONFLICT when the completed review instance is asked for another sessi
   await until(tab.getByRole('alert'), /^CONFLICT: /);
 });
 
-// The generated document as codegen wrote it has `__typename` beside uploadSessionFile at its root, which the
-// gateway's multipart check refuses today; the app strips it (examples/workflow/app/gateway-client.ts). When this
-// starts failing, the gateway accepts it: delete the app's withoutRootTypename and make this an ordinary test.
-it.failing('uploads with the generated UploadSessionFileDocument exactly as printed', async () => {
+// The generated document has `__typename` beside uploadSessionFile at its root: the gateway accepts it.
+it('uploads with the generated UploadSessionFileDocument exactly as printed', async () => {
   const { key } = store().add({ catalogId: SEED.catalogId, resourceId: SEED.resourceId });
   const form = new FormData();
   form.append('operations', JSON.stringify({ query: print(UploadSessionFileDocument), variables: { input: { ...key, file: null } } }));

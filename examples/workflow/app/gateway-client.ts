@@ -1,7 +1,6 @@
 // The whole GraphQL client of the app: the generated typed documents, printed and POSTed to the same
 // origin's /graphql (the example server passes it to the gateway). No Apollo Client needed for this.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { Kind, type DocumentNode } from 'graphql/language';
 import { print } from 'graphql/language/printer';
 
 const ENDPOINT = '/graphql';
@@ -45,38 +44,13 @@ export async function executeUpload<TData, TVariables>(document: TypedDocumentNo
   const [[path, file]] = files as [[string, Blob]];
 
   const form = new FormData();
-  form.append('operations', JSON.stringify({ query: print(withoutRootTypename(document)), variables: withoutFiles }));
+  form.append('operations', JSON.stringify({ query: print(document), variables: withoutFiles }));
   form.append('map', JSON.stringify({ 0: [path] }));
   form.append('0', file, file instanceof File ? file.name : 'upload.csv');
   // A header a plain HTML form cannot send: the gateway's CSRF prevention refuses multipart without it.
   return readAnswer<TData>(await send({ method: 'POST', headers: { accept: ACCEPT, 'apollo-require-preflight': 'true' }, body: form }));
 }
 
-/**
- * WORKAROUND for a gateway bug: codegen's add-typename transform puts `__typename` at the root of every
- * generated operation, and the gateway (src/graphql/upload-operations.ts) refuses a multipart request
- * whose mutation has any root field besides uploadSessionFile, `__typename` included. So the upload is
- * sent without its root `__typename` (which the app never reads). Such a document is not in the
- * trusted-documents manifest: with TRUSTED_DOCUMENTS=enforce only the gateway's fix makes uploads work.
- * test/e2e/example-app.test.ts has a `failing` test that starts passing once the gateway is fixed;
- * delete this function then.
- */
-function withoutRootTypename(document: DocumentNode): DocumentNode {
-  return {
-    ...document,
-    definitions: document.definitions.map((definition) =>
-      definition.kind !== Kind.OPERATION_DEFINITION
-        ? definition
-        : {
-            ...definition,
-            selectionSet: {
-              ...definition.selectionSet,
-              selections: definition.selectionSet.selections.filter((field) => field.kind !== Kind.FIELD || field.name.value !== '__typename'),
-            },
-          },
-    ),
-  };
-}
 
 function collectFiles(value: unknown, path: string, files: [string, Blob][]): void {
   if (value instanceof Blob) files.push([path, value]);
