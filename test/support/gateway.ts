@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config';
 import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
+import type { GraphVersion } from '../../src/graph/graph-paths';
 import { startGateway, type Gateway, type GatewayOverrides } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 
@@ -15,7 +16,7 @@ export const SEED = {
 export interface TestGateway {
   gateway: Gateway;
   emulator: Emulator;
-  /** The emulator's Graph root (…/beta); its control API is at /_emulator/ on the same origin. */
+  /** The emulator's Graph root the gateway calls (…/beta or …/v1.0); its control API is at /_emulator/ on the same origin. */
   emulatorUrl: URL;
   url: URL;
   /** Every log line the gateway wrote, raw. */
@@ -23,10 +24,19 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
+export interface TestGatewayOptions {
+  /** The Graph version the gateway is pointed at (the emulator serves both): picks the path shape of every call. */
+  version?: GraphVersion;
+}
+
 /** A real emulator and a real gateway on port 0, the gateway pointed at the emulator over HTTP. */
-export async function startTestGateway(env: Record<string, string> = {}, overrides: GatewayOverrides = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  env: Record<string, string> = {},
+  overrides: GatewayOverrides = {},
+  { version = 'beta' }: TestGatewayOptions = {},
+): Promise<TestGateway> {
   const emulator = createEmulator();
-  const graphBaseUrl = await emulator.listen(0, '127.0.0.1');
+  const graphBaseUrl = new URL(`./${version}`, await emulator.listen(0, '127.0.0.1'));
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
