@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
-import type { JWTPayload, JWTVerifyGetKey } from 'jose' with { 'resolution-mode': 'import' };
+import type { JWTPayload } from 'jose' with { 'resolution-mode': 'import' };
 import type { CallerAuthConfig } from '../config';
 import { ErrorCode, GatewayError } from '../errors';
-import { loadJose } from './jose';
-import { discoverJwksUri } from './openid-discovery';
+import { createJwtVerifier, TokenRejected } from './jwt-verifier';
 
 /** Who is calling, as the caller's validated token says; never the token itself. */
 export interface CallerIdentity {
@@ -18,51 +17,17 @@ export interface CallerIdentity {
 /** Validates a caller's bearer token; throws UNAUTHENTICATED, FORBIDDEN or UPSTREAM_UNAVAILABLE. */
 export type CallerAuthenticator = (bearer: string | undefined) => Promise<CallerIdentity>;
 
-/** Asymmetric algorithms only: `none` and HMAC (whose "key" would be the public key) are never accepted. */
-const ALGORITHMS = ['RS256', 'PS256', 'ES256'];
-const CLOCK_SKEW_SECONDS = 60;
-/** jose codes that mean "this token is not acceptable", as opposed to "the keys could not be fetched". */
-const TOKEN_PROBLEMS = new Set([
-  'ERR_JWT_EXPIRED',
-  'ERR_JWT_CLAIM_VALIDATION_FAILED',
-  'ERR_JWT_INVALID',
-  'ERR_JWS_INVALID',
-  'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
-  'ERR_JOSE_ALG_NOT_ALLOWED',
-  'ERR_JOSE_NOT_SUPPORTED',
-  'ERR_JWKS_NO_MATCHING_KEY',
-  'ERR_JWKS_MULTIPLE_MATCHING_KEYS',
-]);
-
 export function createCallerAuthenticator(config: CallerAuthConfig, logger: Logger): CallerAuthenticator {
-  let keys: Promise<JWTVerifyGetKey> | undefined;
-  // jose keeps the key set cached, and downloads it again for an unknown `kid` (a rotated key) at most once per cooldown.
-  const keySet = () =>
-    (keys ??= (async () => {
-      const { createRemoteJWKSet } = await loadJose();
-      const uri = config.jwksUri ?? (await discoverJwksUri(config.issuer));
-      return createRemoteJWKSet(uri, { cooldownDuration: config.jwksCooldownMs, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
-    })().catch((error: unknown) => {
-      keys = undefined; // discovery failed: try again on the next request
-      throw error;
-    }));
+  const verify = createJwtVerifier({ jwks: config.jwksUri, issuer: config.issuer, audiences: config.audiences, cooldownMs: config.jwksCooldownMs });
 
   return async (bearer) => {
     if (bearer === undefined) throw unauthenticated('Send an access token for this API as "Authorization: Bearer <token>".');
     let claims: JWTPayload;
     try {
-      const { jwtVerify } = await loadJose();
-      ({ payload: claims } = await jwtVerify(bearer, await keySet(), {
-        issuer: config.issuer,
-        audience: [...config.audiences],
-        algorithms: ALGORITHMS,
-        clockTolerance: CLOCK_SKEW_SECONDS,
-        requiredClaims: ['exp'],
-      }));
+      claims = await verify(bearer);
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (typeof code === 'string' && TOKEN_PROBLEMS.has(code)) {
-        logger.info({ reason: code, claim: (error as { claim?: unknown }).claim }, 'caller token refused');
+      if (error instanceof TokenRejected) {
+        logger.info({ reason: error.code, claim: error.claim }, 'caller token refused');
         throw unauthenticated('The access token is not valid for this API.');
       }
       logger.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'cannot fetch the token issuer’s signing keys');

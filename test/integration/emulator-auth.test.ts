@@ -22,7 +22,7 @@ describe('the emulator given an issuer checks Graph tokens as Graph would', () =
   const get = async (authorization?: string) => {
     const response = await request(sessionUrl(), { headers: authorization ? { authorization } : {} });
     const body = (await response.body.json()) as { id?: string; error?: { code: string; message: string } };
-    return { status: response.statusCode, code: body.error?.code, id: body.id };
+    return { status: response.statusCode, code: body.error?.code, message: body.error?.message, id: body.id };
   };
   const graphToken = (claims: Record<string, unknown>, options = {}) =>
     authority.issue({ aud: base.origin, tid: TENANT_ID, oid: 'sp-1', azp: 'app-1', ...claims }, options);
@@ -46,13 +46,13 @@ describe('the emulator given an issuer checks Graph tokens as Graph would', () =
   });
 
   it('refuses an expired token, another issuer and another audience with 401', async () => {
-    for (const token of [
-      await graphToken({ roles: [GRAPH_PERMISSION] }, { expiresIn: -600 }),
-      await graphToken({ roles: [GRAPH_PERMISSION] }, { issuer: 'https://sts.example.com/other/v2.0' }),
-      await graphToken({ roles: [GRAPH_PERMISSION], aud: 'api://not-graph' }),
-      await graphToken({ roles: [GRAPH_PERMISSION] }, { foreignKey: true }),
+    for (const [token, message] of [
+      [await graphToken({ roles: [GRAPH_PERMISSION] }, { expiresIn: -600 }), 'Lifetime validation failed, the token is expired.'],
+      [await graphToken({ roles: [GRAPH_PERMISSION] }, { issuer: 'https://sts.example.com/other/v2.0' }), 'Access token validation failure.'],
+      [await graphToken({ roles: [GRAPH_PERMISSION], aud: 'api://not-graph' }), 'Access token validation failure. Invalid audience.'],
+      [await graphToken({ roles: [GRAPH_PERMISSION] }, { foreignKey: true }), 'Access token validation failure.'],
     ]) {
-      expect(await get(`Bearer ${token}`)).toMatchObject({ status: 401, code: 'InvalidAuthenticationToken' });
+      expect(await get(`Bearer ${token}`)).toMatchObject({ status: 401, code: 'InvalidAuthenticationToken', message });
     }
   });
 

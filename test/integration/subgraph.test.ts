@@ -71,7 +71,8 @@ describe('FEDERATION=true: the gateway as an Apollo Federation 2 subgraph', () =
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
     });
 
-    const literal = `{ _entities(representations: [${Array(2).fill(JSON.stringify(seedReference).replace(/"(\w+)":/g, '$1:')).join(', ')}]) {
+    // Two distinct sessions in a literal list, each reading its files: 2 × (1 + 1). The same one twice would count 2.
+    const literal = `{ _entities(representations: [${[seedReference, four[0]].map((r) => JSON.stringify(r).replace(/"(\w+)":/g, '$1:')).join(', ')}]) {
       ... on CustomDataProvidedResourceUploadSession { files { name } } } }`;
     const fromLiterals = await postGraphQL(t.url, literal);
     expect(fromLiterals.body.errors?.[0]).toMatchObject({

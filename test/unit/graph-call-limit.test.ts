@@ -10,7 +10,7 @@ const ids = 'catalogId: "a", resourceId: "b", uploadSessionId: "c"';
 function errors(query: string, max: number, variables?: Record<string, unknown>): string[] {
   const document = parse(query);
   const calls = countGraphCalls(schema, document, getOperationAST(document)!, variables);
-  return calls > max ? [`This operation could call Microsoft Graph ${calls} times; the limit is ${max} (MAX_GRAPH_CALLS_PER_OPERATION).`] : [];
+  return calls !== undefined && calls > max ? [`This operation could call Microsoft Graph ${calls} times; the limit is ${max} (MAX_GRAPH_CALLS_PER_OPERATION).`] : [];
 }
 
 describe('graphCallLimit', () => {
@@ -32,6 +32,18 @@ describe('graphCallLimit', () => {
       fragment F on CustomDataProvidedResourceUploadSession { files { name } }`;
     expect(errors(query, 5)).toEqual([]);
     expect(errors(query, 4)).toHaveLength(1);
+  });
+
+  it('leaves out fields that @skip or @include drop, as execution would', () => {
+    const query = `query ($skip: Boolean!) { a: uploadSession(${ids}) @skip(if: $skip) { id } b: uploadSession(${ids}) @include(if: false) { id } c: uploadSession(${ids}) { id } }`;
+    expect(countGraphCalls(schema, parse(query), getOperationAST(parse(query))!, { skip: true })).toBe(1);
+    expect(countGraphCalls(schema, parse(query), getOperationAST(parse(query))!, { skip: false })).toBe(2);
+  });
+
+  it('counts nothing when the variables do not coerce: Apollo refuses them with BAD_USER_INPUT', () => {
+    const query = `query ($id: ID!) { uploadSession(catalogId: $id, resourceId: $id, uploadSessionId: $id) { id } }`;
+    expect(countGraphCalls(schema, parse(query), getOperationAST(parse(query))!, { id: { not: 'an id' } })).toBeUndefined();
+    expect(countGraphCalls(schema, parse(query), getOperationAST(parse(query))!, { id: 'x' })).toBe(1);
   });
 
   it('does not loop on fragment cycles (graphql-js reports them)', () => {
