@@ -1,11 +1,8 @@
-import type { Dispatcher } from 'undici';
 import { GraphRequestError, type GraphFailure } from '../errors';
-import type { Metrics } from '../metrics';
-import type { GraphGuard } from './graph-guard';
 import { GraphPaths } from './graph-paths';
-import { GraphTransport, type GraphAnswer, type GraphCall } from './graph-transport';
+import { GraphTransport, type GraphAnswer, type GraphCall, type GraphTransportOptions } from './graph-transport';
 import { closeSource, MultipartFileBody, type FileSource } from './multipart-body';
-import { retryDelayMs, retryIdempotent, retryRefusedOnly, sleep, type RetryPolicy } from './retry-policy';
+import { retryDelayMs, retryIdempotent, retryRefusedOnly, sleep } from './retry-policy';
 import { assertGuids, assertResourceKey, assertSessionKey, type ResourceKey, type SessionKey } from './session-key';
 import { cursorBinding, makeCursor, readCursor, type PagePosition, type SessionFilter } from './upload-session-cursor';
 import { toFiles, toUploadSession, UnreadableSessionError, type UploadedFile, type UploadSession } from './upload-session';
@@ -16,17 +13,9 @@ export { MAX_PAGE_SIZE } from './upload-session-query';
 export type { GraphAttemptRecord, GraphCall } from './graph-transport';
 export type { SessionFilter } from './upload-session-cursor';
 
-export interface GraphClientOptions {
+export interface GraphClientOptions extends GraphTransportOptions {
   /** Graph's root, ending in its version segment: `/beta` or `/v1.0` picks the path shape. */
   baseUrl: URL;
-  /** The process's keep-alive pool for Graph. */
-  dispatcher: Dispatcher;
-  /** A pool used only with `reset: true`, so every request on it opens a connection no one used before. */
-  freshConnections?: Dispatcher;
-  guard: GraphGuard;
-  retry: RetryPolicy;
-  attemptTimeoutMs: number;
-  metrics: Metrics;
 }
 
 export interface ReviewIds {

@@ -1,14 +1,5 @@
-import { Field, ID, InputType } from 'type-graphql';
-import type { SessionKey } from '../graph/session-key';
+import { InputType } from 'type-graphql';
+import { SessionKeyInput } from './session-key.input';
 
 @InputType({ description: 'Which session to complete; every id is a GUID.' })
-export class CompleteUploadSessionInput implements SessionKey {
-  @Field(() => ID)
-  catalogId!: string;
-
-  @Field(() => ID)
-  resourceId!: string;
-
-  @Field(() => ID)
-  uploadSessionId!: string;
-}
+export class CompleteUploadSessionInput extends SessionKeyInput {}

@@ -1,26 +1,18 @@
 import { pipeline } from 'node:stream/promises';
-import { Arg, Ctx, Extensions, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
-import { assertSessionKey, type SessionKey } from '../graph/session-key';
+import { Arg, Ctx, Extensions, Field, InputType, Mutation, Resolver } from 'type-graphql';
+import { assertSessionKey } from '../graph/session-key';
 import type { UploadSession } from '../graph/upload-session';
 import { csvCheck } from '../upload/csv-check';
 import { checkFileName } from '../upload/file-name';
 import type { Upload } from '../upload/upload';
 import type { GatewayContext } from './context';
 import { GRAPH_CALLS } from './graph-call-limit';
+import { SessionKeyInput } from './session-key.input';
 import { UploadScalar } from './upload.scalar';
 import { CustomDataProvidedResourceUploadSession } from './upload-session.type';
 
 @InputType({ description: 'Which session the file goes into (every id a GUID), and the file itself.' })
-export class UploadSessionFileInput implements SessionKey {
-  @Field(() => ID)
-  catalogId!: string;
-
-  @Field(() => ID)
-  resourceId!: string;
-
-  @Field(() => ID)
-  uploadSessionId!: string;
-
+export class UploadSessionFileInput extends SessionKeyInput {
   @Field(() => UploadScalar, { description: 'The CSV file: the one file part of a GraphQL multipart request.' })
   file!: Upload;
 }

@@ -1,6 +1,7 @@
 import { Field, ID, InputType } from 'type-graphql';
-import type { ResourceKey, SessionKey } from '../graph/session-key';
+import type { ResourceKey } from '../graph/session-key';
 import { UploadSessionStatus } from '../graph/upload-session';
+import { SessionKeyInput } from './session-key.input';
 
 @InputType({ description: 'Which sessions to list; both conditions must hold.' })
 export class UploadSessionFilter {
@@ -27,13 +28,4 @@ export class CreateUploadSessionInput implements ResourceKey {
 }
 
 @InputType({ description: 'Which session to delete; every id is a GUID.' })
-export class DeleteUploadSessionInput implements SessionKey {
-  @Field(() => ID)
-  catalogId!: string;
-
-  @Field(() => ID)
-  resourceId!: string;
-
-  @Field(() => ID)
-  uploadSessionId!: string;
-}
+export class DeleteUploadSessionInput extends SessionKeyInput {}
