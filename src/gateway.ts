@@ -72,7 +72,7 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
   await apollo.start();
   const http = createHttpServer({
     config: config.server,
-    maxFileBytes: config.upload.maxBytes,
+    upload: config.upload,
     graphql: createGraphQLHandler({
       apollo,
       graph,

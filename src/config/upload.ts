@@ -5,6 +5,8 @@ export interface UploadConfig {
   readonly maxBytes: number;
   /** When set, a file's header row must be exactly these column names, in this order. */
   readonly csvColumns: readonly string[] | undefined;
+  /** An upload request's deadline (REQUEST_DEADLINE_MS bounds every other request). */
+  readonly deadlineMs: number;
 }
 
 /** 2 GiB: access data for a large application runs to hundreds of MB; Graph documents no limit. */
@@ -15,5 +17,7 @@ export function readUploadConfig(env: Env): UploadConfig {
   return {
     maxBytes: integer(env, 'UPLOAD_MAX_BYTES', DEFAULT_UPLOAD_MAX_BYTES, 1, Number.MAX_SAFE_INTEGER),
     csvColumns: columns.length > 0 ? columns : undefined,
+    // An hour: 2 GiB at the ~1 MB/s of a slow uplink still fits; a stalled upload is cut by Graph's attempt timeout.
+    deadlineMs: integer(env, 'UPLOAD_DEADLINE_MS', 60 * 60_000, 1, 24 * 60 * 60_000),
   };
 }

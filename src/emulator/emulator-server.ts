@@ -175,7 +175,10 @@ function parseUrl(target: string | undefined): URL | undefined {
   }
 }
 
-/** The origin the client reached the emulator at, for the links it answers with. */
+/**
+ * The origin the client reached the emulator at, for the links it answers with (`@odata.context`,
+ * `@odata.nextLink`). ASSUMPTION: the request's Host when it is a plain host[:port], else the socket's address.
+ */
 function ownOrigin(req: IncomingMessage): string {
   const host = headerValue(req, 'host');
   if (host && PLAIN_HOST.test(host)) return `http://${host}`;

@@ -11,7 +11,7 @@ import type { GraphQLHandler, GraphQLHttpRequest, HttpAnswer } from '../http/gra
 import type { Metrics } from '../metrics';
 import type { Tracing } from '../tracing';
 import type { GatewayContext } from './context';
-import { recordOutcome } from './operation-record';
+import { CONSOLE, recordOutcome } from './operation-record';
 import { refusalAnswer, type Refusal } from './refusal';
 import { SessionLoader } from './session-loader';
 import { NOT_IN_LIST, operationParams, type TrustedDocuments } from './trusted-documents';
@@ -80,10 +80,14 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       headers: response.headers,
       body: response.body.kind === 'complete' ? response.body.string : response.body.asyncIterator,
     };
-    // Apollo refused the request before any operation (CSRF, a batch, a malformed request): no plugin saw it.
+    // No plugin saw the request: Apollo served the console's page, or refused it before any operation
+    // (CSRF, a batch, a malformed request).
     if (!context.outcome.recorded) {
-      const code = response.body.kind === 'complete' ? firstCode(response.body.string) : 'OK';
-      recordOutcome(metrics, context, { operation: 'request-refused', refused: 'request-refused', code, status: answer.status });
+      if (answer.status < 400) recordOutcome(metrics, context, { operation: CONSOLE, code: 'OK', status: answer.status });
+      else {
+        const code = response.body.kind === 'complete' ? firstCode(response.body.string) : 'UNKNOWN';
+        recordOutcome(metrics, context, { operation: 'request-refused', refused: 'request-refused', code, status: answer.status });
+      }
     }
     return answer;
   };

@@ -13,6 +13,9 @@ const KNOWN_OPERATION_NAMES = new Set(
   ),
 );
 
+/** The developer console's page (a browser's GET of /graphql), which runs no operation. */
+export const CONSOLE = 'console';
+
 /** What one request's log line and metrics say; every request, operation or refusal, is recorded once. */
 export interface RequestOutcome {
   /** The operation's name or `anonymous`; for a request refused before any operation ran, what refused it. */
@@ -30,7 +33,7 @@ export interface RequestOutcome {
 export function recordOutcome(metrics: Metrics, context: GatewayContext, { operation, refused, code, status }: RequestOutcome): void {
   if (context.outcome.recorded) return;
   context.outcome.recorded = true;
-  const label = refused ?? (KNOWN_OPERATION_NAMES.has(operation) || operation === 'anonymous' ? operation : 'other');
+  const label = refused ?? (KNOWN_OPERATION_NAMES.has(operation) || operation === 'anonymous' || operation === CONSOLE ? operation : 'other');
   const seconds = (performance.now() - context.outcome.started) / 1000;
   metrics.operations.inc({ operation: label, code });
   metrics.operationDuration.observe({ operation: label }, seconds);
@@ -38,7 +41,7 @@ export function recordOutcome(metrics: Metrics, context: GatewayContext, { opera
   const graph = call.attempts;
   const retries = graph?.reduce((count, attempt) => count + (attempt.attempt > 0 ? 1 : 0), 0) ?? 0;
   const durationMs = Math.round(seconds * 10_000) / 10;
-  call.log.info({ operation, code, status, durationMs, graph, retries, traceId: call.trace?.traceId }, refused ? 'GraphQL request refused' : 'GraphQL operation');
+  call.log.info({ operation, code, status, durationMs, graph, retries, traceId: call.trace?.traceId }, refused ? 'GraphQL request refused' : operation === CONSOLE ? 'GraphQL console page' : 'GraphQL operation');
   call.trace?.end(operation, code);
 }
 

@@ -15,12 +15,12 @@ const PREFLIGHT_HEADERS = ['apollo-require-preflight', 'x-apollo-operation-name'
  */
 export async function readRequestBody(req: IncomingMessage, res: ServerResponse, maxFileBytes: number): Promise<RequestBody | undefined> {
   if (req.method !== 'POST') return { kind: 'none' };
-  if (req.headers['content-type']?.toLowerCase().startsWith('multipart/form-data')) return readUpload(req, res, maxFileBytes);
+  if (isMultipart(req)) return readUpload(req, res, maxFileBytes);
   const read = await readText(req, MAX_BODY_BYTES);
   if (read === 'gone') return undefined;
   if (read === 'too-large') {
     res.shouldKeepAlive = false; // the rest of the body is not read: the connection cannot be reused
-    return { kind: 'refused', status: 413, message: 'The request body is larger than 1 MB.' };
+    return { kind: 'refused', status: 413, message: 'The request body is larger than 1 MiB.' };
   }
   if (!req.headers['content-type']?.toLowerCase().includes('json')) return { kind: 'text', value: read };
   if (read === '') return { kind: 'none' };
@@ -78,4 +78,8 @@ async function readUpload(req: IncomingMessage, res: ServerResponse, maxFileByte
     res.shouldKeepAlive = false;
     return { kind: 'refused', status: error.status, message: error.message };
   }
+}
+
+export function isMultipart(req: IncomingMessage): boolean {
+  return req.headers['content-type']?.toLowerCase().startsWith('multipart/form-data') ?? false;
 }

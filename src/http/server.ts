@@ -7,12 +7,12 @@ import type { Logger } from 'pino';
 import type { ServerConfig } from '../config';
 import { applyCors } from './cors';
 import type { GraphQLHandler, HttpAnswer } from './graphql-request';
-import { readRequestBody } from './request-body';
+import { isMultipart, readRequestBody } from './request-body';
 
 export interface HttpServerOptions {
   config: ServerConfig;
-  /** The largest file a multipart upload may carry (UPLOAD_MAX_BYTES). */
-  maxFileBytes: number;
+  /** A multipart upload: its largest file (UPLOAD_MAX_BYTES) and its deadline (UPLOAD_DEADLINE_MS). */
+  upload: { maxBytes: number; deadlineMs: number };
   /** Answers /graphql once the body is read. */
   graphql: GraphQLHandler;
   /** The Prometheus text for /metrics (on METRICS_PORT when set, else on the public port). */
@@ -36,7 +36,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 /** The gateway's HTTP listener: /graphql handed to the GraphQL layer, and the operational endpoints. */
-export function createHttpServer({ config, maxFileBytes, graphql, metrics, logger }: HttpServerOptions): HttpServer {
+export function createHttpServer({ config, upload, graphql, metrics, logger }: HttpServerOptions): HttpServer {
   const corsOrigins = new Set(config.corsOrigins);
   const separateMetrics = config.metricsPort !== undefined;
   let draining = false;
@@ -55,8 +55,8 @@ export function createHttpServer({ config, maxFileBytes, graphql, metrics, logge
     route(req, res, requestId).catch((error: unknown) => failed(res, requestId, error));
   });
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout, so they close first
-  // Node's default (300 s) would cut a large upload off; REQUEST_DEADLINE_MS bounds every request instead.
-  server.requestTimeout = config.requestDeadlineMs + 5_000;
+  // Node's default (300 s) would cut a large upload off; the deadlines below bound every request instead.
+  server.requestTimeout = Math.max(config.requestDeadlineMs, upload.deadlineMs) + 5_000;
 
   const metricsServer = separateMetrics
     ? createServer((req, res) => {
@@ -89,14 +89,16 @@ export function createHttpServer({ config, maxFileBytes, graphql, metrics, logge
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
     if (applyCors(req, res, corsOrigins)) return;
-    // The caller leaving, or the deadline passing, stops waits and retries on its behalf.
+    // The caller leaving, or the deadline passing, stops waits and retries on its behalf. An upload streams
+    // a file that may be gigabytes: it has a deadline of its own.
+    const deadlineMs = isMultipart(req) ? upload.deadlineMs : config.requestDeadlineMs;
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('The request deadline passed.', 'TimeoutError')), config.requestDeadlineMs);
+    const timer = setTimeout(() => controller.abort(new DOMException('The request deadline passed.', 'TimeoutError')), deadlineMs);
     res.once('close', () => {
       clearTimeout(timer);
       if (!res.writableFinished) controller.abort(new DOMException('The caller went away.', 'AbortError'));
     });
-    const body = await readRequestBody(req, res, maxFileBytes);
+    const body = await readRequestBody(req, res, upload.maxBytes);
     if (body === undefined) return; // the caller left mid-body: nothing to answer, nothing ran
     const answer = await graphql({
       method: req.method ?? 'GET',
@@ -105,7 +107,7 @@ export function createHttpServer({ config, maxFileBytes, graphql, metrics, logge
       body,
       requestId,
       signal: controller.signal,
-      deadline: Date.now() + config.requestDeadlineMs,
+      deadline: Date.now() + deadlineMs,
     });
     await write(res, answer);
   }

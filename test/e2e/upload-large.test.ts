@@ -22,7 +22,7 @@ const collectGarbage = (() => {
 let t: TestGateway;
 beforeAll(async () => {
   // A generous deadline: this machine's speed is not what the test is about.
-  t = await startTestGateway({ REQUEST_DEADLINE_MS: '300000' });
+  t = await startTestGateway(); // an upload has a deadline of its own (UPLOAD_DEADLINE_MS, an hour)
 });
 afterAll(() => t.stop());
 

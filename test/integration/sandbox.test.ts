@@ -38,9 +38,12 @@ describe('Apollo Sandbox in emulator mode, with no configuration', () => {
   });
 
   it('opens with the seed mutation and its variables', async () => {
-    const page = await request(t.url, { headers: { accept: 'text/html' } });
+    const page = await request(t.url, { headers: { accept: 'text/html', 'x-request-id': 'console-page' } });
     const html = await page.body.text();
     expect(html).toContain('mutation CompleteUploadSession($input: CompleteUploadSessionInput!)');
     for (const id of Object.values(SEED)) expect(html).toContain(id);
+    // Its one log line says what it was, not a refusal.
+    const lines = t.logs.map((line) => JSON.parse(line) as { requestId?: string; msg: string; code?: string }).filter((line) => line.requestId === 'console-page');
+    expect(lines).toEqual([expect.objectContaining({ msg: 'GraphQL console page', code: 'OK' })]);
   });
 });

@@ -12,7 +12,7 @@ describe('loadConfig', () => {
       server: { port: 4000, host: '0.0.0.0', requestDeadlineMs: 30000, corsOrigins: SANDBOX_ORIGINS, metricsPort: undefined },
       graph: { auth: 'emulator', baseUrl: undefined, maxRetries: 3, attemptTimeoutMs: 10000 },
       graphql: { maxGraphCallsPerOperation: 10, production: false },
-      upload: { maxBytes: 2 * 1024 ** 3, csvColumns: undefined },
+      upload: { maxBytes: 2 * 1024 ** 3, csvColumns: undefined, deadlineMs: 3_600_000 },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.graph)).toBe(true);
@@ -37,6 +37,7 @@ describe('loadConfig', () => {
     [{ GRAPH_BASE_URL: 'https://graph.microsoft.com' }, 'GRAPH_BASE_URL'],
     [{ GRAPH_BASE_URL: 'https://graph.microsoft.com/v2.0' }, 'GRAPH_BASE_URL'],
     [{ UPLOAD_MAX_BYTES: '0' }, 'UPLOAD_MAX_BYTES'],
+    [{ UPLOAD_DEADLINE_MS: 'forever' }, 'UPLOAD_DEADLINE_MS'],
     [{ PORT: '70000' }, 'PORT'],
     [{ PORT: '-1' }, 'PORT'],
     [{ GRAPH_AUTH: 'magic' }, 'GRAPH_AUTH'],
@@ -174,9 +175,10 @@ describe('loadConfig', () => {
 
   it('reads METRICS_PORT and the upload limits', () => {
     expect(loadConfig({ METRICS_PORT: '9464' }).server.metricsPort).toBe(9464);
-    expect(loadConfig({ UPLOAD_MAX_BYTES: '1048576', UPLOAD_CSV_COLUMNS: 'principalId, principalType' }).upload).toEqual({
+    expect(loadConfig({ UPLOAD_MAX_BYTES: '1048576', UPLOAD_CSV_COLUMNS: 'principalId, principalType', UPLOAD_DEADLINE_MS: '600000' }).upload).toEqual({
       maxBytes: 1048576,
       csvColumns: ['principalId', 'principalType'],
+      deadlineMs: 600_000,
     });
   });
 
