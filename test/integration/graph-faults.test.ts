@@ -1,6 +1,5 @@
 import { request } from 'undici';
-import type { FaultSpec } from '../../src/emulator/faults';
-import { postGraphQL, SEED, startTestGateway, type TestGateway } from '../support/gateway';
+import { postGraphQL, SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
 
 const COMPLETE = `mutation Complete($input: CompleteUploadSessionInput!) { completeUploadSession(input: $input) { id status isUploadDone } }`;
 const READ = `query Read($catalogId: ID!, $resourceId: ID!, $uploadSessionId: ID!) {
@@ -18,16 +17,7 @@ async function start(env: Record<string, string> = {}): Promise<TestGateway> {
   return t;
 }
 
-/** Scripts a fault through the emulator's control API, over HTTP, as a developer would. */
-async function fault(gateway: TestGateway, spec: FaultSpec): Promise<void> {
-  const response = await request(new URL('/_emulator/faults', gateway.emulatorUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(spec),
-  });
-  expect(response.statusCode).toBe(201);
-  await response.body.dump();
-}
+const fault = scriptFault;
 
 function gaps(gateway: TestGateway): number[] {
   const times = gateway.emulator.requests.map((r) => r.receivedAt);

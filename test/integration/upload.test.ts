@@ -1,10 +1,9 @@
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
-import { request } from 'undici';
 import type { FaultSpec } from '../../src/emulator/faults';
 import type { GraphVersion } from '../../src/graph/graph-paths';
 import type { SessionKey } from '../../src/graph/session-key';
-import { SEED, startTestGateway, type TestGateway } from '../support/gateway';
+import { SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
 import { CSV_HEADER, csvRows, postMultipart, uploadParts, UPLOAD_FILE } from '../support/upload-request';
 import { waitUntil } from './emulator-http';
 
@@ -24,15 +23,7 @@ async function start(env: Record<string, string> = {}, version: GraphVersion = '
   return t.emulator.store.add({ catalogId: SEED.catalogId, resourceId: SEED.resourceId }).key;
 }
 
-async function fault(spec: FaultSpec): Promise<void> {
-  const response = await request(new URL('/_emulator/faults', t.emulatorUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(spec),
-  });
-  expect(response.statusCode).toBe(201);
-  await response.body.dump();
-}
+const fault = (spec: FaultSpec) => scriptFault(t, spec);
 
 const filesOf = (session: SessionKey) => t.emulator.store.get(session)!.files;
 const uploadFileCalls = () => t.emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/uploadFile'));

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { request } from 'undici';
 import type { FaultSpec } from '../../src/emulator/faults';
 import type { GraphVersion } from '../../src/graph/graph-paths';
-import { postGraphQL, SEED, startTestGateway, type TestGateway } from '../support/gateway';
+import { postGraphQL, SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
 
 /**
  * Issue 14 over real HTTP: a frontend's whole session workflow (create, list, read, complete, delete)
@@ -49,15 +48,7 @@ describe.each<GraphVersion>(['beta', 'v1.0'])('the upload-session workflow on Gr
   const gql = (query: string, variables?: Record<string, unknown>) => postGraphQL(t.url, query, variables);
   const graphCalls = () => t.emulator.requests.map((r) => `${r.method} ${r.status}`);
 
-  async function fault(spec: FaultSpec): Promise<void> {
-    const response = await request(new URL('/_emulator/faults', t.emulatorUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(spec),
-    });
-    expect(response.statusCode).toBe(201);
-    await response.body.dump();
-  }
+  const fault = (spec: FaultSpec) => scriptFault(t, spec);
 
   async function create(reviewInstanceId: string = randomUUID()): Promise<{ id: string; referenceId: string }> {
     const { body } = await gql(CREATE, { input: { ...resource, reviewDefinitionId: randomUUID(), reviewInstanceId } });

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config';
 import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
+import type { FaultSpec } from '../../src/emulator/faults';
 import type { GraphVersion } from '../../src/graph/graph-paths';
 import { startGateway, type Gateway, type GatewayOverrides } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
@@ -89,3 +90,14 @@ export const COMPLETE_SEED = `mutation {
     id status isUploadDone stats { filesUploaded totalBytesUploaded } files { name size uploadedDateTime }
   }
 }`;
+
+/** Scripts a fault through the emulator's control API, over HTTP, as a developer would. */
+export async function scriptFault(gateway: TestGateway, spec: FaultSpec): Promise<void> {
+  const response = await request(new URL('/_emulator/faults', gateway.emulatorUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(spec),
+  });
+  if (response.statusCode !== 201) throw new Error(`the emulator refused the fault: ${response.statusCode} ${await response.body.text()}`);
+  await response.body.dump();
+}
