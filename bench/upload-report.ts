@@ -14,6 +14,8 @@ export interface Measured extends UploadRun {
   gatewayCpuMsPerMb: number;
   /** How long the gateway's main thread was ready to run but waited for a CPU (other processes on it), in % of the run. */
   gatewayRunQueuePercent: number;
+  /** The part of the gateway's CPU spent in the kernel (loopback socket reads and writes), 0–1. */
+  gatewayKernelShare: number;
 }
 
 export interface Round {
@@ -46,6 +48,7 @@ export interface UploadSummary {
   gatewayCpuBoundMbPerS: number;
   cpuBoundRatio: number;
   gatewayRunQueuePercent: number;
+  gatewayKernelShare: number;
   rssAboveIdleMb: number;
 }
 
@@ -62,6 +65,7 @@ export function summarize(rounds: Round[], rss: RssRun): UploadSummary {
     gatewayCpuBoundMbPerS: 1000 / gatewayCpuMsPerMb,
     cpuBoundRatio: Math.min(1, 1000 / gatewayCpuMsPerMb / directMbPerS),
     gatewayRunQueuePercent: of((round) => round.gateway.gatewayRunQueuePercent),
+    gatewayKernelShare: of((round) => round.gateway.gatewayKernelShare),
     rssAboveIdleMb: rss.aboveIdleMb,
   };
 }
@@ -90,7 +94,7 @@ export function printSummary(summary: UploadSummary, rounds: Round[], rss: RssRu
   print('');
   print(`gateway ÷ direct: ${summary.ratio.toFixed(2)}   target ≥ ${TARGET_RATIO.toFixed(2)}   (rounds ${rounds.map((round) => round.ratio.toFixed(2)).join(' · ')})`);
   print(
-    `gateway CPU: ${summary.gatewayCpuMsPerMb.toFixed(2)} ms per MB → ${summary.gatewayCpuBoundMbPerS.toFixed(0)} MB/s with a CPU of its own, ` +
+    `gateway CPU: ${summary.gatewayCpuMsPerMb.toFixed(2)} ms per MB (${percent(summary.gatewayKernelShare * 100)} in the kernel) → ${summary.gatewayCpuBoundMbPerS.toFixed(0)} MB/s with a CPU of its own, ` +
       `${summary.cpuBoundRatio.toFixed(2)} of the direct rate; it waited for a CPU ${percent(summary.gatewayRunQueuePercent)} of the time (other processes)`,
   );
   print(`client: at most ${percent(summary.clientCpuPercent)} of a CPU; it made and sent the CSV at ${summary.directMbPerS.toFixed(0)} MB/s on the direct path`);

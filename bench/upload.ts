@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_UPLOAD_MAX_BYTES } from '../src/config/upload';
-import { describeMachine, sampleProcess, type Pinning } from './machine';
+import { describeMachine, sampleProcess, ticksToUs, type Pinning } from './machine';
 import { median } from './measure';
 import { RESULTS_DIR, ROLE_DIR } from './paths';
 import { profileMarkdown, summarizeProfile } from './profile-summary';
@@ -80,6 +80,7 @@ async function measured(servers: UploadServers, upload: () => Promise<UploadRun>
   const upstreamBefore = sampleProcess(servers.upstreamPid).cpuUs;
   const gatewayBefore = sampleProcess(servers.gateway.pid).cpuUs;
   const waitBefore = runQueueNs(servers.gateway.pid);
+  const kernelBefore = kernelUs(servers.gateway.pid);
   const run = await upload();
   const cpuS = (pid: number, before: number) => (sampleProcess(pid).cpuUs - before) / 1e6;
   const gatewayCpuS = cpuS(servers.gateway.pid, gatewayBefore);
@@ -89,7 +90,13 @@ async function measured(servers: UploadServers, upload: () => Promise<UploadRun>
     gatewayCpuPercent: (gatewayCpuS / run.seconds) * 100,
     gatewayCpuMsPerMb: (gatewayCpuS * 1000) / (run.bytes / MB),
     gatewayRunQueuePercent: ((runQueueNs(servers.gateway.pid) - waitBefore) / 1e9 / run.seconds) * 100,
+    gatewayKernelShare: gatewayCpuS > 0 ? (kernelUs(servers.gateway.pid) - kernelBefore) / 1e6 / gatewayCpuS : 0,
   };
+}
+
+/** stime of /proc/<pid>/stat: the process's CPU in the kernel (its socket reads and writes), in µs. */
+function kernelUs(pid: number): number {
+  return ticksToUs(Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[12]));
 }
 
 /** The second field of /proc/<pid>/schedstat: nanoseconds the main thread spent runnable on a run queue, not running. */
