@@ -1,6 +1,6 @@
 // `npm run bench -- --upload`: the same generated CSV straight to a lean upstream and through the gateway
 // (MB/s, alternating rounds), and the gateway's RSS while one large file streams through it. BENCHMARKS.md,
-// "Uploads", explains every figure; `--check` runs `checkUpload` only.
+// "Uploads", explains every figure. `--check` also runs `checkUpload`: 1 MB through the gateway.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,7 +18,6 @@ const ROUND_MB = 256;
 const WARM_UP_MB = 16;
 const RSS_SAMPLE_MS = 50;
 const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
-
 
 /** The throughput rounds, then the large file with its RSS sampled; a CPU profile when the ratio misses its target. */
 export async function runUploadBench(pinning: Pinning, fileMb: number, print: Print, out = join(RESULTS_DIR, 'upload.json')): Promise<void> {
@@ -60,20 +59,17 @@ export async function checkUpload(pinning: Pinning, print: Print): Promise<void>
   }
 }
 
-/** One round: direct and gateway in alternating order, so neither always runs on the warmer machine. */
+/** One round: direct and gateway back to back, the order alternating, so neither always runs on the warmer machine. */
 async function throughputRound(servers: UploadServers, round: number): Promise<Round> {
   const direct = () => measured(servers, () => uploadDirect(servers.uploadFileUrl, ROUND_MB));
   const gateway = () => measured(servers, () => uploadThroughGateway(servers.gateway.target.url, ROUND_MB));
-  let first: Measured;
-  let second: Measured;
+  const pair = (directRun: Measured, gatewayRun: Measured): Round => ({ direct: directRun, gateway: gatewayRun, ratio: gatewayRun.mbPerS / directRun.mbPerS });
   if (round % 2 === 0) {
-    first = await direct();
-    second = await gateway();
-    return { direct: first, gateway: second, ratio: second.mbPerS / first.mbPerS };
+    const directRun = await direct();
+    return pair(directRun, await gateway());
   }
-  first = await gateway();
-  second = await direct();
-  return { direct: second, gateway: first, ratio: first.mbPerS / second.mbPerS };
+  const gatewayRun = await gateway();
+  return pair(await direct(), gatewayRun);
 }
 
 async function measured(servers: UploadServers, upload: () => Promise<UploadRun>): Promise<Measured> {
