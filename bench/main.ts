@@ -12,6 +12,7 @@ import { profileMarkdown, summarizeProfile } from './profile-summary';
 import { pacedLine, peakLine, printSummary, summarize } from './report';
 import { startUpstream, startVariant, upstreamAlone, upstreamBaseUrl, VARIANTS, type RunningServer } from './servers';
 import { soak } from './soak';
+import { checkUpload, runUploadBench } from './upload';
 
 const print = (line: string) => console.log(line);
 
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   const pinning = detectPinning();
   pinSelf(pinning);
   print(pinning.why);
+  if (options.mode === 'upload') return runUploadBench(pinning, options.uploadMb, print, options.out);
   const generator = findGenerator(print);
   print(`load generator: ${generator.description}`);
   const upstream = await startUpstream(pinning);
@@ -41,7 +43,10 @@ async function main(): Promise<void> {
     };
     for (const name of VARIANTS) await checkAnswer(servers[name]);
     print(`every variant answered the seed mutation: ${VARIANTS.join(', ')}`);
-    if (options.mode === 'check') return await proveGenerator(generator, servers.gateway, options);
+    if (options.mode === 'check') {
+      await proveGenerator(generator, servers.gateway, options);
+      return await checkUpload(pinning, print);
+    }
     await compare(generator, pinning, servers, options);
   } finally {
     await Promise.all(started.map((server) => server.stop()));

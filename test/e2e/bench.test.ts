@@ -10,7 +10,7 @@ const run = promisify(execFile);
 // The benchmark's figures come from runs by hand (they need a quiet machine); this keeps it from rotting: it
 // compiles, every variant starts (the gateway through `npm start`'s command, over dist/ as jest's globalSetup
 // built it) and answers the seed mutation with every field right, and the load generator runs closed and paced.
-it('npm run bench -- --check: every variant answers the seed mutation and the load generator runs', async () => {
+it('npm run bench -- --check: every variant answers the seed mutation, the load generator runs, and 1 MB uploads through the gateway', async () => {
   await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'bench', 'tsconfig.json')], { cwd: ROOT });
   const { stdout } = await run(process.execPath, [join(ROOT, 'dist-bench', 'bench', 'main.js'), '--check'], { cwd: ROOT, timeout: 100_000 });
 
@@ -26,4 +26,7 @@ it('npm run bench -- --check: every variant answers the seed mutation and the lo
   expect(paced).toBeGreaterThan(0);
   expect(paced).toBeLessThanOrEqual(55);
   expect(pacedErrors).toBe(0);
+  // The upload bench's path: 1 MB of generated CSV through a gateway in front of the upload upstream, whose
+  // stats must count exactly the bytes sent (bench/upload-client.ts checks the answer).
+  expect(stdout).toMatch(/^upload check: 1 MB through the gateway, \d+ bytes in the session's stats/m);
 });
