@@ -56,7 +56,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       return refuse({ status: 405, code: 'BAD_REQUEST', message: 'GraphQL is served with GET (queries) and POST.', headers: ALLOW });
     }
     if (request.body.kind === 'refused') return refuse({ status: request.body.status, code: 'BAD_REQUEST', message: request.body.message });
-    const body = request.body.kind === 'json' || request.body.kind === 'multipart' ? request.body.value : request.body.kind === 'text' ? request.body.value : undefined;
+    const body = 'value' in request.body ? request.body.value : undefined;
     const verdict = options.trustedDocuments({ body, search: request.search });
     if (!verdict.trusted) return refuse({ status: 400, code: NOT_IN_LIST, message: verdict.message });
 
