@@ -7,17 +7,21 @@ export interface Options extends BenchSettings {
   /** The soak's measured requests. */
   soakRequests: number;
   out: string | undefined;
+  /** Another build's dist/main.js, measured as the `previous` variant beside the gateway. */
+  compareDist: string | undefined;
 }
 
-export const USAGE = `npm run bench -- [--check | --soak | --profile] [--duration=S] [--rounds=N] [--connections=N] [--warm-up=S] [--paced=S] [--requests=N] [--out=FILE]
+export const USAGE = `npm run bench -- [--check | --soak | --profile] [--duration=S] [--rounds=N] [--connections=N] [--warm-up=S] [--paced=S] [--requests=N] [--out=FILE] [--compare-dist=PATH]
   (no mode)   every variant, --rounds alternating rounds of --duration s at peak (after --warm-up s), then the same
               number of half-load rounds of --paced s per variant; results in bench-results/latest.json
   --check     every variant starts and answers the seed mutation; a ~1 s closed and a ~1 s paced run prove the generator
   --soak      --requests (100,000) through the gateway after 20,000 of warm-up; RSS sampled each second
-  --profile   the gateway under --duration s of load with --cpu-prof; a self-time summary in bench-results/`;
+  --profile   the gateway under --duration s of load with --cpu-prof; a self-time summary in bench-results/
+  --compare-dist=PATH  also measure another build of the gateway (its dist/main.js, e.g. an older commit's checkout)
+              as the variant \`previous\`, with the same node flags and environment, in the same rounds`;
 
 export function parseOptions(argv: string[]): Options {
-  const known = new Set(['check', 'soak', 'profile', 'duration', 'rounds', 'connections', 'warm-up', 'paced', 'requests', 'out']);
+  const known = new Set(['check', 'soak', 'profile', 'duration', 'rounds', 'connections', 'warm-up', 'paced', 'requests', 'out', 'compare-dist']);
   const values = new Map<string, string>();
   for (const arg of argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -40,5 +44,6 @@ export function parseOptions(argv: string[]): Options {
     pacedS: number('paced', 5, 1),
     soakRequests: number('requests', 100_000, 1),
     out: values.get('out'),
+    compareDist: values.get('compare-dist'),
   };
 }
