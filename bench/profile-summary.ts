@@ -34,7 +34,10 @@ function groupOf(url: string, functionName: string): string {
   if (packageAt >= 0) return /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url.slice(packageAt))?.[1] ?? url;
   if (url.startsWith('node:')) return url;
   if (url.startsWith('wasm:')) return "wasm (undici's llhttp)";
-  return relative(ROOT, url.replace(/^file:\/\//, ''));
+  const path = url.replace(/^file:\/\//, '');
+  // Another build (--compare-dist, an older checkout) is named as this one's files are: dist/…
+  const build = path.lastIndexOf('/dist/');
+  return build >= 0 ? path.slice(build + 1) : relative(ROOT, path);
 }
 
 /** Self time by package or file and by function, from the sample timeline (each sample holds its time delta). */
