@@ -31,6 +31,8 @@ export interface HttpServer {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const GRAPHQL_PATH = '/graphql';
+const GRAPHQL_QUERY = `${GRAPHQL_PATH}?`;
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 /** The gateway's HTTP listener: /graphql handed to the GraphQL layer, and the operational endpoints. */
@@ -63,7 +65,7 @@ export function createHttpServer({ config, graphql, metrics, logger }: HttpServe
     : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://gateway');
+    const url = requestTarget(req.url);
     switch (url.pathname) {
       case '/graphql':
         return handleGraphQL(req, res, url, requestId);
@@ -82,7 +84,7 @@ export function createHttpServer({ config, graphql, metrics, logger }: HttpServe
     res.end(await metrics.render());
   }
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: RequestTarget, requestId: string): Promise<void> {
     if (applyCors(req, res, corsOrigins)) return;
     // The caller leaving, or the deadline passing, stops waits and retries on its behalf.
     const controller = new AbortController();
@@ -142,6 +144,21 @@ export function createHttpServer({ config, graphql, metrics, logger }: HttpServe
       }
     },
   };
+}
+
+type RequestTarget = Pick<URL, 'pathname' | 'search'>;
+
+/**
+ * The path and query of a request. `/graphql` and `/graphql?…` as they come (every operation's target) are
+ * split without a WHATWG URL, whose parse was ~7 µs of CPU per request; anything else (dot segments, a
+ * fragment, an empty `?`) is parsed in full, so both give what `new URL` gives.
+ */
+function requestTarget(target = '/'): RequestTarget {
+  if (target === GRAPHQL_PATH) return { pathname: GRAPHQL_PATH, search: '' };
+  if (target.startsWith(GRAPHQL_QUERY) && target.length > GRAPHQL_QUERY.length && !target.includes('#')) {
+    return { pathname: GRAPHQL_PATH, search: target.slice(GRAPHQL_PATH.length) };
+  }
+  return new URL(target, 'http://gateway');
 }
 
 /** The caller's `x-request-id` when sane, else the trace id of its W3C `traceparent`, else a new one. */

@@ -90,6 +90,18 @@ describe('the HTTP surface in development (emulator defaults)', () => {
     expect(JSON.parse(await preflighted.body.text()).data.uploadSession.id).toBe(SEED.uploadSessionId);
   });
 
+  it('reads a GET operation from the query string, however the target is written', async () => {
+    const query = encodeURIComponent(READ_SEED);
+    const { origin } = new URL(t.url);
+    const targets = [`/graphql?query=${query}`, `/graphql?variables=%7B%7D&query=${query}`, `/ignored/../graphql?query=${query}`, `/graphql?query=${query}#fragment`];
+    for (const path of targets) {
+      const response = await request(origin, { path, headers: { 'apollo-require-preflight': 'true' } });
+      const text = await response.body.text();
+      expect({ path, status: response.statusCode }).toEqual({ path, status: 200 });
+      expect(JSON.parse(text).data.uploadSession.id).toBe(SEED.uploadSessionId);
+    }
+  });
+
   it('does not run mutations over GET', async () => {
     const url = new URL(t.url);
     url.searchParams.set('query', COMPLETE_SEED);
