@@ -1,16 +1,16 @@
 // `npm run bench`: the seed mutation through each variant (bench/servers.ts) on 127.0.0.1, pinned with taskset,
 // loaded by wrk (bench/load.ts). Modes and options: bench/options.ts. BENCHMARKS.md explains every figure.
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { checkAnswer } from './check';
 import { findGenerator, type LoadGenerator } from './load';
 import { describeMachine, detectPinning, pinSelf, type Pinning } from './machine';
-import { pacedRound, peakRound, median, type BenchSettings, type PacedRound, type PeakRound, type Servers } from './measure';
+import { pacedRound, peakRound, median, variantsOf, type BenchSettings, type PacedRound, type PeakRound, type Servers } from './measure';
 import { parseOptions, type Options } from './options';
 import { RESULTS_DIR } from './paths';
 import { profileMarkdown, summarizeProfile } from './profile-summary';
 import { pacedLine, peakLine, printSummary, summarize } from './report';
-import { startUpstream, startVariant, upstreamAlone, upstreamBaseUrl, VARIANTS, type RunningServer } from './servers';
+import { startUpstream, startVariant, upstreamAlone, upstreamBaseUrl, type GatewayStart, type RunningServer, type VariantName } from './servers';
 import { soak } from './soak';
 import { checkUpload, runUploadBench } from './upload';
 
@@ -26,23 +26,24 @@ async function main(): Promise<void> {
   print(`load generator: ${generator.description}`);
   const upstream = await startUpstream(pinning);
   const started: RunningServer[] = [upstream];
-  const start = async (name: Exclude<(typeof VARIANTS)[number], 'upstream-alone'>, flags: string[] = []) => {
-    const server = await startVariant(pinning, name, upstreamBaseUrl(upstream), flags);
+  const start = async (name: Exclude<VariantName, 'upstream-alone'>, how: GatewayStart = {}) => {
+    const server = await startVariant(pinning, name, upstreamBaseUrl(upstream), how);
     started.push(server);
     return server;
   };
   try {
     if (options.mode === 'soak') return await runSoak(generator, pinning, options, await start('gateway'));
-    if (options.mode === 'profile') return await runProfile(generator, options, await start('gateway', ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`]));
+    if (options.mode === 'profile') return await runProfile(generator, options, await start('gateway', { extraNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] }));
     const servers: Servers = {
       'upstream-alone': upstreamAlone(upstream),
       floor: await start('floor'),
       gateway: await start('gateway'),
       'apollo-standalone': await start('apollo-standalone'),
       'apollo-fetch': await start('apollo-fetch'),
+      ...(options.compareDist ? { previous: await start('previous', { entry: resolve(options.compareDist) }) } : {}),
     };
-    for (const name of VARIANTS) await checkAnswer(servers[name]);
-    print(`every variant answered the seed mutation: ${VARIANTS.join(', ')}`);
+    for (const name of variantsOf(servers)) await checkAnswer(servers[name]!);
+    print(`every variant answered the seed mutation: ${variantsOf(servers).join(', ')}`);
     if (options.mode === 'check') {
       await proveGenerator(generator, servers.gateway, options);
       return await checkUpload(pinning, print);

@@ -1,6 +1,6 @@
 import type { LoadGenerator, LoadRun } from './load';
 import { sampleProcess, stolenMs } from './machine';
-import { VARIANTS, type RunningServer, type VariantName } from './servers';
+import { PREVIOUS, VARIANTS, type RunningServer, type VariantName } from './servers';
 
 export interface BenchSettings {
   connections: number;
@@ -28,13 +28,22 @@ export interface PacedFigures {
   requests: number;
 }
 
-export type PeakRound = Record<VariantName, PeakFigures> & { stolenMs: number };
-export type PacedRound = Record<VariantName, PacedFigures> & { stolenMs: number };
-export type Servers = Record<VariantName, RunningServer>;
+type Core = (typeof VARIANTS)[number];
+/** Every variant's figures; `previous` only with --compare-dist. */
+export type PerVariant<T> = Record<Core, T> & { previous?: T };
+export type PeakRound = PerVariant<PeakFigures> & { stolenMs: number };
+export type PacedRound = PerVariant<PacedFigures> & { stolenMs: number };
+export type Servers = PerVariant<RunningServer>;
+
+/** The variants being measured, in their order. */
+export function variantsOf(servers: Servers): VariantName[] {
+  return servers.previous ? [...VARIANTS, PREVIOUS] : [...VARIANTS];
+}
 
 /** Alternate rounds run the variants in reverse, so that no variant always follows the same one. */
-export function orderOf(round: number): readonly VariantName[] {
-  return round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+export function orderOf(servers: Servers, round: number): readonly VariantName[] {
+  const names = variantsOf(servers);
+  return round % 2 === 0 ? names : names.reverse();
 }
 
 function assertClean(name: string, run: LoadRun): void {
@@ -62,11 +71,12 @@ export async function measurePeak(generator: LoadGenerator, server: RunningServe
 export async function peakRound(generator: LoadGenerator, servers: Servers, settings: BenchSettings, round: number, print: (name: VariantName, figures: PeakFigures) => void): Promise<PeakRound> {
   const stolenBefore = stolenMs();
   const figures: Partial<Record<VariantName, PeakFigures>> = {};
-  for (const name of orderOf(round)) {
-    figures[name] = await measurePeak(generator, servers[name], settings);
-    print(name, figures[name]);
+  for (const name of orderOf(servers, round)) {
+    const measured = await measurePeak(generator, servers[name]!, settings);
+    figures[name] = measured;
+    print(name, measured);
   }
-  return { ...(figures as Record<VariantName, PeakFigures>), stolenMs: stolenMs() - stolenBefore };
+  return { ...(figures as PerVariant<PeakFigures>), stolenMs: stolenMs() - stolenBefore };
 }
 
 /**
@@ -76,14 +86,14 @@ export async function peakRound(generator: LoadGenerator, servers: Servers, sett
 export async function pacedRound(generator: LoadGenerator, servers: Servers, settings: BenchSettings, rate: number, round: number): Promise<PacedRound> {
   const stolenBefore = stolenMs();
   const figures: Partial<Record<VariantName, PacedFigures>> = {};
-  for (const name of orderOf(round)) {
-    const { target } = servers[name];
+  for (const name of orderOf(servers, round)) {
+    const { target } = servers[name]!;
     await generator.run(target, { connections: settings.connections, durationS: 1, rate });
     const run = await generator.run(target, { connections: settings.connections, durationS: settings.pacedS, rate });
     assertClean(name, run);
     figures[name] = { p50Ms: run.p50Ms, p99Ms: run.p99Ms, late: run.late, requests: run.requests };
   }
-  return { ...(figures as Record<VariantName, PacedFigures>), stolenMs: stolenMs() - stolenBefore };
+  return { ...(figures as PerVariant<PacedFigures>), stolenMs: stolenMs() - stolenBefore };
 }
 
 export function median(values: number[]): number {

@@ -9,19 +9,23 @@ export interface Options extends BenchSettings {
   /** --upload: the large file whose RSS is sampled, in MB (2^20 bytes). */
   uploadMb: number;
   out: string | undefined;
+  /** Another build's dist/main.js, measured as the `previous` variant beside the gateway. */
+  compareDist: string | undefined;
 }
 
-export const USAGE = `npm run bench -- [--check | --soak | --profile | --upload [--upload-mb=N]] [--duration=S] [--rounds=N] [--connections=N] [--warm-up=S] [--paced=S] [--requests=N] [--out=FILE]
+export const USAGE = `npm run bench -- [--check | --soak | --profile | --upload [--upload-mb=N]] [--duration=S] [--rounds=N] [--connections=N] [--warm-up=S] [--paced=S] [--requests=N] [--out=FILE] [--compare-dist=PATH]
   (no mode)   every variant, --rounds alternating rounds of --duration s at peak (after --warm-up s), then the same
               number of half-load rounds of --paced s per variant; results in bench-results/latest.json
   --check     every variant starts and answers the seed mutation; a ~1 s closed and a ~1 s paced run prove the generator
   --soak      --requests (100,000) through the gateway after 20,000 of warm-up; RSS sampled each second
   --profile   the gateway under --duration s of load with --cpu-prof; a self-time summary in bench-results/
   --upload    a CSV straight to an upstream and through the gateway (MB/s), then the gateway's RSS while --upload-mb
-              (1024, under the gateway's 2 GiB UPLOAD_MAX_BYTES) MB stream; results in bench-results/upload.json`;
+              (1024, under the gateway's 2 GiB UPLOAD_MAX_BYTES) MB stream; results in bench-results/upload.json
+  --compare-dist=PATH  also measure another build of the gateway (its dist/main.js, e.g. an older commit's checkout)
+              as the variant \`previous\`, with the same node flags and environment, in the same rounds`;
 
 export function parseOptions(argv: string[]): Options {
-  const known = new Set(['check', 'soak', 'profile', 'duration', 'rounds', 'connections', 'warm-up', 'paced', 'requests', 'out', 'upload', 'upload-mb']);
+  const known = new Set(['check', 'soak', 'profile', 'duration', 'rounds', 'connections', 'warm-up', 'paced', 'requests', 'out', 'upload', 'upload-mb', 'compare-dist']);
   const values = new Map<string, string>();
   for (const arg of argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -45,5 +49,6 @@ export function parseOptions(argv: string[]): Options {
     soakRequests: number('requests', 100_000, 1),
     uploadMb: number('upload-mb', 1024, 1),
     out: values.get('out'),
+    compareDist: values.get('compare-dist'),
   };
 }

@@ -1,12 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Target } from './load';
 import { LOAD_CPU, onCpu, SERVER_CPU, type Pinning } from './machine';
 import { benchEnvironment, ROLE_DIR, ROOT } from './paths';
 import { GRAPHQL_BODY, KEY, PATCH_BODY, SESSION_PATH } from './seed';
 
 export const VARIANTS = ['upstream-alone', 'floor', 'gateway', 'apollo-standalone', 'apollo-fetch'] as const;
-export type VariantName = (typeof VARIANTS)[number];
+/** `--compare-dist`: another build of the gateway, measured beside this one in the same rounds. */
+export const PREVIOUS = 'previous';
+export type VariantName = (typeof VARIANTS)[number] | typeof PREVIOUS;
 
 export const TITLES: Record<VariantName, string> = {
   'upstream-alone': 'upstream alone (the generator straight to the upstream: its ceiling)',
@@ -14,6 +17,7 @@ export const TITLES: Record<VariantName, string> = {
   gateway: 'gateway, as `npm start` runs it (GRAPH_AUTH=passthrough)',
   'apollo-standalone': 'Apollo startStandaloneServer + type-graphql + undici.request, untuned',
   'apollo-fetch': 'the same with global fetch (the fetch baseline)',
+  previous: 'previous: another build of the gateway (--compare-dist), same flags and environment',
 };
 
 export interface RunningServer {
@@ -46,7 +50,13 @@ export function upstreamAlone(upstream: RunningServer): RunningServer {
   return { ...upstream, name: 'upstream-alone', stop: async () => undefined };
 }
 
-export async function startVariant(pinning: Pinning, name: Exclude<VariantName, 'upstream-alone'>, upstreamUrl: string, extraNodeFlags: string[] = []): Promise<RunningServer> {
+/** How a gateway variant is started: extra node flags (a profile), or another build's entry file (`previous`). */
+export interface GatewayStart {
+  extraNodeFlags?: string[];
+  entry?: string;
+}
+
+export async function startVariant(pinning: Pinning, name: Exclude<VariantName, 'upstream-alone'>, upstreamUrl: string, start: GatewayStart = {}): Promise<RunningServer> {
   switch (name) {
     case 'floor': {
       const { child, url } = await startRole(pinning, SERVER_CPU, 'floor-server.js', [upstreamUrl]);
@@ -59,7 +69,8 @@ export async function startVariant(pinning: Pinning, name: Exclude<VariantName, 
       return running(name, child, { url, method: 'POST', body: GRAPHQL_BODY });
     }
     case 'gateway':
-      return startGateway(pinning, upstreamUrl, extraNodeFlags);
+    case PREVIOUS:
+      return startGateway(pinning, name, upstreamUrl, start);
   }
 }
 
@@ -83,16 +94,18 @@ function startRole(pinning: Pinning, cpu: number, file: string, args: string[]):
  * The gateway through its public entry point, `bin/gateway` (what `npm start` and the container run: the
  * one place its node flags are written), configured only by its environment, on port 0. Its URL is read from its "listening" log line; after that its
  * stdout (one log line per operation, at the default level) is drained through the pipe, as a container
- * runtime would.
+ * runtime would. With extra flags (node refuses `--cpu-prof` in NODE_OPTIONS) or another build's entry
+ * file, node is run directly with the flags bin/gateway holds, so every gateway variant runs with the same ones.
  */
-async function startGateway(pinning: Pinning, upstreamUrl: string, extraNodeFlags: string[]): Promise<RunningServer> {
-  const [command, args] = onCpu(pinning, SERVER_CPU, join(ROOT, 'bin/gateway'), []);
+async function startGateway(pinning: Pinning, name: 'gateway' | typeof PREVIOUS, upstreamUrl: string, { extraNodeFlags = [], entry }: GatewayStart): Promise<RunningServer> {
+  const direct = extraNodeFlags.length > 0 || entry !== undefined;
+  const [command, args] = direct
+    ? onCpu(pinning, SERVER_CPU, process.execPath, [...gatewayNodeFlags(), ...extraNodeFlags, entry ?? join(ROOT, 'dist/main.js')])
+    : onCpu(pinning, SERVER_CPU, join(ROOT, 'bin/gateway'), []);
   const child = spawn(command, args, {
-    cwd: ROOT,
+    cwd: entry === undefined ? ROOT : join(dirname(entry), '..'),
     env: {
       ...benchEnvironment(),
-      // Profiling flags (--cpu-prof) reach the node that bin/gateway execs this way.
-      ...(extraNodeFlags.length > 0 ? { NODE_OPTIONS: extraNodeFlags.join(' ') } : {}),
       NODE_ENV: 'production',
       GRAPH_AUTH: 'passthrough',
       GRAPH_BASE_URL: upstreamUrl,
@@ -106,7 +119,15 @@ async function startGateway(pinning: Pinning, upstreamUrl: string, extraNodeFlag
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await listeningUrl(child);
-  return running('gateway', child, { url: new URL('/graphql', url).href, method: 'POST', body: GRAPHQL_BODY });
+  return running(name, child, { url: new URL('/graphql', url).href, method: 'POST', body: GRAPHQL_BODY });
+}
+
+/** The node flags bin/gateway passes (its lines `  --flag \`), read rather than repeated here. */
+export function gatewayNodeFlags(): string[] {
+  const script = readFileSync(join(ROOT, 'bin/gateway'), 'utf8');
+  const flags = [...script.matchAll(/^\s+(--[\w-]+(?:=\S+)?)\s*\\$/gm)].map((match) => match[1]!);
+  if (flags.length === 0) throw new Error('bin/gateway names no node flags: the bench cannot start the gateway as it does');
+  return flags;
 }
 
 function listeningUrl(child: ChildProcess): Promise<string> {

@@ -19,7 +19,7 @@ export interface UploadServers {
 export async function startUploadServers(pinning: Pinning, gatewayNodeFlags: string[] = []): Promise<UploadServers> {
   const upstream = await startUploadUpstream(pinning);
   try {
-    const gateway = await startVariant(pinning, 'gateway', upstream.baseUrl, gatewayNodeFlags);
+    const gateway = await startVariant(pinning, 'gateway', upstream.baseUrl, { extraNodeFlags: gatewayNodeFlags });
     return {
       uploadFileUrl: `${upstream.baseUrl}${SESSION_PATH}/uploadFile`,
       upstreamPid: upstream.pid,

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
-import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 
 /** Field extension: how many Graph calls resolving the field may make. */
@@ -11,24 +11,6 @@ export const GRAPH_CALLS = 'graphCalls';
  * select is counted once per item the page may hold (the argument's value, or its default).
  */
 export const GRAPH_CALLS_PER_ITEM = 'graphCallsPerItem';
-
-/**
- * `_entities(representations: …)`, the federation field, reads one session per representation, plus what
- * each selects. Representations naming the same session share one read (the request's session loader), so
- * they count once; `args` are coerced, so this holds for a variable and a literal list alike.
- */
-const entities: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-  if (field.name !== '_entities' || type.name !== 'Query') return undefined;
-  const representations = args.representations as unknown[];
-  return new Set(representations.map(representationKey)).size * (1 + childComplexity);
-};
-
-/** Every other field: what its resolver declares, plus what is selected below it (once per item of a page). */
-const declared: ComplexityEstimator = ({ field, args, childComplexity }) => {
-  const perItem = field.extensions[GRAPH_CALLS_PER_ITEM];
-  const items = typeof perItem === 'string' ? Math.max(1, Number(args[perItem] ?? 1)) : 1;
-  return Number(field.extensions[GRAPH_CALLS] ?? 0) + items * childComplexity;
-};
 
 /**
  * How many times the operation could call Graph, counted by graphql-query-complexity: aliases and
@@ -42,13 +24,55 @@ export function countGraphCalls(
   operation: OperationDefinitionNode,
   variables?: Readonly<Record<string, unknown>>,
 ): number | undefined {
+  return count(schema, document, operation, variables).calls;
+}
+
+/** The count, and whether another request's variables could change it. */
+function count(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>> | undefined,
+): { calls: number | undefined; readsVariables: boolean } {
+  const declaresVariables = (operation.variableDefinitions?.length ?? 0) > 0;
+  let readsVariables = declaresVariables && hasVariableCondition(document);
+  /**
+   * `_entities(representations: …)`, the federation field, reads one session per representation, plus what
+   * each selects. Representations naming the same session share one read (the request's session loader),
+   * so they count once; `args` are coerced, so this holds for a variable and a literal list alike.
+   */
+  const entities: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+    if (field.name !== '_entities' || type.name !== 'Query') return undefined;
+    readsVariables ||= declaresVariables;
+    const representations = args.representations as unknown[];
+    return new Set(representations.map(representationKey)).size * (1 + childComplexity);
+  };
+  /** Every other field: what its resolver declares, plus what is selected below it (once per item of a page). */
+  const declared: ComplexityEstimator = ({ field, args, childComplexity }) => {
+    const perItem = field.extensions[GRAPH_CALLS_PER_ITEM];
+    if (typeof perItem !== 'string') return Number(field.extensions[GRAPH_CALLS] ?? 0) + childComplexity;
+    readsVariables ||= declaresVariables;
+    return Number(field.extensions[GRAPH_CALLS] ?? 0) + Math.max(1, Number(args[perItem] ?? 1)) * childComplexity;
+  };
   try {
     // ASSUMPTION: no cap on the nodes counted (the library's default 10,000 would throw an error of its own);
     // graphql-js has validated the document and its fragments before this runs.
-    return getComplexity({ schema, query: document, operationName: operation.name?.value, variables: { ...variables }, estimators: [entities, declared], maxQueryNodes: Infinity });
+    const calls = getComplexity({ schema, query: document, operationName: operation.name?.value, variables: { ...variables }, estimators: [entities, declared], maxQueryNodes: Infinity });
+    return { calls, readsVariables };
   } catch {
-    return undefined;
+    return { calls: undefined, readsVariables: true };
   }
+}
+
+/** Whether a `@skip` or `@include` condition is a variable: the count then depends on the request. */
+function hasVariableCondition(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Directive(directive) {
+      if (directive.arguments?.some((argument) => argument.value.kind === Kind.VARIABLE)) found = true;
+    },
+  });
+  return found;
 }
 
 function representationKey(representation: unknown): string {
@@ -68,12 +92,21 @@ function limitMessage(calls: number, max: number): string {
  * the validation code, as a rule would.
  */
 export function graphCallLimit<TContext extends BaseContext>(max: number): ApolloServerPlugin<TContext> {
+  // Apollo hands a repeated document's cached operation node back, so the count of an operation that no
+  // variable can change is kept on it: counting costs ~50 µs of CPU per request. (Held weakly: it goes when
+  // Apollo's document store lets the document go.)
+  const counted = new WeakMap<OperationDefinitionNode, number>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          const calls = countGraphCalls(schema, document, operation, request.variables ?? {});
+          let calls = counted.get(operation);
+          if (calls === undefined) {
+            const counting = count(schema, document, operation, request.variables ?? {});
+            calls = counting.calls;
+            if (calls !== undefined && !counting.readsVariables) counted.set(operation, calls);
+          }
           if (calls !== undefined && calls > max) {
             throw new GraphQLError(limitMessage(calls, max), {
               extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED, http: { status: 400 } },

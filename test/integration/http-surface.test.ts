@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { Client, request } from 'undici';
 import { fingerprint } from '../../src/emulator/emulator-server';
 import { COMPLETE_SEED, postGraphQL, SEED, startTestGateway, type TestGateway } from '../support/gateway';
 
@@ -88,6 +88,23 @@ describe('the HTTP surface in development (emulator defaults)', () => {
     const preflighted = await request(url, { headers: { 'apollo-require-preflight': 'true' } });
     expect(preflighted.statusCode).toBe(200);
     expect(JSON.parse(await preflighted.body.text()).data.uploadSession.id).toBe(SEED.uploadSessionId);
+  });
+
+  it('reads a GET operation from the query string, however the target is written', async () => {
+    const query = encodeURIComponent(READ_SEED);
+    // A client of its own: it sends each target as written (a URL would resolve the dot segments first).
+    const client = new Client(new URL(t.url).origin);
+    const targets = [`/graphql?query=${query}`, `/graphql?variables=%7B%7D&query=${query}`, `/ignored/../graphql?query=${query}`, `/graphql?query=${query}#fragment`];
+    try {
+      for (const path of targets) {
+        const response = await client.request({ method: 'GET', path, headers: { 'apollo-require-preflight': 'true' } });
+        const text = await response.body.text();
+        expect({ path, status: response.statusCode }).toEqual({ path, status: 200 });
+        expect(JSON.parse(text).data.uploadSession.id).toBe(SEED.uploadSessionId);
+      }
+    } finally {
+      await client.close();
+    }
   });
 
   it('does not run mutations over GET', async () => {

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { getOperationAST, parse } from 'graphql';
-import { countGraphCalls } from '../../src/graphql/graph-call-limit';
+import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import { countGraphCalls, graphCallLimit } from '../../src/graphql/graph-call-limit';
 import { buildGatewaySchema } from '../../src/graphql/schema';
+import { buildSubgraph } from '../../src/graphql/subgraph-schema';
 
 const schema = buildGatewaySchema();
 const ids = 'catalogId: "a", resourceId: "b", uploadSessionId: "c"';
@@ -49,5 +51,35 @@ describe('graphCallLimit', () => {
   it('does not loop on fragment cycles (graphql-js reports them)', () => {
     const query = `query { uploadSession(${ids}) { ...A } } fragment A on CustomDataProvidedResourceUploadSession { ...B } fragment B on CustomDataProvidedResourceUploadSession { ...A }`;
     expect(errors(query, 10)).toEqual([]);
+  });
+
+  describe('as an Apollo plugin, one operation node sent again (Apollo hands a repeated document back)', () => {
+    const subgraph = buildSubgraph();
+    const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on CustomDataProvidedResourceUploadSession { id } } }`;
+    const representation = (id: string) => ({ __typename: 'CustomDataProvidedResourceUploadSession', catalogId: 'a', resourceId: 'b', id });
+
+    /** Runs the plugin's hook as Apollo does; resolves to the refusal's message, or nothing. */
+    async function refusal(plugin: ReturnType<typeof graphCallLimit>, query: ReturnType<typeof parse>, variables: Record<string, unknown>): Promise<string | undefined> {
+      const listener = await plugin.requestDidStart!({} as never);
+      const context = { schema: subgraph, document: query, operation: getOperationAST(query)!, request: { variables } };
+      return listener!.didResolveOperation!(context as unknown as GraphQLRequestContextDidResolveOperation<object>).then(
+        () => undefined,
+        (error: Error) => error.message,
+      );
+    }
+
+    it('counts representations in a variable on every request, not once per operation', async () => {
+      const plugin = graphCallLimit(3);
+      const document = parse(entities);
+      expect(await refusal(plugin, document, { r: [representation('1')] })).toBeUndefined();
+      expect(await refusal(plugin, document, { r: ['1', '2', '3', '4'].map(representation) })).toMatch(/could call Microsoft Graph 4 times/);
+    });
+
+    it('refuses an operation over the limit on its repeats too', async () => {
+      const plugin = graphCallLimit(1);
+      const document = parse(`{ a: uploadSession(${ids}) { id } b: uploadSession(${ids}) { id } }`);
+      expect(await refusal(plugin, document, {})).toMatch(/2 times/);
+      expect(await refusal(plugin, document, {})).toMatch(/2 times/);
+    });
   });
 });
