@@ -6,6 +6,7 @@ import { buildGatewaySchema } from '../../src/graphql/schema';
 import { buildSubgraph } from '../../src/graphql/subgraph-schema';
 
 const schema = buildGatewaySchema();
+const resource = 'catalogId: "a", resourceId: "b"';
 const ids = 'catalogId: "a", resourceId: "b", uploadSessionId: "c"';
 
 /** What the limit says of `query` at `max`: the refusal's message, or nothing. */
@@ -80,6 +81,15 @@ describe('graphCallLimit', () => {
       const document = parse(`{ a: uploadSession(${ids}) { id } b: uploadSession(${ids}) { id } }`);
       expect(await refusal(plugin, document, {})).toMatch(/2 times/);
       expect(await refusal(plugin, document, {})).toMatch(/2 times/);
+    });
+    it('counts a page size or a @skip condition given in a variable on every request', async () => {
+      const plugin = graphCallLimit(10);
+      const page = parse(`query($first: Int) { uploadSessions(${resource}, first: $first) { edges { node { files { name } } } } }`);
+      expect(await refusal(plugin, page, { first: 5 })).toBeUndefined();
+      expect(await refusal(plugin, page, { first: 20 })).toMatch(/21 times/);
+      const skipped = parse(`query($skip: Boolean!) { ${Array.from({ length: 11 }, (_, i) => `s${i}: uploadSession(${ids}) @skip(if: $skip) { id }`).join(' ')} }`);
+      expect(await refusal(plugin, skipped, { skip: true })).toBeUndefined();
+      expect(await refusal(plugin, skipped, { skip: false })).toMatch(/11 times/);
     });
   });
 });
