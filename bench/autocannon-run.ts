@@ -27,7 +27,7 @@ autocannon(
     headers: { 'content-type': 'application/json', authorization: AUTHORIZATION },
     connections: shape.connections,
     workers: 1,
-    ...(shape.requests === undefined ? { duration: shape.durationS } : { amount: shape.requests }),
+    duration: shape.durationS,
     ...(shape.rate === undefined ? {} : { overallRate: shape.rate }),
   },
   (error, result) => {

@@ -10,14 +10,12 @@ export interface Target {
   body: string;
 }
 
-/** How long or how much: closed loop for `durationS` (or until `requests` answers), or a fixed `rate`. */
+/** How long and how hard: closed loop for `durationS`, or a fixed `rate`. */
 export interface LoadShape {
   connections: number;
   durationS: number;
   /** Requests per second, evenly spaced; absent: as fast as the server answers. */
   rate?: number;
-  /** Stop after this many answers (the soak); `durationS` is then only an upper bound. */
-  requests?: number;
 }
 
 export interface LoadRun {

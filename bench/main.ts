@@ -89,7 +89,7 @@ async function runSoak(generator: LoadGenerator, pinning: Pinning, options: Opti
   await checkAnswer(gateway);
   const report = await soak(generator, gateway, options.soakRequests, options.connections);
   print(`soak: ${report.requests.toLocaleString('en')} requests at ${Math.round(report.rate)} req/s, ${Math.round(report.cpuUsPerRequest)} µs CPU/request`);
-  print(`RSS ${report.rssMbAfterWarmUp.toFixed(1)} MB after 20,000 requests of warm-up → ${report.rssMbAtEnd.toFixed(1)} MB at the end: ${report.rssGrowthPercent.toFixed(1)} % (sampled each second: max ${Math.max(...report.rssSamplesMb).toFixed(1)} MB); peak RSS ${report.peakRssMb.toFixed(0)} MB   target ≤ 150, flat`);
+  print(`RSS ${report.rssMbAfterWarmUp.toFixed(1)} MB after a 10 s warm-up → ${report.rssMbAtEnd.toFixed(1)} MB at the end: ${report.rssGrowthPercent.toFixed(1)} % (sampled each second: max ${Math.max(...report.rssSamplesMb).toFixed(1)} MB); peak RSS ${report.peakRssMb.toFixed(0)} MB   target ≤ 150, flat`);
   write(options.out ?? join(RESULTS_DIR, 'soak.json'), { machine: describeMachine(pinning), generator: generator.description, report });
 }
 

@@ -17,7 +17,7 @@ export const USAGE = `npm run bench -- [--check | --soak | --profile | --upload 
   (no mode)   every variant, --rounds alternating rounds of --duration s at peak (after --warm-up s), then the same
               number of half-load rounds of --paced s per variant; results in bench-results/latest.json
   --check     every variant starts and answers the seed mutation; a ~1 s closed and a ~1 s paced run prove the generator
-  --soak      --requests (100,000) through the gateway after 20,000 of warm-up; RSS sampled each second
+  --soak      about --requests (100,000) through the gateway after a 10 s warm-up (wrk runs for a time: the warm-up's rate sizes it); RSS sampled each second
   --profile   the gateway under --duration s of load with --cpu-prof; a self-time summary in bench-results/
   --upload    a CSV straight to an upstream and through the gateway (MB/s), then the gateway's RSS while --upload-mb
               (1024, under the gateway's 2 GiB UPLOAD_MAX_BYTES) MB stream; results in bench-results/upload.json

@@ -14,20 +14,21 @@ export interface SoakReport {
   rssSamplesMb: number[];
 }
 
-const WARM_UP_REQUESTS = 20_000;
-/** wrk needs a duration; the request count ends the run long before this at any rate the gateway serves. */
-const UPPER_BOUND_S = 3600;
+const WARM_UP_S = 10;
 
 /**
  * The gateway under a long closed-loop run. RSS is compared after a warm-up (V8 sizes its young generation to the
  * allocation rate: growth then is not a leak) with the end, and sampled every second in between.
  */
 export async function soak(generator: LoadGenerator, gateway: RunningServer, requests: number, connections: number): Promise<SoakReport> {
-  await generator.run(gateway.target, { connections, durationS: UPPER_BOUND_S, requests: WARM_UP_REQUESTS });
+  // wrk ends a run only when its duration is over (a Lua thread stopping early leaves wrk's main thread
+  // sleeping out the rest): the warm-up's rate sizes the measured run to about `requests` answers.
+  const warmUp = await generator.run(gateway.target, { connections, durationS: WARM_UP_S });
+  const durationS = Math.max(10, Math.ceil(requests / (warmUp.requests / warmUp.durationS)));
   const before = sampleProcess(gateway.pid);
   const rssSamplesMb: number[] = [];
   const sampler = setInterval(() => rssSamplesMb.push(sampleProcess(gateway.pid).rssMb), 1000);
-  const run = await generator.run(gateway.target, { connections, durationS: UPPER_BOUND_S, requests }).finally(() => clearInterval(sampler));
+  const run = await generator.run(gateway.target, { connections, durationS }).finally(() => clearInterval(sampler));
   const after = sampleProcess(gateway.pid);
   if (run.errors > 0) throw new Error(`soak: ${run.errors} failed requests of ${run.requests}`);
   return {

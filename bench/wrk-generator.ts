@@ -32,7 +32,6 @@ export function wrkGenerator(foundHow: string): LoadGenerator {
         BENCH_BODY: target.body,
         BENCH_AUTHORIZATION: AUTHORIZATION,
         BENCH_RATE: shape.rate === undefined ? '' : String(shape.rate),
-        BENCH_LIMIT: shape.requests === undefined ? '' : String(shape.requests),
       });
       const line = /^BENCH_RESULT (.*)$/m.exec(stdout)?.[1];
       if (!line) throw new Error(`wrk printed no result: ${stdout.slice(0, 500)}`);
