@@ -49,7 +49,17 @@ export function createLogger(settings: LogLevel | LoggerSettings, destination?: 
   // Asynchronous, batched writes to stdout: a line per operation must not cost a write of its own. Lines
   // leave in 4 KB batches, or within FLUSH_MS when fewer come; pino flushes what is left when the process
   // exits (process.exit included), and `logger.flush()` sends lifecycle lines at once.
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: FLUSH_MS }));
+  return pino(options, destination ?? stdout());
+}
+
+function stdout(): DestinationStream {
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: FLUSH_MS });
+  // The reader went away (a closed pipe): lines have nowhere to go. Left alone, the exit-time flush retries the
+  // write forever (sonic-boom loops on EPIPE), so a SIGTERM would drain the gateway and then never exit.
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') stream.destroy();
+  });
+  return stream;
 }
 
 /** Production images install no dev dependencies: pretty output then quietly stays JSON. */
@@ -60,4 +70,19 @@ function prettyInstalled(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Writes what is buffered before the process exits. Asynchronously, so that a stdout whose reader is gone
+ * fails (and is let go, above) instead of the exit-time synchronous flush retrying it forever; at most
+ * `capMs`, as an exit must not wait on a slow reader either.
+ */
+export function flushLogs(logger: Logger, capMs = 1000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, capMs);
+    logger.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

@@ -3,7 +3,7 @@ import cluster from 'node:cluster';
 import { runPrimary } from './cluster-primary';
 import { ConfigError, loadConfig, readEnvironment, type Config } from './config';
 import { startGateway } from './gateway';
-import { createLogger } from './logger';
+import { createLogger, flushLogs } from './logger';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -38,18 +38,19 @@ async function main(): Promise<void> {
       // npm and a terminal's Ctrl-C both deliver one signal twice (to the group, and forwarded): only a later one counts.
       if (Date.now() - stoppingSince < 1000) return;
       logger.warn({ signal }, 'second signal: exiting at once');
-      process.exit(1);
+      void flushLogs(logger).then(() => process.exit(1));
+      return;
     }
     stoppingSince = Date.now();
     logger.info({ signal }, 'draining');
     gateway.stop().then(
       () => {
         logger.info('stopped');
-        process.exit(0);
+        return flushLogs(logger).then(() => process.exit(0));
       },
       (error: unknown) => {
         logger.error({ err: String(error) }, 'failed to stop cleanly');
-        process.exit(1);
+        return flushLogs(logger).then(() => process.exit(1));
       },
     );
   };
