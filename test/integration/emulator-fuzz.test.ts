@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { connect } from 'node:net';
 import { request } from 'undici';
 import { SEED_SESSION_KEY } from '../../src/emulator/seed';
 import { spawnProcess, type Spawned } from '../support/spawn';
 import { multipart } from './emulator-http';
+import { raw as rawRequest, type Piece } from '../support/raw-http';
 
 /**
  * Bad input must never take the emulator down: a separate `npm run emulator` process (dist build) is fed
@@ -18,7 +18,6 @@ const ROUNDS = 160;
 const PARALLEL = 8;
 
 /** A piece of a raw request: bytes to write, or a pause (a slow client). */
-type Piece = Buffer | { pauseMs: number };
 
 let emulator: Spawned;
 let port: number;
@@ -32,32 +31,7 @@ afterAll(async () => {
   await emulator.exited;
 });
 
-/** Writes the pieces, then waits briefly for an answer; resolves with the status line or '' (never rejects). */
-function raw(pieces: Piece[]): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let answer = '';
-    const done = () => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(answer.split('\r\n')[0] ?? '');
-    };
-    const timer = setTimeout(done, 1500);
-    socket.on('data', (chunk) => {
-      answer += chunk.toString('latin1');
-      if (answer.includes('\r\n\r\n')) done();
-    });
-    socket.on('error', done);
-    socket.on('close', done);
-    void (async () => {
-      for (const piece of pieces) {
-        if (socket.destroyed) return;
-        if (Buffer.isBuffer(piece)) socket.write(piece);
-        else await new Promise((wait) => setTimeout(wait, piece.pauseMs));
-      }
-    })();
-  });
-}
+const raw = (pieces: Piece[]) => rawRequest(port, pieces);
 
 function head(method: string, path: string, headers: Record<string, string | number> = {}): Buffer {
   const lines = Object.entries({ Host: `127.0.0.1:${port}`, Authorization: 'Bearer fuzz', ...headers }).map(([name, value]) => `${name}: ${value}`);

@@ -1,8 +1,8 @@
-import { connect } from 'node:net';
 import { request } from 'undici';
 import { MAX_BODY_BYTES } from '../../src/http/request-body';
 import { SEED } from '../support/gateway';
 import { spawnProcess, type Spawned } from '../support/spawn';
+import { raw as rawRequest, type Piece } from '../support/raw-http';
 
 /**
  * Bad input must never take the gateway down, nor make it answer a well-formed request with a 5xx. The built
@@ -16,7 +16,6 @@ const PARALLEL = 8;
 const READ_SEED = `{ uploadSession(catalogId: "${SEED.catalogId}", resourceId: "${SEED.resourceId}", uploadSessionId: "${SEED.uploadSessionId}") { id } }`;
 
 /** A piece of a raw request: bytes to write, or a pause (a slow client). */
-type Piece = Buffer | { pauseMs: number };
 
 interface WellFormed {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | 'HEAD';
@@ -126,32 +125,7 @@ function malformedCase(random: () => number): Piece[] {
   }
 }
 
-/** Writes the pieces, then waits briefly for an answer; resolves with the status line or '' (never rejects). */
-function raw(pieces: Piece[]): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(Number(url.port), '127.0.0.1');
-    let answer = '';
-    const done = () => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(answer.split('\r\n')[0] ?? '');
-    };
-    const timer = setTimeout(done, 1500);
-    socket.on('data', (chunk) => {
-      answer += chunk.toString('latin1');
-      if (answer.includes('\r\n\r\n')) done();
-    });
-    socket.on('error', done);
-    socket.on('close', done);
-    void (async () => {
-      for (const piece of pieces) {
-        if (socket.destroyed) return;
-        if (Buffer.isBuffer(piece)) socket.write(piece);
-        else await new Promise((wait) => setTimeout(wait, piece.pauseMs));
-      }
-    })();
-  });
-}
+const raw = (pieces: Piece[]) => rawRequest(Number(url.port), pieces);
 
 async function wellFormed({ method, path, headers, body }: WellFormed): Promise<string> {
   const summary = `${method} ${path.slice(0, 80)} ${headers['content-type'] ?? ''} ${String(body ?? '').slice(0, 60)}`;

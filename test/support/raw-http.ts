@@ -1,0 +1,34 @@
+import { connect } from 'node:net';
+
+/** Bytes to write, or a pause between them (a slow client). */
+export type Piece = Buffer | { pauseMs: number };
+
+/**
+ * Writes the pieces on a fresh connection to 127.0.0.1:`port`, then waits briefly for an answer; resolves
+ * with the status line or '' (never rejects): for fuzzing a server with requests no HTTP client would send.
+ */
+export function raw(port: number, pieces: Piece[]): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer.split('\r\n')[0] ?? '');
+    };
+    const timer = setTimeout(done, 1500);
+    socket.on('data', (chunk) => {
+      answer += chunk.toString('latin1');
+      if (answer.includes('\r\n\r\n')) done();
+    });
+    socket.on('error', done);
+    socket.on('close', done);
+    void (async () => {
+      for (const piece of pieces) {
+        if (socket.destroyed) return;
+        if (Buffer.isBuffer(piece)) socket.write(piece);
+        else await new Promise((wait) => setTimeout(wait, piece.pauseMs));
+      }
+    })();
+  });
+}
