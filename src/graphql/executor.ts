@@ -5,13 +5,15 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 /**
  * Apollo Server's pipeline with graphql-jit as its executor. Apollo parses, validates, runs every plugin
  * and renders every answer (errors, status codes, media types) as usual; only the execution of a resolved
- * operation is graphql-jit's: compiled to a function once per operation and reused for its repeats. Apollo
- * keeps the parsed document of a repeated query text (its document store), so the compiled function is
- * found by the very operation node Apollo hands over, with no hashing of its own.
+ * operation is graphql-jit's: compiled to a function when an operation comes a second time, and reused for
+ * its repeats. The first time graphql-js interprets it: compiling costs far more than one run, and a caller
+ * sending ever-new documents must not make the gateway compile each one. Apollo keeps the parsed document of
+ * a repeated query text (its document store), so the compiled function is found by the very operation node
+ * Apollo hands over, with no hashing of its own.
  * Supplied through Apollo's `gateway` option, the one place Apollo lets another executor in.
  */
 export function jitExecutor(schema: GraphQLSchema): GatewayInterface {
-  const compiled = new WeakMap<OperationDefinitionNode, CompiledQuery | 'interpret'>();
+  const compiled = new WeakMap<OperationDefinitionNode, CompiledQuery | 'seen once' | 'interpret'>();
 
   const executor: GatewayExecutor = async ({ document, operation, operationName, request, context }) => {
     const variableValues = request.variables ?? {};
@@ -24,11 +26,13 @@ export function jitExecutor(schema: GraphQLSchema): GatewayInterface {
     }
     let query = compiled.get(operation);
     if (query === undefined) {
+      compiled.set(operation, 'seen once');
+    } else if (query === 'seen once') {
       const compiling = compileQuery(schema, document, operationName ?? undefined);
       query = isCompiledQuery(compiling) ? compiling : 'interpret';
       compiled.set(operation, query);
     }
-    if (query !== 'interpret') {
+    if (typeof query === 'object') {
       const result: ExecutionResult = await query.query(undefined, context, variableValues);
       // No `data`: the variables did not coerce and nothing ran. graphql-js words those errors as Apollo
       // expects (it recognises them by message, to answer BAD_USER_INPUT): its reference executor answers.

@@ -52,7 +52,9 @@ function count(
     const perItem = field.extensions[GRAPH_CALLS_PER_ITEM];
     if (typeof perItem !== 'string') return Number(field.extensions[GRAPH_CALLS] ?? 0) + childComplexity;
     readsVariables ||= declaresVariables;
-    return Number(field.extensions[GRAPH_CALLS] ?? 0) + Math.max(1, Number(args[perItem] ?? 1)) * childComplexity;
+    // An explicit null page size means the argument's default, as the resolver reads it.
+    const items = args[perItem] ?? field.args.find((argument) => argument.name === perItem)?.defaultValue ?? 1;
+    return Number(field.extensions[GRAPH_CALLS] ?? 0) + Math.max(1, Number(items)) * childComplexity;
   };
   try {
     // ASSUMPTION: no cap on the nodes counted (the library's default 10,000 would throw an error of its own);

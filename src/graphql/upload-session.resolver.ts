@@ -31,12 +31,12 @@ export class UploadSessionResolver {
   async uploadSessions(
     @Arg('catalogId', () => ID) catalogId: string,
     @Arg('resourceId', () => ID) resourceId: string,
-    @Arg('first', () => Int, { defaultValue: 20, description: '1 to 100.' }) first: number,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20, description: '1 to 100 (null: 20).' }) first: number | null,
     @Arg('after', () => String, { nullable: true, description: 'An `endCursor` or edge `cursor` of an earlier page.' }) after: string | null,
     @Arg('filter', () => UploadSessionFilter, { nullable: true }) filter: UploadSessionFilter | null,
     @Ctx() { graph, call }: GatewayContext,
   ): Promise<UploadSessionConnection> {
-    const page = await graph.listSessions({ catalogId, resourceId }, { first, after: after ?? undefined, filter: { ...filter } }, call);
+    const page = await graph.listSessions({ catalogId, resourceId }, { first: first ?? 20, after: after ?? undefined, filter: { ...filter } }, call);
     return {
       edges: page.edges,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? null },

@@ -6,9 +6,9 @@ import { UploadSessionResolver } from '../../src/graphql/upload-session.resolver
 import { SEED, startTestGateway, type TestGateway } from '../support/gateway';
 
 /**
- * The engine's differential test: every request of the corpus is sent twice, the first time compiled by
- * graphql-jit and the second time run from the compiled cache, and both answers must match byte for byte
- * (status, headers, body). Each entry also names the status and code the answer must have, so a change to
+ * The engine's differential test: every request of the corpus is sent three times — interpreted by graphql-js
+ * (an operation's first time), compiled by graphql-jit (its second), run from the compiled function (its
+ * third) — and the answers must match byte for byte (status, headers, body). Each entry also names the status and code the answer must have, so a change to
  * the executor's handling of errors fails here even when it changes both answers alike.
  */
 @ObjectType()
@@ -102,7 +102,7 @@ async function send(t: TestGateway, entry: Entry) {
   return { status: response.statusCode, headers, text };
 }
 
-describe('first and repeat answers are identical (production)', () => {
+describe('interpreted, compiled and repeated answers are identical (production)', () => {
   let t: TestGateway;
   beforeAll(async () => {
     t = await startTestGateway(
@@ -114,7 +114,9 @@ describe('first and repeat answers are identical (production)', () => {
 
   it.each(CORPUS.map((entry) => [entry.name, entry] as const))('%s', async (_name, entry) => {
     const first = await send(t, entry);
+    const compiled = await send(t, entry);
     const repeat = await send(t, entry);
+    expect(compiled).toEqual(first);
     expect(repeat).toEqual(first);
     expect(first.status).toBe(entry.status);
     const body = JSON.parse(first.text) as { errors?: { message: string; extensions: { code: string } }[] };

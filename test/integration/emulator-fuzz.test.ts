@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { SEED_SESSION_KEY } from '../../src/emulator/seed';
 import { spawnProcess, type Spawned } from '../support/spawn';
 import { multipart } from './emulator-http';
-import { raw as rawRequest, type Piece } from '../support/raw-http';
+import { raw as rawRequest, seededRandom, type Piece } from '../support/raw-http';
 
 /**
  * Bad input must never take the emulator down: a separate `npm run emulator` process (dist build) is fed
@@ -38,15 +38,7 @@ function head(method: string, path: string, headers: Record<string, string | num
   return Buffer.from(`${method} ${path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
 }
 
-/** mulberry32: a tiny seeded generator, so a failing round can be replayed. */
-function generator(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const generator = seededRandom;
 
 function fuzzCase(random: () => number): Piece[] {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;

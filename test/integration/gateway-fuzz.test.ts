@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { MAX_BODY_BYTES } from '../../src/http/request-body';
 import { SEED } from '../support/gateway';
 import { spawnProcess, type Spawned } from '../support/spawn';
-import { raw as rawRequest, type Piece } from '../support/raw-http';
+import { raw as rawRequest, seededRandom, type Piece } from '../support/raw-http';
 
 /**
  * Bad input must never take the gateway down, nor make it answer a well-formed request with a 5xx. The built
@@ -36,15 +36,7 @@ afterAll(async () => {
   await gateway.closed;
 });
 
-/** mulberry32: a tiny seeded generator, so a failing round can be replayed. */
-function generator(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const generator = seededRandom;
 
 const json = (value: unknown) => JSON.stringify(value);
 

@@ -32,3 +32,13 @@ export function raw(port: number, pieces: Piece[]): Promise<string> {
     })();
   });
 }
+
+/** mulberry32: a tiny seeded generator, so a failing fuzz round can be replayed. */
+export function seededRandom(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

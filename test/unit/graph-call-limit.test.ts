@@ -87,6 +87,7 @@ describe('graphCallLimit', () => {
       const page = parse(`query($first: Int) { uploadSessions(${resource}, first: $first) { edges { node { files { name } } } } }`);
       expect(await refusal(plugin, page, { first: 5 })).toBeUndefined();
       expect(await refusal(plugin, page, { first: 20 })).toMatch(/21 times/);
+      expect(await refusal(plugin, page, { first: null })).toMatch(/21 times/); // null is the default, 20
       const skipped = parse(`query($skip: Boolean!) { ${Array.from({ length: 11 }, (_, i) => `s${i}: uploadSession(${ids}) @skip(if: $skip) { id }`).join(' ')} }`);
       expect(await refusal(plugin, skipped, { skip: true })).toBeUndefined();
       expect(await refusal(plugin, skipped, { skip: false })).toMatch(/11 times/);
