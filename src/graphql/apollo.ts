@@ -13,6 +13,7 @@ import { AuthorityRequestError, ErrorCode, toGraphQLError } from '../errors';
 import type { Metrics } from '../metrics';
 import type { GatewayContext } from './context';
 import { jitExecutor } from './executor';
+import { useLeanGatewayRequestContext } from './gateway-request-context';
 import { graphCallLimit } from './graph-call-limit';
 import { graphiqlLandingPage, readGraphiqlAssets } from './graphiql-landing-page';
 import { legacyJsonStatus } from './legacy-json-status';
@@ -28,6 +29,9 @@ export interface ApolloOptions {
 }
 
 export function createApollo({ schema, config, metrics, logger }: ApolloOptions): ApolloServer<GatewayContext> {
+  if (!useLeanGatewayRequestContext()) {
+    logger.warn("this Apollo Server has no makeGatewayGraphQLRequestContext to replace: each request's objects live until a full GC");
+  }
   return new ApolloServer<GatewayContext>({
     gateway: jitExecutor(schema),
     introspection: config.introspection,
