@@ -47,13 +47,14 @@ export function createLogger(settings: LogLevel | LoggerSettings, destination?: 
     return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } });
   }
   // Asynchronous, batched writes to stdout: a line per operation must not cost a write of its own. Lines
-  // leave in 4 KB batches, or within FLUSH_MS when fewer come; pino flushes what is left when the process
-  // exits (process.exit included), and `logger.flush()` sends lifecycle lines at once.
+  // leave in 16 KB batches, or within FLUSH_MS when fewer come; pino flushes what is left when the process
+  // exits (process.exit included), and `logger.flush()` sends lifecycle lines at once. Each write to a pipe
+  // wakes its reader, which costs about as much as the write: a 4 KB batch cost ~19 µs a request, 16 KB ~3.
   return pino(options, destination ?? stdout());
 }
 
 function stdout(): DestinationStream {
-  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: FLUSH_MS });
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 16_384, maxWrite: 65_536, periodicFlush: FLUSH_MS });
   // The reader went away (a closed pipe): lines have nowhere to go. Left alone, the exit-time flush retries the
   // write forever (sonic-boom loops on EPIPE), so a SIGTERM would drain the gateway and then never exit.
   stream.on('error', (error: NodeJS.ErrnoException) => {
