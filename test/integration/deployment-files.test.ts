@@ -164,7 +164,7 @@ describe('bin/gateway', () => {
 
   it('holds the V8 flags, the ones docs/performance.md explains, written nowhere else', () => {
     const { flags } = gatewayScript();
-    expect(flags).toEqual(expect.arrayContaining(['--single-threaded-gc', '--max-old-space-size=128']));
+    expect(flags).toEqual(expect.arrayContaining(['--single-threaded-gc', '--max-old-space-size=96']));
     const performance = readFileSync(join(ROOT, 'docs', 'performance.md'), 'utf8');
     const explained = [...performance.matchAll(/^- `(--[^`]+)`:/gm)].map((match) => match[1]);
     expect(explained).toEqual(flags);
