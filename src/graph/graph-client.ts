@@ -132,7 +132,8 @@ export class GraphClient {
    * - a 429 or 503 answer says nothing was created: the transport retries it (retryRefusedOnly);
    * - an ambiguous failure (lost connection, timeout, another 5xx, an unreadable answer) is resolved by
    *   listing the resource's sessions with `referenceId eq '<reviewInstanceId>'`: a session found is the
-   *   success; none found means nothing was created, and the POST is sent again within the retry budget;
+   *   success; none found means nothing was created, and the POST is sent once more (within the deadline):
+   *   four Graph calls at most, as the mutation declares to the Graph-call limit;
    * - a 409 is looked up the same way, and fails as CONFLICT naming the session that holds the pair.
    * ASSUMPTION: a session found after an ambiguous failure is taken as this call's, even if another
    * caller created it in the same moment: the pair's one session is what both asked for.
@@ -170,7 +171,7 @@ export class GraphClient {
           call.log.info({ graph: { failure: failure.message, status: failure.status, found: lookup.session.id } }, 'created session found after an ambiguous failure');
           return lookup.session;
         }
-        const delay = retryDelayMs(this.transport.retryPolicy, failure, post, call.deadline - Date.now(), isAmbiguous);
+        const delay = post === 0 ? retryDelayMs(this.transport.retryPolicy, failure, post, call.deadline - Date.now(), isAmbiguous) : undefined;
         if (delay === undefined) throw error;
         call.log.warn({ graph: { failure: failure.message, status: failure.status }, retryInMs: Math.round(delay) }, 'no session was created; posting again');
         await sleep(delay, call.signal);

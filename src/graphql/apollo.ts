@@ -1,4 +1,4 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -106,31 +106,25 @@ function internalErrors(production: boolean, logger: Logger): ApolloServerPlugin
       log.error({ err: production ? { type: err.name, message: err.message } : err }, 'internal error');
     }
   };
-  return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ errors, contextValue }) {
-          logInternal(errors, contextValue?.call?.log ?? logger);
-        },
-      };
+  const listener: GraphQLRequestListener<GatewayContext> = {
+    async didEncounterErrors({ errors, contextValue }) {
+      logInternal(errors, contextValue?.call?.log ?? logger);
     },
   };
+  return { requestDidStart: async () => listener };
 }
 
 /** The operation's one log line, its metrics and the end of its span, once its answer is final. */
 function operationOutcomes(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ operationName, response, contextValue }) {
-          const body = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
-          recordOutcome(metrics, contextValue, {
-            operation: operationName ?? 'anonymous',
-            code: outcomeCode(body.errors),
-            status: response.http.status ?? 200,
-          });
-        },
-      };
+  const listener: GraphQLRequestListener<GatewayContext> = {
+    async willSendResponse({ operationName, response, contextValue }) {
+      const body = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
+      recordOutcome(metrics, contextValue, {
+        operation: operationName ?? 'anonymous',
+        code: outcomeCode(body.errors),
+        status: response.http.status ?? 200,
+      });
     },
   };
+  return { requestDidStart: async () => listener };
 }

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import { APPLICATION_JSON, responseMediaType } from './media-type';
 
 /** Failures of a well-formed request that Apollo answers 400 whatever the media type. */
@@ -10,16 +10,13 @@ const DOCUMENT_FAILURES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_F
  * validate, or its variables do not coerce. `application/graphql-response+json` clients keep Apollo's 400.
  */
 export function legacyJsonStatus<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ request, response }) {
-          if (response.http.status !== 400 || response.body.kind !== 'single') return;
-          const { data, errors } = response.body.singleResult;
-          if (data !== undefined || !DOCUMENT_FAILURES.has(String(errors?.[0]?.extensions?.code))) return;
-          if (responseMediaType(request.http?.headers.get('accept')) === APPLICATION_JSON) response.http.status = 200;
-        },
-      };
+  const listener: GraphQLRequestListener<TContext> = {
+    async willSendResponse({ request, response }) {
+      if (response.http.status !== 400 || response.body.kind !== 'single') return;
+      const { data, errors } = response.body.singleResult;
+      if (data !== undefined || !DOCUMENT_FAILURES.has(String(errors?.[0]?.extensions?.code))) return;
+      if (responseMediaType(request.http?.headers.get('accept')) === APPLICATION_JSON) response.http.status = 200;
     },
   };
+  return { requestDidStart: async () => listener };
 }

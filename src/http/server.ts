@@ -94,6 +94,8 @@ export function createHttpServer({ config, upload, graphql, metrics, logger }: H
     // The caller leaving, or the deadline passing, stops waits and retries on its behalf. An upload streams
     // a file that may be gigabytes: it has a deadline of its own.
     const deadlineMs = isMultipart(req) ? upload.deadlineMs : config.requestDeadlineMs;
+    // One instant for the abort and for the retry budget: the body's read time counts against both.
+    const deadline = Date.now() + deadlineMs;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new DOMException('The request deadline passed.', 'TimeoutError')), deadlineMs);
     res.once('close', () => {
@@ -109,7 +111,7 @@ export function createHttpServer({ config, upload, graphql, metrics, logger }: H
       body,
       requestId,
       signal: controller.signal,
-      deadline: Date.now() + deadlineMs,
+      deadline,
     });
     await write(res, answer);
   }

@@ -1,21 +1,21 @@
-import { execFileSync } from 'node:child_process';
 import { request } from 'undici';
 import { COMPLETE_SEED, postGraphQL } from '../support/gateway';
 import { spawnProcess, type Spawned } from '../support/spawn';
 
 jest.setTimeout(120_000);
 
+// `npm start` as the README runs it, except its `prestart` build: jest's global setup has built dist/ already,
+// and a second build (it empties dist/ first) would pull files from under the other test files' gateways.
+const NPM_START = ['start', '--silent', '--ignore-scripts'];
+
 let gateway: Spawned | undefined;
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build', '--silent']); // the tests below that run dist/ directly need it current
-});
 afterEach(async () => {
   gateway?.signalGroup('SIGKILL');
   await gateway?.closed;
 });
 
 it('`npm start` with no configuration serves the seed mutation from the embedded emulator, then stops on Ctrl-C', async () => {
-  gateway = spawnProcess('npm', ['start', '--silent'], { PORT: '0' });
+  gateway = spawnProcess('npm', NPM_START, { PORT: '0' });
   await gateway.waitFor(/Microsoft Graph is not being called/);
   const [, url] = await gateway.waitFor(/gateway listening on (http:\/\/\S+)"/);
 
@@ -30,7 +30,7 @@ it('`npm start` with no configuration serves the seed mutation from the embedded
 });
 
 it('SIGTERM sent to the `npm start` process alone (as a supervisor sends it) drains the gateway and stops it', async () => {
-  gateway = spawnProcess('npm', ['start', '--silent'], { PORT: '0' });
+  gateway = spawnProcess('npm', NPM_START, { PORT: '0' });
   const [, pid, url] = await gateway.waitFor(/"pid":(\d+).*gateway listening on (http:\/\/\S+)"/);
   expect((await postGraphQL(new URL(url!), COMPLETE_SEED)).body.errors).toBeUndefined();
 

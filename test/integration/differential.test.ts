@@ -2,8 +2,15 @@ import 'reflect-metadata';
 import { GraphQLError } from 'graphql';
 import { buildSchemaSync, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import { request } from 'undici';
+import { compileQuery } from 'graphql-jit';
 import { UploadSessionResolver } from '../../src/graphql/upload-session.resolver';
 import { SEED, startTestGateway, type TestGateway } from '../support/gateway';
+
+// graphql-jit as it is, its compiler counted: the corpus must reach the compiled path, not only graphql-js.
+jest.mock('graphql-jit', () => {
+  const actual = jest.requireActual<typeof import('graphql-jit')>('graphql-jit');
+  return { ...actual, compileQuery: jest.fn(actual.compileQuery) };
+});
 
 /**
  * The engine's differential test: every request of the corpus is sent three times — interpreted by graphql-js
@@ -123,5 +130,9 @@ describe('interpreted, compiled and repeated answers are identical (production)'
     expect(body.errors?.[0]?.extensions.code ?? 'OK').toBe(entry.code);
     expect(first.text).not.toContain('secret detail');
     expect(first.text).not.toMatch(/stacktrace|at .+\.ts:\d+/);
+  });
+
+  it('compiled each document that ran (the read, the completion, the two probes and __typename), once', () => {
+    expect(jest.mocked(compileQuery)).toHaveBeenCalledTimes(5);
   });
 });

@@ -208,6 +208,9 @@ describe('circuit breaker', () => {
     await fault(g, { method: 'GET', status: 429, retryAfter: '0', times: 3 });
     for (let i = 0; i < 3; i++) await postGraphQL(g.url, READ, SEED);
     expect(await circuitState(g)).toBe(0);
+    await fault(g, { method: 'GET', status: 404, times: 3 });
+    for (let i = 0; i < 3; i++) expect((await postGraphQL(g.url, READ, SEED)).body).toEqual({ data: { uploadSession: null } }); // a 404 read is null
+    expect(await circuitState(g)).toBe(0);
   });
 });
 

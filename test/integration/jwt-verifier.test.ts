@@ -53,7 +53,11 @@ describe('the JWT verifier shared by caller authentication and the emulator', ()
     const token = await gone.issue({ aud: AUDIENCE });
     await gone.close();
     const verify = createJwtVerifier({ jwks: undefined, issuer: gone.issuer, audiences: [AUDIENCE] });
-    const error = await rejection(verify(token));
+    const error = await verify(token).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeDefined();
     expect(error).not.toBeInstanceOf(TokenRejected);
     expect(error).toMatchObject({ message: expect.any(String) }); // fetch's own error (from Node's realm, not jest's)
   });

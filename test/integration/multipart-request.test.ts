@@ -224,35 +224,35 @@ describe('a well-formed request', () => {
   });
 });
 
-describe('refusals of the request itself (HTTP 400 before the resolver runs)', () => {
+describe('refusals of the request itself (HTTP 400, or 413 for an oversized field, before any operation runs)', () => {
   beforeEach(() => serve({ maxFileBytes: 1000 }));
 
-  it.each<[string, Part[], string]>([
-    ['a file before map', [field('operations', OPERATIONS), file('0', ['a,b\n']), field('map', MAP)], 'The map field must come before the file.'],
-    ['a file first', [file('0', ['a,b\n']), field('operations', OPERATIONS), field('map', MAP)], 'The first part of a multipart request must be the operations field.'],
-    ['map first', [field('map', MAP), field('operations', OPERATIONS), file('0', ['a,b\n'])], 'The first part of a multipart request must be the operations field.'],
-    ['a file not named in map', [field('operations', OPERATIONS), field('map', MAP), file('1', ['a,b\n'])], 'The file part "1" is not named in map.'],
-    ['no file for the map entry', [field('operations', OPERATIONS), field('map', MAP)], 'The file for map entry "0" never arrived.'],
-    ['no map', [field('operations', OPERATIONS)], 'The multipart request has no map field.'],
-    ['nothing', [], 'The multipart request has no operations field.'],
-    ['a third field', [field('operations', OPERATIONS), field('map', MAP), field('extra', '1'), file('0', ['a,b\n'])], 'Only the file may follow the map field.'],
-    ['a batch', [field('operations', `[${OPERATIONS},${OPERATIONS}]`), field('map', MAP), file('0', ['a,b\n'])], 'Batched operations are not supported in a multipart request: send one operation.'],
-    ['operations not JSON', [field('operations', '{query'), field('map', MAP), file('0', ['a,b\n'])], 'The operations field is not valid JSON.'],
-    ['map not JSON', [field('operations', OPERATIONS), field('map', '{'), file('0', ['a,b\n'])], 'The map field is not valid JSON.'],
-    ['variables not an object', [field('operations', JSON.stringify({ query: '{ x }', variables: [] })), field('map', MAP)], 'operations.variables must be an object.'],
-    ['query not a string', [field('operations', JSON.stringify({ query: 1 })), field('map', MAP)], 'operations.query must be a string.'],
-    ['two files in map', [field('operations', OPERATIONS), field('map', JSON.stringify({ 0: ['variables.input.file'], 1: ['variables.input.file'] })), file('0', ['a'])], 'The map field must name exactly one file; it names 2.'],
-    ['no file in map', [field('operations', OPERATIONS), field('map', '{}'), file('0', ['a'])], 'The map field must name exactly one file; it names 0.'],
-    ['one file at two paths', [field('operations', OPERATIONS), field('map', JSON.stringify({ 0: ['variables.input.file', 'variables.input.file'] })), file('0', ['a'])], 'map entry "0" must be a list of exactly one path.'],
-    ['a path outside variables', [field('operations', OPERATIONS), field('map', JSON.stringify({ 0: ['query'] })), file('0', ['a'])], 'map path "query" must name a null in operations.variables.'],
-    ['a path to something not null', [field('operations', OPERATIONS), field('map', JSON.stringify({ 0: ['variables.input.catalogId'] })), file('0', ['a'])], 'map path "variables.input.catalogId" must name a null in operations.variables.'],
-    ['a path to nothing', [field('operations', OPERATIONS), field('map', JSON.stringify({ 0: ['variables.input.other'] })), file('0', ['a'])], 'map path "variables.input.other" must name a null in operations.variables.'],
-    ['a path through the prototype', [field('operations', OPERATIONS), field('map', JSON.stringify({ 0: ['variables.__proto__.x'] })), file('0', ['a'])], 'map path "variables.__proto__.x" must name a null in operations.variables.'],
-    ['an operations field over maxFieldBytes', [field('operations', JSON.stringify({ query: 'x'.repeat(2 * 1024 * 1024) })), field('map', MAP)], 'The operations field is larger than 1048576 bytes.'],
-  ])('%s', async (_name, parts, message) => {
+  it.each<[string, Part[], string, number]>([
+    ['a file before map', [field('operations', OPERATIONS), file('0', ['a,b\n']), field('map', MAP)], 'The map field must come before the file.', 400],
+    ['a file first', [file('0', ['a,b\n']), field('operations', OPERATIONS), field('map', MAP)], 'The first part of a multipart request must be the operations field.', 400],
+    ['map first', [field('map', MAP), field('operations', OPERATIONS), file('0', ['a,b\n'])], 'The first part of a multipart request must be the operations field.', 400],
+    ['a file not named in map', [field('operations', OPERATIONS), field('map', MAP), file('1', ['a,b\n'])], 'The file part "1" is not named in map.', 400],
+    ['no file for the map entry', [field('operations', OPERATIONS), field('map', MAP)], 'The file for map entry "0" never arrived.', 400],
+    ['no map', [field('operations', OPERATIONS)], 'The multipart request has no map field.', 400],
+    ['nothing', [], 'The multipart request has no operations field.', 400],
+    ['a third field', [field('operations', OPERATIONS), field('map', MAP), field('extra', '1'), file('0', ['a,b\n'])], 'Only the file may follow the map field.', 400],
+    ['a batch', [field('operations', `[${OPERATIONS},${OPERATIONS}]`), field('map', MAP), file('0', ['a,b\n'])], 'Batched operations are not supported in a multipart request: send one operation.', 400],
+    ['operations not JSON', [field('operations', '{query'), field('map', MAP), file('0', ['a,b\n'])], 'The operations field is not valid JSON.', 400],
+    ['map not JSON', [field('operations', OPERATIONS), field('map', '{'), file('0', ['a,b\n'])], 'The map field is not valid JSON.', 400],
+    ['variables not an object', [field('operations', JSON.stringify({ query: '{ x }', variables: [] })), field('map', MAP)], 'operations.variables must be an object.', 400],
+    ['query not a string', [field('operations', JSON.stringify({ query: 1 })), field('map', MAP)], 'operations.query must be a string.', 400],
+    ['two files in map', [field('operations', OPERATIONS), field('map', JSON.stringify({ 0: ['variables.input.file'], 1: ['variables.input.file'] })), file('0', ['a'])], 'The map field must name exactly one file; it names 2.', 400],
+    ['no file in map', [field('operations', OPERATIONS), field('map', '{}'), file('0', ['a'])], 'The map field must name exactly one file; it names 0.', 400],
+    ['one file at two paths', [field('operations', OPERATIONS), field('map', JSON.stringify({ 0: ['variables.input.file', 'variables.input.file'] })), file('0', ['a'])], 'map entry "0" must be a list of exactly one path.', 400],
+    ['a path outside variables', [field('operations', OPERATIONS), field('map', JSON.stringify({ 0: ['query'] })), file('0', ['a'])], 'map path "query" must name a null in operations.variables.', 400],
+    ['a path to something not null', [field('operations', OPERATIONS), field('map', JSON.stringify({ 0: ['variables.input.catalogId'] })), file('0', ['a'])], 'map path "variables.input.catalogId" must name a null in operations.variables.', 400],
+    ['a path to nothing', [field('operations', OPERATIONS), field('map', JSON.stringify({ 0: ['variables.input.other'] })), file('0', ['a'])], 'map path "variables.input.other" must name a null in operations.variables.', 400],
+    ['a path through the prototype', [field('operations', OPERATIONS), field('map', JSON.stringify({ 0: ['variables.__proto__.x'] })), file('0', ['a'])], 'map path "variables.__proto__.x" must name a null in operations.variables.', 400],
+    ['an operations field over maxFieldBytes', [field('operations', JSON.stringify({ query: 'x'.repeat(2 * 1024 * 1024) })), field('map', MAP)], 'The operations field is larger than 1048576 bytes.', 413],
+  ])('%s', async (_name, parts, message, expectedStatus) => {
     const { status, json } = await send(multipartBody(parts));
     expect(json).toMatchObject({ phase: 'request', message, extensions: { code: 'BAD_USER_INPUT' } });
-    expect(status).toBe(json.status);
+    expect(status).toBe(expectedStatus);
   });
 
   it('refuses a body that is not multipart', async () => {

@@ -1,6 +1,6 @@
 // jest globalSetup: build dist/ once before any test file runs. The end-to-end tests spawn `node dist/main.js`;
-// if each built it in parallel, a first (non-incremental) build could rewrite files under a process another
-// test has just started. Later builds of an unchanged tree write nothing.
+// a build empties dist/ first, so no test file builds again while others run (the `npm start` test skips the
+// `prestart` build for that reason).
 const { execFileSync } = require('node:child_process');
 
 module.exports = () => {

@@ -118,6 +118,17 @@ describe('createSession', () => {
     expect(seen.map((line) => line.split(' ')[0])).toEqual(['POST', 'GET', 'POST']);
   });
 
+  it('posts again once only: a second ambiguous failure with no session found is the caller’s failure (four calls, as declared)', async () => {
+    on('POST', BETA).reply(500, recorded({ error: { code: 'x' } }), json);
+    on('GET', /referenceId/).reply(200, recorded({ value: [] }), json);
+    on('POST', BETA).reply(500, recorded({ error: { code: 'x' } }), json);
+    on('GET', /referenceId/).reply(200, recorded({ value: [] }), json);
+    on('POST', BETA).reply(201, recorded(created), json);
+    const error = (await failure(clientFor('https://graph.test/beta').createSession(resource, review, call()))) as GraphRequestError;
+    expect(error.failure).toMatchObject({ kind: 'http', status: 500 });
+    expect(seen.map((line) => line.split(' ')[0])).toEqual(['POST', 'GET', 'POST', 'GET']);
+  });
+
   it('treats an unreadable 201 as ambiguous and finds the session', async () => {
     on('POST', BETA).reply(201, '<html>proxy</html>');
     on('GET', /referenceId/).reply(200, { value: [created] }, json);

@@ -205,7 +205,7 @@ describe('uploadFile over a real connection (127.0.0.1, port 0)', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('streams the file chunk by chunk as the server takes it', async () => {
+  it('sends every chunk the source yields, each read once, then the closing boundary', async () => {
     onUpload = (request, response) =>
       request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(session([{ id: 'f', name: 'big.csv', size: 1 }]))));
     const chunk = 'x'.repeat(64 * 1024);
