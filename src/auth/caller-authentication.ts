@@ -53,10 +53,11 @@ export function createCallerAuthenticator(config: CallerAuthConfig, logger: Logg
   };
 }
 
-function unauthenticated(message: string): GatewayError {
-  return new GatewayError(ErrorCode.UNAUTHENTICATED, message, {
-    http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) },
-  });
+const BEARER_CHALLENGE: ReadonlyMap<string, string> = new Map([['www-authenticate', 'Bearer']]);
+
+/** 401 with `WWW-Authenticate: Bearer`: the caller sent no usable credential. */
+export function unauthenticated(message: string): GatewayError {
+  return new GatewayError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401, headers: BEARER_CHALLENGE } });
 }
 
 function stringClaim(value: unknown): string | undefined {

@@ -41,7 +41,7 @@ const STATE_VALUES: Record<CircuitState, number> = {
 export class GraphGuard {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
-  /** Bound once: labelling a metric on every call hashes its labels every time. */
+  /** The in-flight gauge of this host, its label object built once (prom-client still hashes it on each call). */
   private readonly inFlight: { inc(): void; dec(): void };
 
   constructor(options: GraphGuardOptions) {

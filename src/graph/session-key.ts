@@ -18,15 +18,14 @@ export function isGuid(value: string): boolean {
 }
 
 /** Throws BAD_USER_INPUT naming every id that is not a GUID, before anything is sent to Graph. */
-export function assertGuids(ids: Readonly<Record<string, string>>): void {
-  const invalid = Object.entries(ids)
-    .filter(([, value]) => typeof value !== 'string' || !isGuid(value))
-    .map(([name]) => name);
-  if (invalid.length > 0) {
-    throw new GatewayError(ErrorCode.BAD_USER_INPUT, `${invalid.join(', ')} must be a GUID.`, {
-      invalidArguments: invalid,
-    });
-  }
+export function assertGuids(ids: Readonly<Record<string, unknown>>): void {
+  if (Object.values(ids).every(isGuidValue)) return;
+  const invalid = Object.keys(ids).filter((name) => !isGuidValue(ids[name]));
+  throw new GatewayError(ErrorCode.BAD_USER_INPUT, `${invalid.join(', ')} must be a GUID.`, { invalidArguments: invalid });
+}
+
+function isGuidValue(value: unknown): boolean {
+  return typeof value === 'string' && GUID.test(value);
 }
 
 /** Only the key's own ids are checked: an input object may carry other fields (a file, say). */

@@ -2,7 +2,7 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { bearerToken } from '../auth/bearer-token';
-import type { CallerAuthenticator } from '../auth/caller-authentication';
+import { unauthenticated, type CallerAuthenticator } from '../auth/caller-authentication';
 import type { UploadConfig } from '../config';
 import type { GraphAuthorization } from '../auth/graph-authorization';
 import { ErrorCode } from '../errors';
@@ -35,7 +35,6 @@ export interface GraphQLHandlerOptions {
 }
 
 const ALLOW = new Map([['allow', 'GET, POST, OPTIONS']]);
-const BEARER_CHALLENGE = new Map([['www-authenticate', 'Bearer']]);
 
 /**
  * The GraphQL layer's entry: from a read request to its answer. Everything decided before an operation
@@ -125,10 +124,6 @@ function callerRefusal(error: unknown): Refusal {
     message: error.message,
     headers: http?.headers,
   };
-}
-
-function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401, headers: BEARER_CHALLENGE } } });
 }
 
 function accept(request: GraphQLHttpRequest): string | undefined {

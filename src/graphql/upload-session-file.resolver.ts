@@ -35,7 +35,8 @@ export class UploadSessionFileResolver {
       throw error;
     }
     // The CSV is checked as it streams to Graph: a bad row fails the body before its end, so nothing lands.
-    const checked = csvCheck({ columns: upload.csvColumns, maxBytes: upload.maxBytes });
+    // (UPLOAD_MAX_BYTES is the multipart reader's: it counts the same bytes, before they get here.)
+    const checked = csvCheck({ columns: upload.csvColumns });
     pipeline(stream, checked).catch(() => {}); // its failure reaches Graph's request through `checked`
     return graph.uploadFile({ catalogId, resourceId, uploadSessionId }, { fileName, body: checked }, call);
   }

@@ -1,6 +1,5 @@
-import { isGuid } from '../graph/session-key';
+import { assertGuids } from '../graph/session-key';
 import type { UploadSession } from '../graph/upload-session';
-import { ErrorCode, GatewayError } from '../errors';
 import type { GatewayContext } from './context';
 
 /** What another subgraph holds of a session: its `@key`. */
@@ -20,9 +19,6 @@ export interface SessionReference {
 export async function resolveSessionReference(reference: SessionReference, { sessions }: GatewayContext): Promise<UploadSession | null> {
   const { catalogId, resourceId, id } = reference;
   if (catalogId == null || resourceId == null || id == null) return null;
-  const invalid = Object.entries({ catalogId, resourceId, id })
-    .filter(([, value]) => typeof value !== 'string' || !isGuid(value))
-    .map(([name]) => name);
-  if (invalid.length > 0) throw new GatewayError(ErrorCode.BAD_USER_INPUT, `${invalid.join(', ')} must be a GUID.`, { invalidArguments: invalid });
+  assertGuids({ catalogId, resourceId, id });
   return sessions.session({ catalogId: String(catalogId), resourceId: String(resourceId), uploadSessionId: String(id) });
 }

@@ -4,8 +4,6 @@ import { ErrorCode, GatewayError } from '../errors';
 export interface CsvCheckOptions {
   /** When set (`UPLOAD_CSV_COLUMNS`), the header row must be exactly these names, in this order. */
   columns?: readonly string[];
-  /** The largest file accepted, in bytes (a leading BOM included); unlimited when absent. */
-  maxBytes?: number;
 }
 
 // ASSUMPTION: Graph documents no header limit; a header row this long is not a CSV header, and the header is
@@ -53,8 +51,6 @@ const AFTER_CR = 5;
  */
 export class CsvScanner {
   private readonly columns: readonly string[] | undefined;
-  private readonly maxBytes: number;
-  private bytes = 0;
   private bomMatched = 0;
   private bomDone = false;
   private state = RECORD_START;
@@ -75,14 +71,9 @@ export class CsvScanner {
 
   constructor(options: CsvCheckOptions = {}) {
     this.columns = options.columns;
-    this.maxBytes = options.maxBytes ?? Infinity;
   }
 
   write(chunk: Buffer): void {
-    this.bytes += chunk.length;
-    if (this.bytes > this.maxBytes) {
-      throw csvError(`the file is larger than the limit of ${this.maxBytes} bytes`, this.line, undefined, { limitBytes: this.maxBytes });
-    }
     let start = 0;
     if (!this.bomDone) {
       start = this.skipBom(chunk);
@@ -371,13 +362,9 @@ function splitRecord(text: string): string[] {
   }
 }
 
-function csvError(message: string, line: number, column?: number, extensions: Record<string, unknown> = {}): GatewayError {
+function csvError(message: string, line: number, column?: number): GatewayError {
   const where = column === undefined ? `line ${line}` : `line ${line}, column ${column}`;
-  return new GatewayError(ErrorCode.BAD_USER_INPUT, `The CSV file is invalid at ${where}: ${message}.`, {
-    line,
-    ...(column === undefined ? {} : { column }),
-    ...extensions,
-  });
+  return new GatewayError(ErrorCode.BAD_USER_INPUT, `The CSV file is invalid at ${where}: ${message}.`, column === undefined ? { line } : { line, column });
 }
 
 function utf8Error(line: number, column: number): GatewayError {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { request } from 'undici';
 import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
 import { COMPLETE_SEED, postGraphQL } from '../support/gateway';
@@ -11,7 +10,7 @@ let graphBaseUrl: URL;
 let gateway: Spawned | undefined;
 
 beforeAll(async () => {
-  execFileSync('npm', ['run', 'build', '--silent']);
+  // dist/ is jest's global setup's build (test/support/build-once.js).
   emulator = createEmulator();
   graphBaseUrl = await emulator.listen(0, '127.0.0.1');
 });

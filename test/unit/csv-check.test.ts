@@ -58,10 +58,6 @@ describe('files it accepts', () => {
     expect(check('"a","b ""x"""\n1,2\n', { columns: ['a', 'b "x"'] })).toBe('ok');
     expect(check('\uFEFFa,b\r\n', { columns: ['a', 'b'] })).toBe('ok');
   });
-
-  it('accepts a file of exactly maxBytes', () => {
-    expect(check('a,b\n1,2\n', { maxBytes: 8 })).toBe('ok');
-  });
 });
 
 describe('files it refuses, naming the line and the column', () => {
@@ -129,14 +125,6 @@ describe('files it refuses, naming the line and the column', () => {
     expect(check('a,b,c,d\n', options)).toMatchObject({ extensions: { line: 1, column: 4 } });
     expect(check('A,b,c\n', options)).toMatchObject({ extensions: { line: 1, column: 1 } });
     expect(check(' a,b,c\n', options)).toMatchObject({ extensions: { line: 1, column: 1 } });
-  });
-
-  it('refuses a file over maxBytes, with limitBytes', () => {
-    expect(check('a,b\n1,2\n3', { maxBytes: 8 })).toMatchObject({
-      message: expect.stringContaining('larger than the limit of 8 bytes'),
-      extensions: { code: 'BAD_USER_INPUT', limitBytes: 8, line: 1 },
-    });
-    expect(verdict([Buffer.from('a,b\n1,2\n'), Buffer.from('3,4\n')], { maxBytes: 10 })).toMatchObject({ extensions: { limitBytes: 10, line: 3 } });
   });
 
   it(`refuses a header row over ${MAX_HEADER_BYTES} bytes without waiting for its end`, () => {
