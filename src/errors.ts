@@ -34,6 +34,11 @@ export interface GraphFailure {
   retryAfterSeconds?: number;
   /** On a refused create: the session that already holds the (review instance, resource) pair, when a read found it. */
   existingUploadSessionId?: string;
+  /**
+   * The gateway's own words for what was refused (which permission a 403 lacks, which review a 404 did not
+   * find), used instead of the code's usual message. Never Graph's text.
+   */
+  publicMessage?: string;
 }
 
 /** The one error type the Graph client throws: facts about the failed call, nothing interpreted. */
@@ -189,7 +194,7 @@ export function toGraphQLError(error: unknown): GraphQLError {
     if (code === ErrorCode.CONFLICT && failure.existingUploadSessionId !== undefined) {
       extensions.existingUploadSessionId = failure.existingUploadSessionId;
     }
-    return new GraphQLError(PUBLIC_MESSAGES[code], { extensions });
+    return new GraphQLError(failure.publicMessage ?? PUBLIC_MESSAGES[code], { extensions });
   }
   if (error instanceof AuthorityRequestError) {
     const { failure } = error;

@@ -48,6 +48,8 @@ export interface GraphRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Absolute from the origin, query included (graph-paths.ts). */
   path: string;
+  /** Headers the operation needs besides the usual ones (beta's batch apply asks for one). */
+  headers?: Readonly<Record<string, string>>;
   /** A JSON body, sent as `application/json`. */
   json?: string;
   /** A streamed body; the transport opens it afresh for each attempt it makes. */
@@ -107,6 +109,7 @@ export class GraphTransport {
       accept: 'application/json',
       'client-request-id': clientRequestId,
     };
+    if (request.headers) Object.assign(headers, request.headers);
     if (jsonBody !== undefined) headers['content-type'] = 'application/json';
     // ASSUMPTION: Graph takes a chunked multipart body (no Content-Length): the size is not known before it has streamed.
     if (stream) headers['content-type'] = stream.contentType;
