@@ -62,7 +62,7 @@ export interface GraphRequest {
 
 export interface GraphAnswer {
   status: number;
-  /** The parsed body; undefined only for a 204. */
+  /** The parsed body; undefined only for a 204 or 202. */
   json: unknown;
   requestId?: string;
   clientRequestId: string;
@@ -144,7 +144,8 @@ export class GraphTransport {
       call.log.debug({ graph: { method, status, requestId, clientRequestId, attempt, durationMs: elapsed(started) } }, 'Graph call');
       if (status === 429) metrics.graphThrottles.inc();
       if (status >= 200 && status < 300) {
-        if (json === undefined && status !== 204) {
+        // 204 No Content, and 202 Accepted as Graph sends it (batch apply): no body to read.
+        if (json === undefined && status !== 204 && status !== 202) {
           throw new GraphRequestError({ kind: 'unreadable', message: 'the answer is not JSON', status, requestId, clientRequestId });
         }
         return { status, json, requestId, clientRequestId };
