@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
 import { SEED_SESSION_KEY } from '../../src/emulator/seed';
-import { call, createBody, PATH_SHAPES, sessionsUrl, type PathShape } from '../support/emulator-http';
+import { call, createBody, PATH_SHAPES, sessionsUrl, type PathShape } from './emulator-http';
 
 const ACCESS_REVIEW_SESSION = '#microsoft.graph.customDataProvidedResourceAccessReviewUploadSession';
 

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
-import { addFault, call, createBody, multipart, sessionsUrl, waitUntil, type PathShape } from '../support/emulator-http';
+import { addFault, call, createBody, multipart, sessionsUrl, waitUntil, type PathShape } from './emulator-http';
 
 const CSV = 'principalId,principalType,permissionId,permissionName,permissionDescription,permissionType\n' + 'a1,user,p1,Read,Reads,role\n';
 

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { waitUntil } from '../support/emulator-http';
+import { waitUntil } from './emulator-http';
 import { postGraphQL, SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
 
 const COMPLETE = `mutation Complete($input: CompleteUploadSessionInput!) { completeUploadSession(input: $input) { id status isUploadDone } }`;

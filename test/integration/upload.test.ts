@@ -5,7 +5,7 @@ import type { GraphVersion } from '../../src/graph/graph-paths';
 import type { SessionKey } from '../../src/graph/session-key';
 import { SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
 import { CSV_HEADER, csvRows, postMultipart, uploadParts, UPLOAD_FILE } from '../support/upload-request';
-import { waitUntil } from '../support/emulator-http';
+import { waitUntil } from './emulator-http';
 
 /**
  * Over real HTTP: CSV files sent to the gateway as GraphQL multipart requests, streamed on to
