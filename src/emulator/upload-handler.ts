@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { RequestBody } from './body-reader';
+import { CsvRowCollector } from './csv-rows';
 import { HttpError, badRequest } from './http-error';
 import { refusal } from './session-refusals';
 import type { SessionKey, SessionStore, StoredSession } from './session-store';
@@ -9,6 +10,7 @@ import type { SessionKey, SessionStore, StoredSession } from './session-store';
 interface ReceivedFile {
   name: string;
   size: number;
+  rows: CsvRowCollector;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function uploadFile(req: IncomingMessage, body: RequestBody, store:
   }
   const file = await receiveOneFile(body, parser);
   // The session may have been completed, expired or deleted while the file was flowing.
-  const outcome = store.addFile(key, file.name, file.size);
+  const outcome = store.addFile(key, file.name, file.size, file.rows.rows());
   if (outcome.kind !== 'added') throw refusal(outcome.kind);
   return outcome.session;
 }
@@ -51,10 +53,11 @@ function receiveOneFile(body: RequestBody, parser: busboy.Busboy): Promise<Recei
         problem ??= received ? 'The body must carry one file part only.' : 'The file part must be named "file" and carry a filename.';
         return void stream.resume();
       }
-      const file: ReceivedFile = { name: filename, size: 0 };
+      const file: ReceivedFile = { name: filename, size: 0, rows: new CsvRowCollector() };
       received = file;
       stream.on('data', (chunk: Buffer) => {
         file.size += chunk.length;
+        file.rows.write(chunk);
       });
     });
     parser.on('field', (name) => {
