@@ -1,14 +1,16 @@
-import { ErrorCode, GatewayError, GraphRequestError } from '../errors';
 import { AccessReviewStatus, REVIEW_STATUS, reviewsCatalog, toDefinition, toInstance, type AccessReviewDefinition, type AccessReviewInstance } from './access-review';
 import { makeInstanceCursor, readInstanceCursor, type InstancePosition } from './access-review-cursor';
 import type { AccessReviewPaths, InstanceKey } from './access-review-paths';
 import { read, unreadable } from './graph-answer';
+import { parseKnown } from './graph-enum';
+import { GraphRequestError } from './graph-failure';
 import type { GraphCall, GraphTransport } from './graph-transport';
 import { retryIdempotent } from './retry-policy';
-import { assertGuids, assertResourceKey, type ResourceKey } from './session-key';
+import { ReviewScopeError } from './review-scope';
+import { parseGuids, type ResourceKey } from './session-key';
 import type { UploadSession } from './upload-session';
 import { bindingOf } from './upload-session-cursor';
-import { assertPageSize, collection } from './upload-session-query';
+import { collection, type PageSize } from './upload-session-query';
 
 /**
  * ASSUMPTIONS (Graph documents neither bound): the route lists at most this many pages of definitions
@@ -33,7 +35,7 @@ export interface InstanceFilter {
 }
 
 export interface InstancePageRequest {
-  first: number;
+  first: PageSize;
   after?: string;
   filter?: InstanceFilter;
 }
@@ -49,9 +51,14 @@ export interface AccessReviewInstancePage {
 /** Reads the resource's sessions in one Graph call (graph-client.ts owns the sessions collection). */
 export type SessionsReader = (resource: ResourceKey, call: GraphCall) => Promise<UploadSession[]>;
 
-export function assertReviewKey<T extends ReviewKey>(key: T): T {
-  assertGuids({ catalogId: key.catalogId, resourceId: key.resourceId, reviewDefinitionId: key.reviewDefinitionId, reviewInstanceId: key.reviewInstanceId });
-  return key;
+/** Only the key's own ids are read: an input object carries other fields too. */
+export function parseReviewKey(input: { catalogId: string; resourceId: string; reviewDefinitionId: string; reviewInstanceId: string }): ReviewKey {
+  return parseGuids({ catalogId: input.catalogId, resourceId: input.resourceId, reviewDefinitionId: input.reviewDefinitionId, reviewInstanceId: input.reviewInstanceId });
+}
+
+/** A filter as a caller sent it: a status Graph can filter by (not UNKNOWN_FUTURE_VALUE). */
+export function parseInstanceFilter({ status, needsUpload }: { status?: AccessReviewStatus | null; needsUpload?: boolean | null }): InstanceFilter {
+  return { status: status == null ? undefined : parseKnown(status, 'filter.status'), needsUpload: needsUpload ?? undefined };
 }
 
 /** INITIALIZING, and the resource has no completed session for the instance. */
@@ -76,12 +83,7 @@ export class AccessReviewClient {
    * shown one at least as old, so a short page from Graph never puts an instance out of order.
    */
   async listInstances(resource: ResourceKey, request: InstancePageRequest, call: GraphCall): Promise<AccessReviewInstancePage> {
-    assertResourceKey(resource);
     const { first, after, filter = {} } = request;
-    assertPageSize(first);
-    if (filter.status === AccessReviewStatus.UNKNOWN_FUTURE_VALUE) {
-      throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'filter.status cannot be UNKNOWN_FUTURE_VALUE: Graph has no such status to filter by.', { invalidArguments: ['filter'] });
-    }
     const binding = bindingOf(['instances', resource.catalogId.toLowerCase(), resource.resourceId.toLowerCase(), filter.status ?? null, filter.needsUpload ?? null]);
     const position = after === undefined ? new Map<string, number>() : readInstanceCursor(after, binding);
     const definitions = await this.catalogDefinitions(resource.catalogId, call);
@@ -102,7 +104,6 @@ export class AccessReviewClient {
    * FORBIDDEN or NOT_FOUND otherwise, with nothing read beyond the definition and the instance.
    */
   async confirmReview(key: ReviewKey, permission: string, call: GraphCall): Promise<AccessReviewInstance> {
-    assertReviewKey(key);
     const definitionAnswer = await this.get(this.paths.definition(key.reviewDefinitionId), call, permission, 'access review definition');
     const definition = read(definitionAnswer, toDefinition);
     if (!reviewsCatalog(definition, key.catalogId)) throw notThisCatalog('definition');
@@ -205,8 +206,8 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
   return () => (made ??= make());
 }
 
-function notThisCatalog(what: 'definition' | 'instance'): GatewayError {
-  return new GatewayError(ErrorCode.FORBIDDEN, `The access review ${what} does not review this catalog: name a review of the catalog given in catalogId.`);
+function notThisCatalog(what: 'definition' | 'instance'): ReviewScopeError {
+  return new ReviewScopeError(`The access review ${what} does not review this catalog: name a review of the catalog given in catalogId.`);
 }
 
 function tooMany(message: string): GraphRequestError {

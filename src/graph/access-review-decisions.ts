@@ -1,13 +1,14 @@
-import { ErrorCode, GatewayError } from '../errors';
 import { APPLY_RESULT, AccessReviewApplyResult, DECISION_VALUE, toDecision, type AccessReviewDecision, type AccessReviewDecisionValue } from './access-review-decision';
-import { assertReviewKey, explained, READ_PERMISSION, WRITE_PERMISSION, type AccessReviewClient, type ReviewKey } from './access-review-client';
+import { explained, READ_PERMISSION, WRITE_PERMISSION, type AccessReviewClient, type ReviewKey } from './access-review-client';
 import type { AccessReviewPaths } from './access-review-paths';
 import { isAmbiguous, isRefusal, read } from './graph-answer';
+import { parseKnown } from './graph-enum';
 import type { GraphCall, GraphTransport } from './graph-transport';
 import { retryIdempotent, type RetryRule } from './retry-policy';
-import { assertGuids } from './session-key';
+import { ReviewScopeError } from './review-scope';
+import type { Guid } from './session-key';
 import { bindingOf, makeCursor, readCursor, type PagePosition } from './upload-session-cursor';
-import { assertPageSize, collection } from './upload-session-query';
+import { collection, type PageSize } from './upload-session-query';
 
 /** The Graph calls each operation may make (the transport's retries aside): the two review checks, then its own. */
 export const DECISION_GRAPH_CALLS = {
@@ -20,7 +21,7 @@ export const DECISION_GRAPH_CALLS = {
 } as const;
 
 export interface DecisionPageRequest {
-  first: number;
+  first: PageSize;
   after?: string;
   decision?: AccessReviewDecisionValue;
   applyResult?: AccessReviewApplyResult;
@@ -57,9 +58,7 @@ export class AccessReviewDecisionClient {
    * reference page documents the property); decisions of other resources are dropped here all the same.
    */
   async listDecisions(key: ReviewKey, request: DecisionPageRequest, call: GraphCall): Promise<AccessReviewDecisionPage> {
-    assertReviewKey(key);
     const { first, after, decision, applyResult } = request;
-    assertPageSize(first);
     const odataFilter = decisionFilter(key.resourceId, decision, applyResult);
     const ids = [key.catalogId, key.resourceId, key.reviewDefinitionId, key.reviewInstanceId].map((id) => id.toLowerCase());
     const binding = bindingOf(['decisions', ...ids, decision ?? null, applyResult ?? null]);
@@ -90,7 +89,6 @@ export class AccessReviewDecisionClient {
    * result is the success the caller asked for.
    */
   async applyDecisions(key: ReviewKey, outcome: ApplyOutcome, call: GraphCall): Promise<void> {
-    assertReviewKey(key);
     const json = JSON.stringify({ ...writable(outcome, APPLY_RESULT.camel), customDataProvidedResourceId: key.resourceId });
     await this.reviews.confirmReview(key, WRITE_PERMISSION, call);
     let ambiguous = false;
@@ -115,15 +113,13 @@ export class AccessReviewDecisionClient {
    * ASSUMPTION: Graph answers 204 (as for the documented PATCH of a decision) or 200 with the decision;
    * after a 204 the decision is read again, so the answer is the decision as it now is.
    */
-  async recordApplied(key: ReviewKey, decisionId: string, outcome: ApplyOutcome, call: GraphCall): Promise<AccessReviewDecision> {
-    assertReviewKey(key);
-    assertGuids({ decisionId });
+  async recordApplied(key: ReviewKey, decisionId: Guid, outcome: ApplyOutcome, call: GraphCall): Promise<AccessReviewDecision> {
     const json = JSON.stringify(writable(outcome, APPLY_RESULT.pascal));
     await this.reviews.confirmReview(key, WRITE_PERMISSION, call);
     const path = this.paths.decision(key, decisionId);
     const before = read(await this.reviews.get(path, call, WRITE_PERMISSION, 'decision in that review instance'), toDecision);
     if (before.resourceId !== key.resourceId.toLowerCase()) {
-      throw new GatewayError(ErrorCode.FORBIDDEN, 'The decision is not about this resource: each resource’s owner records results on its own decisions only.');
+      throw new ReviewScopeError('The decision is not about this resource: each resource’s owner records results on its own decisions only.');
     }
     let answer;
     try {
@@ -150,18 +146,25 @@ export class AccessReviewDecisionClient {
 /** `$filter` on the documented `decision` and `applyResult` (String properties, spelled as Graph spells values) and the resource. */
 function decisionFilter(resourceId: string, decision?: AccessReviewDecisionValue, applyResult?: AccessReviewApplyResult): string {
   const clauses: string[] = [];
-  if (decision !== undefined) clauses.push(`decision eq '${DECISION_VALUE.pascal(refuseUnknown(decision, 'decision'))}'`);
-  if (applyResult !== undefined) clauses.push(`applyResult eq '${APPLY_RESULT.pascal(refuseUnknown(applyResult, 'applyResult'))}'`);
+  if (decision !== undefined) clauses.push(`decision eq '${DECISION_VALUE.pascal(decision)}'`);
+  if (applyResult !== undefined) clauses.push(`applyResult eq '${APPLY_RESULT.pascal(applyResult)}'`);
   clauses.push(`resourceId eq '${resourceId}'`);
   return clauses.join(' and ');
 }
 
 /** The body Graph is sent: exactly the result and its description (null when none is given, which clears an older one). */
 function writable(outcome: ApplyOutcome, spell: (value: AccessReviewApplyResult) => string) {
-  return { applyResult: spell(refuseUnknown(outcome.applyResult, 'applyResult')), applyDescription: outcome.applyDescription ?? null };
+  return { applyResult: spell(outcome.applyResult), applyDescription: outcome.applyDescription ?? null };
 }
 
-function refuseUnknown<E extends string>(value: E, name: string): E {
-  if (value !== 'UNKNOWN_FUTURE_VALUE') return value;
-  throw new GatewayError(ErrorCode.BAD_USER_INPUT, `${name} cannot be UNKNOWN_FUTURE_VALUE: it is not a value Graph takes.`, { invalidArguments: [name] });
+/** Decision filters and apply results as a caller sent them: values Graph takes (not UNKNOWN_FUTURE_VALUE). */
+export function parseOutcome(input: { applyResult: AccessReviewApplyResult; applyDescription?: string | null }): ApplyOutcome {
+  return { applyResult: parseKnown(input.applyResult, 'input.applyResult'), applyDescription: input.applyDescription ?? null };
+}
+
+export function parseDecisionFilter(input: { decision?: AccessReviewDecisionValue | null; applyResult?: AccessReviewApplyResult | null }) {
+  return {
+    decision: input.decision == null ? undefined : parseKnown(input.decision, 'input.decision'),
+    applyResult: input.applyResult == null ? undefined : parseKnown(input.applyResult, 'input.applyResult'),
+  };
 }

@@ -1,17 +1,19 @@
 import type { GraphPaths } from './graph-paths';
+import type { Guid } from './session-key';
 
 export const BATCH_APPLY = 'batchApplyCustomDataProvidedResourceDecisions';
 
-/** The ids that name one instance under its definition; all GUIDs, checked before any path is built. */
+/** The ids that name one instance under its definition, parsed at the GraphQL edge. */
 export interface InstanceKey {
-  readonly reviewDefinitionId: string;
-  readonly reviewInstanceId: string;
+  readonly reviewDefinitionId: Guid;
+  readonly reviewInstanceId: Guid;
 }
 
 /**
  * Graph's access review paths (graph-api-reviews.md §1, §4). v1.0 serves catalog reviews on the unified
  * route only; beta keeps the classic route, where batch apply needs `x-accessreviews-version: vNext`.
- * Ids are percent-encoded even though they are checked GUIDs.
+ * Ids are percent-encoded even though they are GUIDs. Definition ids from Graph's own answers are not
+ * parsed, hence `string` where a path may name one.
  */
 export class AccessReviewPaths {
   private readonly base: string;

@@ -1,4 +1,4 @@
-import { GraphRequestError, type GraphFailure } from '../errors';
+import { GraphRequestError, type GraphFailure } from './graph-failure';
 import type { GraphAnswer } from './graph-transport';
 import { UnreadableSessionError } from './upload-session';
 

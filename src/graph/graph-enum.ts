@@ -1,3 +1,5 @@
+import { InvalidInputError } from './invalid-input';
+
 /**
  * Graph's string enumerations, read and written through one table per schema enum. Graph spells a value
  * `InProgress` in one place and `inProgress` in another (a String property vs an enumeration member), so
@@ -11,6 +13,12 @@ export interface GraphEnum<E extends string> {
   pascal(value: E): string;
   /** The schema value as Graph's enumeration members spell it: `IN_PROGRESS` → `inProgress`. */
   camel(value: E): string;
+}
+
+/** A value the caller sends to Graph: UNKNOWN_FUTURE_VALUE names nothing Graph takes, so it is refused before any call. */
+export function parseKnown<E extends string>(value: E, name: string): E {
+  if (value !== 'UNKNOWN_FUTURE_VALUE') return value;
+  throw new InvalidInputError(`${name} cannot be UNKNOWN_FUTURE_VALUE: it is not a value Graph takes.`, [name.split('.')[0]!]);
 }
 
 export function graphEnum<E extends string>(values: Record<string, E>, unknown: E): GraphEnum<E> {

@@ -1,12 +1,18 @@
 import { Arg, Ctx, Extensions, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { AccessReviewDecision as GraphDecision } from '../graph/access-review-decision';
-import { DECISION_GRAPH_CALLS } from '../graph/access-review-decisions';
+import { parseReviewKey } from '../graph/access-review-client';
+import { DECISION_GRAPH_CALLS, parseDecisionFilter, parseOutcome } from '../graph/access-review-decisions';
+import { parseGuids } from '../graph/session-key';
+import { parsePageSize } from '../graph/upload-session-query';
 import { AccessReviewDecision, AccessReviewDecisionConnection, ApplyAccessReviewDecisionsPayload } from './access-review-decision.type';
 import { AccessReviewDecisionsInput, ApplyAccessReviewDecisionsInput, RecordAccessReviewDecisionAppliedInput } from './access-review.inputs';
 import type { GatewayContext } from './context';
 import { GRAPH_CALLS } from './graph-call-limit';
 
-/** Thin resolvers: the review checks, retries and Graph's shapes live in the Graph client (access-review-decisions.ts). */
+/**
+ * Thin resolvers: ids and values parsed here at the edge; the review checks, retries and Graph's shapes
+ * live in the Graph client (access-review-decisions.ts).
+ */
 @Resolver(() => AccessReviewDecision)
 export class AccessReviewDecisionResolver {
   @Query(() => AccessReviewDecisionConnection, { description: "Reviewers' decisions on the resource in one review instance; Relay-style paging over Graph's." })
@@ -17,8 +23,8 @@ export class AccessReviewDecisionResolver {
     @Arg('after', () => String, { nullable: true, description: 'An `endCursor` or edge `cursor` of an earlier page.' }) after: string | null,
     @Ctx() { graph, call }: GatewayContext,
   ): Promise<AccessReviewDecisionConnection> {
-    const { decision, applyResult } = input;
-    const page = await graph.decisions.listDecisions(input, { first: first ?? 50, after: after ?? undefined, decision, applyResult }, call);
+    const request = { first: parsePageSize(first ?? 50), after: after ?? undefined, ...parseDecisionFilter(input) };
+    const page = await graph.decisions.listDecisions(parseReviewKey(input), request, call);
     return {
       edges: page.edges,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? null },
@@ -32,7 +38,7 @@ export class AccessReviewDecisionResolver {
   })
   @Extensions({ [GRAPH_CALLS]: DECISION_GRAPH_CALLS.apply })
   async applyAccessReviewDecisions(@Arg('input') input: ApplyAccessReviewDecisionsInput, @Ctx() { graph, call }: GatewayContext): Promise<ApplyAccessReviewDecisionsPayload> {
-    await graph.decisions.applyDecisions(input, { applyResult: input.applyResult, applyDescription: input.applyDescription }, call);
+    await graph.decisions.applyDecisions(parseReviewKey(input), parseOutcome(input), call);
     return { reviewInstanceId: input.reviewInstanceId, accepted: true };
   }
 
@@ -41,6 +47,8 @@ export class AccessReviewDecisionResolver {
   })
   @Extensions({ [GRAPH_CALLS]: DECISION_GRAPH_CALLS.record })
   recordAccessReviewDecisionApplied(@Arg('input') input: RecordAccessReviewDecisionAppliedInput, @Ctx() { graph, call }: GatewayContext): Promise<GraphDecision> {
-    return graph.decisions.recordApplied(input, input.decisionId, { applyResult: input.applyResult, applyDescription: input.applyDescription }, call);
+    const key = parseReviewKey(input);
+    const { decisionId } = parseGuids({ decisionId: input.decisionId });
+    return graph.decisions.recordApplied(key, decisionId, parseOutcome(input), call);
   }
 }

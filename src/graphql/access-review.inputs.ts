@@ -1,7 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { AccessReviewStatus } from '../graph/access-review';
 import { AccessReviewApplyResult, AccessReviewDecisionValue } from '../graph/access-review-decision';
-import type { ReviewKey } from '../graph/access-review-client';
 
 @InputType({ description: 'Which instances to list; both conditions must hold.' })
 export class AccessReviewFilter {
@@ -12,9 +11,9 @@ export class AccessReviewFilter {
   needsUpload?: boolean;
 }
 
-/** The four ids that name a review instance for one resource: the base of every decision input. */
+/** The four ids that name a review instance for one resource (parsed into GUIDs by the resolvers): the base of every decision input. */
 @InputType()
-export class ReviewKeyInput implements ReviewKey {
+export class ReviewKeyInput {
   @Field(() => ID)
   catalogId!: string;
 

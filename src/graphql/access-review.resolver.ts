@@ -1,5 +1,7 @@
 import { Arg, Ctx, Extensions, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { INSTANCE_PAGE_GRAPH_CALLS, needsUpload } from '../graph/access-review-client';
+import { INSTANCE_PAGE_GRAPH_CALLS, needsUpload, parseInstanceFilter } from '../graph/access-review-client';
+import { parseResourceKey } from '../graph/session-key';
+import { parsePageSize } from '../graph/upload-session-query';
 import type { UploadSession } from '../graph/upload-session';
 import { AccessReviewFilter } from './access-review.inputs';
 import { AccessReviewInstance, AccessReviewInstanceConnection, type ServedInstance } from './access-review.type';
@@ -7,7 +9,10 @@ import type { GatewayContext } from './context';
 import { GRAPH_CALLS, GRAPH_CALLS_PER_ITEM } from './graph-call-limit';
 import { CustomDataProvidedResourceUploadSession } from './upload-session.type';
 
-/** Thin resolvers: the page is the Graph client's; the session fields share the page's one read of the sessions. */
+/**
+ * Thin resolvers: arguments parsed here at the edge, the page is the Graph client's; the session fields
+ * share the page's one read of the sessions.
+ */
 @Resolver(() => AccessReviewInstance)
 export class AccessReviewResolver {
   @Query(() => AccessReviewInstanceConnection, {
@@ -23,7 +28,9 @@ export class AccessReviewResolver {
     @Arg('filter', () => AccessReviewFilter, { nullable: true }) filter: AccessReviewFilter | null,
     @Ctx() { graph, call }: GatewayContext,
   ): Promise<AccessReviewInstanceConnection> {
-    const page = await graph.reviews.listInstances({ catalogId, resourceId }, { first: first ?? 20, after: after ?? undefined, filter: { ...filter } }, call);
+    const resource = parseResourceKey({ catalogId, resourceId });
+    const request = { first: parsePageSize(first ?? 20), after: after ?? undefined, filter: parseInstanceFilter({ ...filter }) };
+    const page = await graph.reviews.listInstances(resource, request, call);
     return {
       edges: page.edges.map(({ cursor, node }) => ({ cursor, node: { ...node, pageSessions: page.sessions } satisfies ServedInstance })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? null },

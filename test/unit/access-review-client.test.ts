@@ -1,4 +1,8 @@
-import { GatewayError, GraphRequestError, toGraphQLError } from '../../src/errors';
+import { GraphRequestError } from '../../src/graph/graph-failure';
+import { InvalidInputError } from '../../src/graph/invalid-input';
+import { parseResourceKey } from '../../src/graph/session-key';
+import { parsePageSize } from '../../src/graph/upload-session-query';
+import { toGraphQLError } from '../../src/graphql/to-graphql-error';
 import { AccessReviewStatus } from '../../src/graph/access-review';
 import { dropConnection, fakeCall, FakeGraph, REVIEW_IDS, type FakeAnswer, type FakeRequest } from '../support/fake-graph';
 
@@ -79,7 +83,7 @@ afterEach(() => graph.close());
 describe('accessReviews: the catalog’s instances', () => {
   it.each(['v1.0', 'beta'] as const)('on %s lists the catalog’s definitions across Graph’s pages, merges their instances newest first, and reads the sessions once', async (version) => {
     graph = new FakeGraph(reviewGraph(version));
-    const page = await graph.client(version).reviews.listInstances({ catalogId: C, resourceId: R }, { first: 20 }, fakeCall());
+    const page = await graph.client(version).reviews.listInstances(parseResourceKey({ catalogId: C, resourceId: R }), { first: parsePageSize(20) }, fakeCall());
     expect(page.edges.map(({ node }) => node.id)).toEqual([I1, I2, I3, I4]);
     expect(page.edges.map(({ node }) => node.status)).toEqual([
       AccessReviewStatus.INITIALIZING,
@@ -109,7 +113,7 @@ describe('accessReviews: the catalog’s instances', () => {
     const ids: string[] = [];
     let after: string | undefined;
     for (let pages = 0; pages < 10; pages++) {
-      const page = await client.reviews.listInstances({ catalogId: C, resourceId: R }, { first: 3, after }, fakeCall());
+      const page = await client.reviews.listInstances(parseResourceKey({ catalogId: C, resourceId: R }), { first: parsePageSize(3), after }, fakeCall());
       ids.push(...page.edges.map(({ node }) => node.id));
       if (!page.hasNextPage) break;
       after = page.endCursor;
@@ -119,7 +123,7 @@ describe('accessReviews: the catalog’s instances', () => {
 
   it('filters needsUpload on the INITIALIZING instances Graph filters by status, with the page’s one sessions read', async () => {
     graph = new FakeGraph(reviewGraph('v1.0'));
-    const page = await graph.client('v1.0').reviews.listInstances({ catalogId: C, resourceId: R }, { first: 20, filter: { needsUpload: true } }, fakeCall());
+    const page = await graph.client('v1.0').reviews.listInstances(parseResourceKey({ catalogId: C, resourceId: R }), { first: parsePageSize(20), filter: { needsUpload: true } }, fakeCall());
     expect(page.edges.map(({ node }) => node.id)).toEqual([I1]);
     expect(graph.lines().filter((line) => line.includes("$filter=status eq 'Initializing'"))).toHaveLength(2);
     expect(graph.lines().filter((line) => line.includes('uploadSessions'))).toHaveLength(1);
@@ -128,37 +132,31 @@ describe('accessReviews: the catalog’s instances', () => {
   it('refuses a cursor made under another filter or catalog before calling Graph', async () => {
     graph = new FakeGraph(reviewGraph('v1.0', { pageCap: 1 }));
     const client = graph.client('v1.0');
-    const first = await client.reviews.listInstances({ catalogId: C, resourceId: R }, { first: 1 }, fakeCall());
+    const first = await client.reviews.listInstances(parseResourceKey({ catalogId: C, resourceId: R }), { first: parsePageSize(1) }, fakeCall());
     const calls = graph.seen.length;
     for (const request of [
-      { first: 1, after: first.endCursor, filter: { status: AccessReviewStatus.APPLYING } },
-      { first: 1, after: 'bm90IGEgY3Vyc29y' },
+      { first: parsePageSize(1), after: first.endCursor, filter: { status: AccessReviewStatus.APPLYING } },
+      { first: parsePageSize(1), after: 'bm90IGEgY3Vyc29y' },
     ]) {
-      await expect(client.reviews.listInstances({ catalogId: C, resourceId: R }, request, fakeCall())).rejects.toThrow(GatewayError);
+      await expect(client.reviews.listInstances(parseResourceKey({ catalogId: C, resourceId: R }), request, fakeCall())).rejects.toThrow(InvalidInputError);
     }
-    await expect(client.reviews.listInstances({ catalogId: OTHER_C, resourceId: R }, { first: 1, after: first.endCursor }, fakeCall())).rejects.toThrow('after');
+    await expect(client.reviews.listInstances(parseResourceKey({ catalogId: OTHER_C, resourceId: R }), { first: parsePageSize(1), after: first.endCursor }, fakeCall())).rejects.toThrow('after');
     expect(graph.seen).toHaveLength(calls);
   });
 
   it('answers FORBIDDEN naming AccessReview.Read.All when Graph refuses the definitions', async () => {
     graph = new FakeGraph(reviewGraph('v1.0', { override: ({ url }) => (url.pathname.endsWith('/definitions') ? { status: 403, body: { error: { code: 'Authorization_RequestDenied' } } } : undefined) }));
-    const error = await graph.client('v1.0').reviews.listInstances({ catalogId: C, resourceId: R }, { first: 20 }, fakeCall()).catch((caught: unknown) => caught);
+    const error = await graph.client('v1.0').reviews.listInstances(parseResourceKey({ catalogId: C, resourceId: R }), { first: parsePageSize(20) }, fakeCall()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GraphRequestError);
     const rendered = toGraphQLError(error);
     expect(rendered.extensions).toMatchObject({ code: 'FORBIDDEN', graph: { status: 403, code: 'Authorization_RequestDenied' } });
     expect(rendered.message).toContain('AccessReview.Read.All');
   });
 
-  it('refuses bad ids before any call', async () => {
-    graph = new FakeGraph(reviewGraph('v1.0'));
-    await expect(graph.client('v1.0').reviews.listInstances({ catalogId: 'nope', resourceId: R }, { first: 20 }, fakeCall())).rejects.toThrow('catalogId must be a GUID');
-    expect(graph.seen).toHaveLength(0);
-  });
-
   it('survives a lost answer on a definitions page (a GET is retried)', async () => {
     let dropped = false;
     graph = new FakeGraph(reviewGraph('beta', { override: ({ url }) => (url.pathname.endsWith('/definitions') && !dropped ? ((dropped = true), dropConnection()) : undefined) }));
-    const page = await graph.client('beta').reviews.listInstances({ catalogId: C, resourceId: R }, { first: 2 }, fakeCall());
+    const page = await graph.client('beta').reviews.listInstances(parseResourceKey({ catalogId: C, resourceId: R }), { first: parsePageSize(2) }, fakeCall());
     expect(page.edges.map(({ node }) => node.id)).toEqual([I1, I2]);
     expect(page.hasNextPage).toBe(true);
   });

@@ -1,4 +1,10 @@
-import { GatewayError, GraphRequestError, toGraphQLError } from '../../src/errors';
+import { parseReviewKey } from '../../src/graph/access-review-client';
+import { parseOutcome } from '../../src/graph/access-review-decisions';
+import { GraphRequestError } from '../../src/graph/graph-failure';
+import { InvalidInputError } from '../../src/graph/invalid-input';
+import { parseGuids, type Guid } from '../../src/graph/session-key';
+import { parsePageSize } from '../../src/graph/upload-session-query';
+import { toGraphQLError } from '../../src/graphql/to-graphql-error';
 import { AccessReviewApplyResult, AccessReviewDecisionValue } from '../../src/graph/access-review-decision';
 import { dropConnection, fakeCall, FakeGraph, REVIEW_IDS, type FakeAnswer, type FakeRequest } from '../support/fake-graph';
 
@@ -8,7 +14,8 @@ const D = 'ad000001-3b88-4c0a-8bb3-68ba8162beff';
 const D_OTHER = 'ad000002-3b88-4c0a-8bb3-68ba8162beff';
 const I = 'a1000003-3b88-4c0a-8bb3-68ba8162beff';
 const I_OTHER = 'a2000001-3b88-4c0a-8bb3-68ba8162beff';
-const key = { catalogId: C, resourceId: R, reviewDefinitionId: D, reviewInstanceId: I };
+const key = parseReviewKey({ catalogId: C, resourceId: R, reviewDefinitionId: D, reviewInstanceId: I });
+const guid = (id: string): Guid => parseGuids({ id }).id;
 const ZERO = '00000000-0000-0000-0000-000000000000';
 
 const scope = (catalogId: string) => ({ resourceScopes: [{ resourceId: catalogId, scopeType: 'catalog' }] });
@@ -75,14 +82,17 @@ function decisionsGraph(version: 'beta' | 'v1.0', override?: (request: FakeReque
   return { route, state, base };
 }
 
-let graph: FakeGraph;
-afterEach(() => graph.close());
+let graph: FakeGraph | undefined;
+afterEach(async () => {
+  await graph?.close();
+  graph = undefined;
+});
 
 describe('accessReviewDecisions', () => {
   it.each(['v1.0', 'beta'] as const)('on %s confirms the review is the catalog’s, then reads only this resource’s decisions, filtered', async (version) => {
     const { route, base } = decisionsGraph(version);
     graph = new FakeGraph(route);
-    const page = await graph.client(version).decisions.listDecisions(key, { first: 50, decision: AccessReviewDecisionValue.DENY }, fakeCall());
+    const page = await graph.client(version).decisions.listDecisions(key, { first: parsePageSize(50), decision: AccessReviewDecisionValue.DENY }, fakeCall());
     expect(page.edges.map(({ node }) => node.id)).toEqual(['de000001-3b88-4c0a-8bb3-68ba8162beff']);
     expect(page.totalCount).toBe(1);
     expect(page.edges[0]!.node).toMatchObject({
@@ -106,7 +116,7 @@ describe('accessReviewDecisions', () => {
       url.pathname.endsWith('/decisions') ? { status: 200, body: { value: [decision(3, R, { decision: 'approve', applyResult: 'appliedsuccessfully' }), decision(2, OTHER_R, { decision: 'Deny' }), decision(5, R, { decision: 'Maybe' })] } } : undefined,
     );
     graph = new FakeGraph(route);
-    const page = await graph.client('v1.0').decisions.listDecisions(key, { first: 3 }, fakeCall());
+    const page = await graph.client('v1.0').decisions.listDecisions(key, { first: parsePageSize(3) }, fakeCall());
     expect(page.edges.map(({ node }) => [node.decision, node.applyResult])).toEqual([
       [AccessReviewDecisionValue.APPROVE, AccessReviewApplyResult.APPLIED_SUCCESSFULLY],
       [AccessReviewDecisionValue.UNKNOWN_FUTURE_VALUE, AccessReviewApplyResult.NEW],
@@ -118,11 +128,11 @@ describe('accessReviewDecisions', () => {
     const { route } = decisionsGraph('v1.0');
     graph = new FakeGraph(route);
     const client = graph.client('v1.0');
-    const foreign = { ...key, reviewDefinitionId: D_OTHER, reviewInstanceId: I_OTHER };
+    const foreign = parseReviewKey({ ...key, reviewDefinitionId: D_OTHER, reviewInstanceId: I_OTHER });
     for (const attempt of [
-      client.decisions.listDecisions(foreign, { first: 50 }, fakeCall()),
+      client.decisions.listDecisions(foreign, { first: parsePageSize(50) }, fakeCall()),
       client.decisions.applyDecisions(foreign, { applyResult: AccessReviewApplyResult.APPLIED_SUCCESSFULLY }, fakeCall()),
-      client.decisions.recordApplied(foreign, 'de000001-3b88-4c0a-8bb3-68ba8162beff', { applyResult: AccessReviewApplyResult.APPLIED_SUCCESSFULLY }, fakeCall()),
+      client.decisions.recordApplied(foreign, guid('de000001-3b88-4c0a-8bb3-68ba8162beff'), { applyResult: AccessReviewApplyResult.APPLIED_SUCCESSFULLY }, fakeCall()),
     ]) {
       const error = await attempt.catch((caught: unknown) => caught);
       expect(toGraphQLError(error).extensions.code).toBe('FORBIDDEN');
@@ -133,7 +143,7 @@ describe('accessReviewDecisions', () => {
   it('an instance that is not the definition’s is NOT_FOUND, with no decision read', async () => {
     const { route } = decisionsGraph('v1.0');
     graph = new FakeGraph(route);
-    const error = await graph.client('v1.0').decisions.listDecisions({ ...key, reviewInstanceId: I_OTHER }, { first: 50 }, fakeCall()).catch((caught: unknown) => caught);
+    const error = await graph.client('v1.0').decisions.listDecisions(parseReviewKey({ ...key, reviewInstanceId: I_OTHER }), { first: parsePageSize(50) }, fakeCall()).catch((caught: unknown) => caught);
     expect(toGraphQLError(error)).toMatchObject({ extensions: { code: 'NOT_FOUND' }, message: 'The access review instance in that definition was not found.' });
     expect(graph.lines().some((line) => line.includes('/decisions'))).toBe(false);
   });
@@ -141,7 +151,7 @@ describe('accessReviewDecisions', () => {
   it('a 403 on decisions is FORBIDDEN naming AccessReview.Read.All', async () => {
     const { route } = decisionsGraph('beta', ({ url }) => (url.pathname.endsWith('/decisions') ? { status: 403, body: { error: { code: 'Forbidden' } } } : undefined));
     graph = new FakeGraph(route);
-    const error = await graph.client('beta').decisions.listDecisions(key, { first: 50 }, fakeCall()).catch((caught: unknown) => caught);
+    const error = await graph.client('beta').decisions.listDecisions(key, { first: parsePageSize(50) }, fakeCall()).catch((caught: unknown) => caught);
     expect(toGraphQLError(error).message).toContain('AccessReview.Read.All');
   });
 });
@@ -197,10 +207,8 @@ describe('applyAccessReviewDecisions', () => {
     expect(graph.lines().some((line) => line.includes('$count'))).toBe(false);
   });
 
-  it('refuses UNKNOWN_FUTURE_VALUE before any call', async () => {
-    graph = new FakeGraph(decisionsGraph('v1.0').route);
-    await expect(graph.client('v1.0').decisions.applyDecisions(key, { applyResult: AccessReviewApplyResult.UNKNOWN_FUTURE_VALUE }, fakeCall())).rejects.toThrow(GatewayError);
-    expect(graph.seen).toHaveLength(0);
+  it('refuses UNKNOWN_FUTURE_VALUE at the edge: no value Graph takes', () => {
+    expect(() => parseOutcome({ applyResult: AccessReviewApplyResult.UNKNOWN_FUTURE_VALUE })).toThrow(InvalidInputError);
   });
 });
 
@@ -209,7 +217,7 @@ describe('recordAccessReviewDecisionApplied', () => {
     const { route, base } = decisionsGraph('beta');
     graph = new FakeGraph(route);
     const id = 'de000001-3b88-4c0a-8bb3-68ba8162beff';
-    const result = await graph.client('beta').decisions.recordApplied(key, id, { applyResult: AccessReviewApplyResult.APPLIED_WITH_UNKNOWN_FAILURE, applyDescription: 'Badge system offline' }, fakeCall());
+    const result = await graph.client('beta').decisions.recordApplied(key, guid(id), { applyResult: AccessReviewApplyResult.APPLIED_WITH_UNKNOWN_FAILURE, applyDescription: 'Badge system offline' }, fakeCall());
     expect(result).toMatchObject({ id, applyResult: AccessReviewApplyResult.APPLIED_WITH_UNKNOWN_FAILURE, applyDescription: 'Badge system offline' });
     const patch = graph.seen.find((request) => request.method === 'PATCH')!;
     expect(patch.path).toBe(`${base}/definitions/${D}/instances/${I}/decisions/${id}`);
@@ -218,14 +226,14 @@ describe('recordAccessReviewDecisionApplied', () => {
 
   it('refuses a decision of another resource without writing', async () => {
     graph = new FakeGraph(decisionsGraph('v1.0').route);
-    const error = await graph.client('v1.0').decisions.recordApplied(key, 'de000002-3b88-4c0a-8bb3-68ba8162beff', { applyResult: AccessReviewApplyResult.APPLIED_SUCCESSFULLY }, fakeCall()).catch((caught: unknown) => caught);
+    const error = await graph.client('v1.0').decisions.recordApplied(key, guid('de000002-3b88-4c0a-8bb3-68ba8162beff'), { applyResult: AccessReviewApplyResult.APPLIED_SUCCESSFULLY }, fakeCall()).catch((caught: unknown) => caught);
     expect(toGraphQLError(error).extensions.code).toBe('FORBIDDEN');
     expect(graph.seen.some((request) => request.method === 'PATCH')).toBe(false);
   });
 
   it('a 403 on the PATCH names AccessReview.ReadWrite.All', async () => {
     graph = new FakeGraph(decisionsGraph('v1.0', ({ method }) => (method === 'PATCH' ? { status: 403, body: { error: { code: 'Forbidden' } } } : undefined)).route);
-    const error = await graph.client('v1.0').decisions.recordApplied(key, 'de000001-3b88-4c0a-8bb3-68ba8162beff', { applyResult: AccessReviewApplyResult.APPLIED_SUCCESSFULLY }, fakeCall()).catch((caught: unknown) => caught);
+    const error = await graph.client('v1.0').decisions.recordApplied(key, guid('de000001-3b88-4c0a-8bb3-68ba8162beff'), { applyResult: AccessReviewApplyResult.APPLIED_SUCCESSFULLY }, fakeCall()).catch((caught: unknown) => caught);
     expect(toGraphQLError(error).message).toContain('AccessReview.ReadWrite.All');
   });
 });
