@@ -2,10 +2,10 @@ import type { SessionKey } from '../graph/session-key';
 import { isGuid } from '../graph/session-key';
 import type { SessionPath } from './emulator-paths';
 import { ACCESS_REVIEW_SESSION_TYPE, ALL_FILES, sessionJson, withContext } from './graph-json';
-import { HttpError, badRequest, notFound } from './http-error';
+import { badRequest, notFound } from './http-error';
 import { SESSION_TYPE, sortBy, type Value } from './odata-order';
 import { applySelect, collectionPage, matchesFilter, parseEntityQuery, parseFilter, parseListQuery } from './odata-query';
-import { CONFLICT_CODES, refusal } from './session-refusals';
+import { assumedRefusal, refusal } from './session-refusals';
 import type { SessionData, SessionStore, StoredSession } from './session-store';
 
 /** What a handler answers: JSON, plain text (`$count`), bytes (`$value`) or nothing. */
@@ -61,10 +61,10 @@ export function countSessions(store: SessionStore, place: Place): Answer {
 export function createSession(store: SessionStore, place: Place, json: Record<string, unknown>): Answer {
   const outcome = store.create(place.catalogId, place.resourceId, toSessionData(json));
   if (outcome.kind === 'exists') {
-    throw new HttpError(409, CONFLICT_CODES.alreadyExists, `An upload session (${outcome.session.key.uploadSessionId}) already exists for this review instance and resource.`);
+    throw assumedRefusal('createWhileActive', `An upload session (${outcome.session.key.uploadSessionId}) already exists for this review instance and resource.`);
   }
   if (outcome.kind === 'already-complete') {
-    throw new HttpError(409, CONFLICT_CODES.alreadyCompleted, `The upload session (${outcome.session.key.uploadSessionId}) for this review instance and resource is already complete.`);
+    throw assumedRefusal('createWhenCompleted', `The upload session (${outcome.session.key.uploadSessionId}) for this review instance and resource is already complete.`);
   }
   // Graph's create answer carries the (empty) files, as its v1.0 example shows.
   return { status: 201, body: sessionAnswer(outcome.session, place, { expandFiles: true }) };
@@ -77,10 +77,9 @@ export function getSession(store: SessionStore, place: Place, key: SessionKey): 
 export function completeSession(store: SessionStore, place: Place, key: SessionKey, body: Record<string, unknown>): Answer {
   // Graph ignores annotations in a body (the `@odata.type` an SDK hands back from a get, among others).
   const update = Object.fromEntries(Object.entries(body).filter(([name]) => !name.includes('@')));
-  // ASSUMPTION (the docs say only "the only allowed update is to set isUploadDone to true"):
-  // anything else, isUploadDone: false included, is refused with 400 and nothing changes.
+  // The docs say only "the only allowed update is to set isUploadDone to true": anything else is refused, nothing changes.
   if (Object.keys(update).length !== 1 || update.isUploadDone !== true) {
-    throw badRequest('The only allowed update is to set isUploadDone to true.');
+    throw assumedRefusal('otherUpdate', 'The only allowed update is to set isUploadDone to true.');
   }
   const outcome = store.complete(key);
   if (outcome.kind !== 'completed') throw refusal(outcome.kind);

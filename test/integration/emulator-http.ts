@@ -1,8 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
+import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
 import type { FaultSpec } from '../../src/emulator/faults';
 
 /** Helpers for the emulator's own tests: real HTTP to an emulator on 127.0.0.1, as a Graph client would. */
+
+/** An emulator of the test file's own on 127.0.0.1: started before its tests, closed after them. */
+export function emulatorForTests(): { readonly emulator: Emulator; readonly origin: string; readonly port: number } {
+  const running = { emulator: createEmulator(), origin: '', port: 0 };
+  beforeAll(async () => {
+    const url = await running.emulator.listen(0, '127.0.0.1');
+    running.origin = url.origin;
+    running.port = Number(url.port);
+  });
+  afterAll(() => running.emulator.close());
+  return running;
+}
 
 /** The session path shapes Microsoft's generated SDKs build, per version (the emulator serves exactly these). */
 export type PathShape = 'beta-seed' | 'beta-catalogs' | 'beta-resource' | 'v1.0' | 'v1.0-catalogs' | 'v1.0-resource';
