@@ -4,7 +4,7 @@ import { isGuid } from '../graph/session-key';
 import { readJson, type RequestBody } from './body-reader';
 import { FaultInvalidError, type FaultPlan, type FaultSpec } from './faults';
 import { ALL_FILES, sessionJson } from './graph-json';
-import { HttpError, badRequest } from './http-error';
+import { HttpError, badRequest, echo } from './http-error';
 import type { Answer } from './session-handlers';
 import type { SessionSeed, SessionStore } from './session-store';
 
@@ -57,7 +57,7 @@ export async function control(req: IncomingMessage, url: URL, body: RequestBody,
       return { status: 201, body: { ...session.key, ...sessionJson(session, ALL_FILES) } };
     }
     default:
-      throw new HttpError(404, 'ResourceNotFound', `The emulator has no ${what}.`);
+      throw new HttpError(404, 'ResourceNotFound', `The emulator has no ${echo(what)}.`);
   }
 }
 

@@ -113,7 +113,7 @@ function toTarget(tail: string[]): SessionTarget | { unknownAt: number } {
   return more.length === 0 ? { kind: 'fileContent', sessionId, fileId } : { unknownAt: 4 };
 }
 
-function decodeSegments(pathname: string): string[] | undefined {
+export function decodeSegments(pathname: string): string[] | undefined {
   try {
     return pathname.split('/').slice(1).map(decodeURIComponent);
   } catch {

@@ -1,12 +1,13 @@
 import type { SessionKey } from '../graph/session-key';
 import type { RequestBody } from './body-reader';
+import { CsvRowCollector } from './csv-rows';
 import { fileJson, fileValue, withContext } from './graph-json';
 import { HttpError, notFound } from './http-error';
 import { FILE_TYPE, sortBy } from './odata-order';
 import { applySelect, collectionPage, parseFilesQuery, parseSelectOnly } from './odata-query';
 import { context, existing, requestUrl, type Answer, type Place } from './session-handlers';
 import { refusal } from './session-refusals';
-import type { SessionStore, StoredFile } from './session-store';
+import type { ReceivedContent, SessionStore, StoredFile } from './session-store';
 
 /**
  * ASSUMPTION (an emulator limit, not Graph's): the content of a file is kept in memory up to 1 MiB, so
@@ -53,8 +54,8 @@ export async function putFileContent(body: RequestBody, store: SessionStore, key
   existingFile(store, key, fileId);
   const writable = store.writable(key);
   if (writable.kind !== 'writable') throw refusal(writable.kind);
-  const { size, content } = await receive(body);
-  const outcome = store.replaceContent(key, fileId, size, content);
+  const { size, ...received } = await receive(body);
+  const outcome = store.replaceContent(key, fileId, size, received);
   if (outcome.kind === 'file-not-found') throw notFound('file');
   if (outcome.kind !== 'replaced') throw refusal(outcome.kind);
   return { status: 204 };
@@ -69,24 +70,26 @@ export function deleteFileContent(store: SessionStore, key: SessionKey, fileId: 
   return { status: 204 };
 }
 
-/** Counts the body's bytes, keeping them while they stay under MAX_KEPT_CONTENT_BYTES. */
-export function contentKeeper(): { write(chunk: Buffer): void; result(): { size: number; content: Buffer | undefined } } {
+/** Reads a file's bytes as they flow: counts them, keeps them up to MAX_KEPT_CONTENT_BYTES, collects its first CSV rows. */
+export function fileReceiver(): { write(chunk: Buffer): void; result(): ReceivedContent & { size: number } } {
   let size = 0;
   let chunks: Buffer[] | undefined = [];
+  const rows = new CsvRowCollector();
   return {
     write(chunk) {
       size += chunk.length;
       if (size > MAX_KEPT_CONTENT_BYTES) chunks = undefined;
       chunks?.push(chunk);
+      rows.write(chunk);
     },
-    result: () => ({ size, content: chunks && Buffer.concat(chunks) }),
+    result: () => ({ size, rows: rows.rows(), ...(chunks && { content: Buffer.concat(chunks) }) }),
   };
 }
 
-async function receive(body: RequestBody): Promise<{ size: number; content: Buffer | undefined }> {
-  const keeper = contentKeeper();
-  for await (const chunk of body.stream() as AsyncIterable<Buffer>) keeper.write(chunk);
-  return keeper.result();
+async function receive(body: RequestBody): Promise<ReceivedContent & { size: number }> {
+  const receiver = fileReceiver();
+  for await (const chunk of body.stream() as AsyncIterable<Buffer>) receiver.write(chunk);
+  return receiver.result();
 }
 
 function existingFile(store: SessionStore, key: SessionKey, fileId: string): StoredFile {

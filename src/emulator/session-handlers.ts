@@ -2,7 +2,7 @@ import type { SessionKey } from '../graph/session-key';
 import { isGuid } from '../graph/session-key';
 import type { SessionPath } from './emulator-paths';
 import { ACCESS_REVIEW_SESSION_TYPE, ALL_FILES, sessionJson, withContext } from './graph-json';
-import { badRequest, notFound } from './http-error';
+import { badRequest, echo, notFound } from './http-error';
 import { SESSION_TYPE, sortBy, type Value } from './odata-order';
 import { applySelect, collectionPage, matchesFilter, parseEntityQuery, parseFilter, parseListQuery } from './odata-query';
 import { assumedRefusal, refusal } from './session-refusals';
@@ -117,7 +117,7 @@ function sessionValue(session: StoredSession, property: string): Value {
 /** The create body Graph documents; anything else is refused before the store is touched. */
 function toSessionData(json: Record<string, unknown>): SessionData {
   const unknown = Object.keys(json).find((name) => name !== '@odata.type' && name !== 'data');
-  if (unknown !== undefined) throw badRequest(`The property '${unknown}' does not exist on an upload session that can be created.`);
+  if (unknown !== undefined) throw badRequest(`The property '${echo(unknown)}' does not exist on an upload session that can be created.`);
   if (json['@odata.type'] !== ACCESS_REVIEW_SESSION_TYPE) throw badRequest(`@odata.type must be ${ACCESS_REVIEW_SESSION_TYPE}.`);
   const data = json.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw badRequest('data is required: the review the session is for.');
@@ -125,6 +125,6 @@ function toSessionData(json: Record<string, unknown>): SessionData {
   if (typeof type !== 'string' || !DATA_TYPES.has(type)) throw badRequest(`data's @odata.type must be one of ${[...DATA_TYPES].join(', ')}.`);
   if (typeof reviewDefinitionId !== 'string' || !isGuid(reviewDefinitionId)) throw badRequest('data.reviewDefinitionId must be a GUID.');
   if (typeof reviewInstanceId !== 'string' || !isGuid(reviewInstanceId)) throw badRequest('data.reviewInstanceId must be a GUID.');
-  if (Object.keys(rest).length > 0) throw badRequest(`The property '${Object.keys(rest)[0]}' does not exist on ${type}.`);
+  if (Object.keys(rest).length > 0) throw badRequest(`The property '${echo(Object.keys(rest)[0]!)}' does not exist on ${type}.`);
   return { '@odata.type': type, reviewDefinitionId, reviewInstanceId };
 }

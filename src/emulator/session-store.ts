@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SessionKey } from '../graph/session-key';
 import { GraphClock } from './graph-dates';
 import { ResourceRegistry } from './resource-registry';
+import type { CsvRow } from './csv-rows';
 import { SEED_FILES, SEED_SESSION_KEY } from './seed';
 
 export type StoredStatus = 'active' | 'complete' | 'expired';
@@ -20,6 +21,14 @@ export interface StoredFile {
   uploadedDateTime: string;
   /** The file's bytes when they were kept (see MAX_KEPT_CONTENT_BYTES); the `$value` Graph serves. */
   content?: Buffer;
+  /** The file's first rows, which become review decisions once the session is complete (review-store.ts). */
+  rows?: readonly CsvRow[];
+}
+
+/** What the emulator kept of a file's bytes besides their count. */
+export interface ReceivedContent {
+  content?: Buffer;
+  rows?: readonly CsvRow[];
 }
 
 export interface StoredSession {
@@ -120,6 +129,11 @@ export class SessionStore {
       .sort((a, b) => Date.parse(a.createdDateTime) - Date.parse(b.createdDateTime));
   }
 
+  /** Every session created for this review instance, whatever its catalog and resource. */
+  withReference(referenceId: string): StoredSession[] {
+    return [...this.sessions.values()].map((session) => this.get(session.key)!).filter((session) => sameId(session.referenceId ?? '', referenceId));
+  }
+
   /**
    * Creates a session unless the review instance already has one for the resource (Graph: "only one
    * upload session may exist per reference instance and resource pair; once completed no other can be
@@ -156,10 +170,10 @@ export class SessionStore {
   }
 
   /** Records a file that arrived whole; sizes are JS numbers, exact up to 2^53-1 as Graph's Int64 needs. */
-  addFile(key: SessionKey, name: string, size: number, content?: Buffer): AddFileOutcome {
+  addFile(key: SessionKey, name: string, size: number, { content, rows }: ReceivedContent = {}): AddFileOutcome {
     const outcome = this.writable(key);
     if (outcome.kind !== 'writable') return outcome;
-    const file: StoredFile = { id: randomUUID(), name, size, uploadedDateTime: this.clock.stamp(), ...(content && { content }) };
+    const file: StoredFile = { id: randomUUID(), name, size, uploadedDateTime: this.clock.stamp(), ...(content && { content }), ...(rows && { rows }) };
     outcome.session.files.push(file);
     return { kind: 'added', session: outcome.session, file };
   }
@@ -168,7 +182,7 @@ export class SessionStore {
    * Replaces a file's content (`PUT …/$value`), or empties it (`DELETE …/$value`: size 0, the file kept).
    * ASSUMPTION (the metadata has the operations, the docs nothing): only in an active session, as uploads.
    */
-  replaceContent(key: SessionKey, fileId: string, size: number, content?: Buffer): FileContentOutcome {
+  replaceContent(key: SessionKey, fileId: string, size: number, { content, rows }: ReceivedContent = {}): FileContentOutcome {
     const outcome = this.writable(key);
     if (outcome.kind !== 'writable') return outcome;
     const file = outcome.session.files.find((candidate) => sameId(candidate.id, fileId));
@@ -177,6 +191,8 @@ export class SessionStore {
     file.uploadedDateTime = this.clock.stamp();
     if (content) file.content = content;
     else delete file.content;
+    if (rows) file.rows = rows;
+    else delete file.rows;
     return { kind: 'replaced', file };
   }
 

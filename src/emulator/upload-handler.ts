@@ -3,14 +3,14 @@ import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { SessionKey } from '../graph/session-key';
 import type { RequestBody } from './body-reader';
-import { contentKeeper } from './file-handlers';
-import { HttpError, badRequest } from './http-error';
+import { fileReceiver } from './file-handlers';
+import { HttpError, badRequest, echo } from './http-error';
 import { refusal } from './session-refusals';
 import type { SessionStore, StoredSession } from './session-store';
 
 interface ReceivedFile {
   name: string;
-  content: ReturnType<typeof contentKeeper>;
+  content: ReturnType<typeof fileReceiver>;
 }
 
 /**
@@ -33,8 +33,8 @@ export async function uploadFile(req: IncomingMessage, body: RequestBody, store:
   }
   const file = await receiveOneFile(body, parser);
   // The session may have been completed, expired or deleted while the file was flowing.
-  const { size, content } = file.content.result();
-  const outcome = store.addFile(key, file.name, size, content);
+  const { size, ...received } = file.content.result();
+  const outcome = store.addFile(key, file.name, size, received);
   if (outcome.kind !== 'added') throw refusal(outcome.kind);
   return outcome.session;
 }
@@ -55,12 +55,12 @@ function receiveOneFile(body: RequestBody, parser: busboy.Busboy): Promise<Recei
         problem ??= received ? 'The body must carry one file part only.' : 'The file part must be named "file" and carry a filename.';
         return void stream.resume();
       }
-      const file: ReceivedFile = { name: filename, content: contentKeeper() };
+      const file: ReceivedFile = { name: filename, content: fileReceiver() };
       received = file;
       stream.on('data', (chunk: Buffer) => file.content.write(chunk));
     });
     parser.on('field', (name) => {
-      problem ??= `Unexpected form field '${name}': the body must be one part named "file".`;
+      problem ??= `Unexpected form field '${echo(name)}': the body must be one part named "file".`;
     });
     parser.on('error', (error: Error) => fail(badRequest(`The multipart body is malformed: ${error.message}.`)));
     source.on('error', fail);

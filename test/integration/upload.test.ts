@@ -8,7 +8,7 @@ import { CSV_HEADER, csvRows, postMultipart, uploadParts, UPLOAD_FILE } from '..
 import { waitUntil } from './emulator-http';
 
 /**
- * Issue 15 over real HTTP: CSV files sent to the gateway as GraphQL multipart requests, streamed on to
+ * Over real HTTP: CSV files sent to the gateway as GraphQL multipart requests, streamed on to
  * the emulator's uploadFile. "Nothing lands" is checked in the emulator's store and in its request log.
  */
 
