@@ -1,4 +1,4 @@
-import type { SessionKey } from '../graph/session-key';
+import type { SessionKey } from './session-store';
 import type { RequestBody } from './body-reader';
 import { CsvRowCollector } from './csv-rows';
 import { fileJson, fileValue, withContext } from './graph-json';

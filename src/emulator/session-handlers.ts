@@ -1,4 +1,3 @@
-import type { SessionKey } from '../graph/session-key';
 import { isGuid } from '../graph/session-key';
 import type { SessionPath } from './emulator-paths';
 import { ACCESS_REVIEW_SESSION_TYPE, ALL_FILES, sessionJson, withContext } from './graph-json';
@@ -6,7 +5,7 @@ import { badRequest, echo, notFound } from './http-error';
 import { SESSION_TYPE, sortBy, type Value } from './odata-order';
 import { applySelect, collectionPage, matchesFilter, parseEntityQuery, parseFilter, parseListQuery } from './odata-query';
 import { assumedRefusal, refusal } from './session-refusals';
-import type { SessionData, SessionStore, StoredSession } from './session-store';
+import type { SessionData, SessionKey, SessionStore, StoredSession } from './session-store';
 
 /** What a handler answers: JSON, plain text (`$count`), bytes (`$value`) or nothing. */
 export interface Answer {
