@@ -1,18 +1,16 @@
 import type { FileName } from './file-name';
-import { GraphRequestError, isGraphStatus, type GraphFailure } from './graph-failure';
+import { GraphRequestError, isGraphStatus } from './graph-failure';
 import { GraphPaths } from './graph-paths';
 import { GraphTransport, type GraphAnswer, type GraphCall, type GraphTransportOptions } from './graph-transport';
 import { MultipartFileBody, type FileSource } from './multipart-body';
 import { retryDelayMs, retryIdempotent, retryRefusedOnly, sleep } from './retry-policy';
 import type { Guid, ResourceKey, SessionKey } from './session-key';
-import { cursorBinding, makeCursor, readCursor, type PagePosition, type SessionFilter } from './upload-session-cursor';
-import { toFiles, toUploadSession, UnreadableSessionError, type UploadedFile, type UploadSession } from './upload-session';
-import { collection, pageQuery, PAGING_PARAMS, toODataFilter, type PageSize } from './upload-session-query';
-
-export { MAX_PAGE_SIZE } from './upload-session-query';
+import { hasNewFile, isAmbiguous, isRefusal, read, unreadable, unreadableAnswer } from './graph-outcome';
+import { cursorBinding, makeCursor, readCursor, type PagePosition } from './upload-session-cursor';
+import { toFiles, toUploadSession, type UploadedFile, type UploadSession } from './upload-session';
+import { collection, pageLinkPath, pageQuery, toODataFilter, type SessionPageRequest, type UploadSessionPage } from './upload-session-query';
 
 export type { GraphAttemptRecord, GraphCall } from './graph-transport';
-export type { SessionFilter } from './upload-session-cursor';
 
 export interface GraphClientOptions extends GraphTransportOptions {
   /** Graph's root, ending in its version segment: `/beta` or `/v1.0` picks the path shape. */
@@ -22,23 +20,6 @@ export interface GraphClientOptions extends GraphTransportOptions {
 export interface ReviewIds {
   reviewDefinitionId: Guid;
   reviewInstanceId: Guid;
-}
-
-export interface SessionPageRequest {
-  first: PageSize;
-  /** An `endCursor` or edge cursor of an earlier page, under the same resource and filter. */
-  after?: string;
-  filter?: SessionFilter;
-}
-
-export interface UploadSessionPage {
-  sessions: UploadSession[];
-  /** The same sessions, each with the cursor that starts the page after it. */
-  edges: { cursor: string; node: UploadSession }[];
-  /** Graph's `@odata.count` under the filter, when Graph sent it. */
-  totalCount?: number;
-  endCursor?: string;
-  hasNextPage: boolean;
 }
 
 /** A file to send to Graph: its name, and its bytes as they arrive. */
@@ -188,7 +169,7 @@ export class GraphClient {
     const odataFilter = toODataFilter(filter);
     const binding = cursorBinding(resource, filter);
     const collectionPath = this.paths.sessions(resource);
-    const checkLink = (link: string) => this.nextLinkPath(link, collectionPath, odataFilter);
+    const checkLink = (link: string) => pageLinkPath(this.paths, link, collectionPath, odataFilter);
     const position: PagePosition = after === undefined ? { skip: 0 } : readCursor(after, binding, checkLink);
 
     const answer = await this.get(position.nextPath ?? collectionPath + pageQuery(first, odataFilter, position.skip), call);
@@ -256,67 +237,4 @@ export class GraphClient {
     return this.transport.send({ method: 'GET', path, retryable: retryIdempotent }, call);
   }
 
-  /**
-   * A nextLink is followed only on Graph's origin and this collection's path, with no query parameter
-   * beyond paging's and, if it names a `$filter`, only the one this request's filter makes.
-   */
-  private nextLinkPath(link: string, collectionPath: string, odataFilter: string | undefined): string | undefined {
-    const path = this.paths.nextLinkPath(link, collectionPath);
-    if (path === undefined) return undefined;
-    const params = new URL(path, this.paths.origin).searchParams;
-    for (const [name, value] of params) {
-      if (!PAGING_PARAMS.has(name)) return undefined;
-      if (name === '$filter' && value !== odataFilter) return undefined;
-    }
-    return path;
-  }
-}
-
-/**
- * A file that was not in `before`: by id when Graph gives ids; ASSUMPTION for answers without ids
- * (the Oct 2025 shape): one more file of this name and size than before.
- */
-export function hasNewFile(before: UploadedFile[], after: UploadedFile[], name: string, size: number): boolean {
-  const same = (file: UploadedFile) => file.name === name && file.size === size;
-  const knownIds = new Set(before.map((file) => file.id));
-  if (after.some((file) => file.id !== null && !knownIds.has(file.id) && same(file))) return true;
-  const withoutId = (files: UploadedFile[]) => files.filter((file) => file.id === null && same(file)).length;
-  return withoutId(after) > withoutId(before);
-}
-
-/** The outcome is unknown: Graph may or may not have acted on the request. */
-function isAmbiguous(failure: GraphFailure): boolean {
-  switch (failure.kind) {
-    case 'network':
-    case 'timeout':
-    case 'unreadable':
-      return true;
-    case 'http':
-      return (failure.status ?? 0) >= 500 && failure.status !== 503;
-    default:
-      return false;
-  }
-}
-
-/** A 4xx that says "not in this state", as opposed to who is asking, what is asked for, or how often. */
-function isRefusal(error: unknown): error is GraphRequestError {
-  const status = error instanceof GraphRequestError && error.failure.kind === 'http' ? (error.failure.status ?? 0) : 0;
-  return status >= 400 && status < 500 && ![401, 403, 404, 429].includes(status);
-}
-
-function read<T>(answer: GraphAnswer, map: (json: unknown) => T): T {
-  try {
-    return map(answer.json);
-  } catch (error) {
-    if (!(error instanceof UnreadableSessionError)) throw error;
-    throw unreadable(answer, `the answer cannot be read: ${error.message}`);
-  }
-}
-
-function unreadable(answer: GraphAnswer, message: string): GraphRequestError {
-  return new GraphRequestError({ kind: 'unreadable', message, status: answer.status, requestId: answer.requestId, clientRequestId: answer.clientRequestId });
-}
-
-function unreadableAnswer(message: string): GraphRequestError {
-  return new GraphRequestError({ kind: 'unreadable', message });
 }

@@ -1,5 +1,6 @@
 import { InvalidInputError } from './invalid-input';
-import { UnreadableSessionError, type UploadSessionStatus } from './upload-session';
+import type { GraphPaths } from './graph-paths';
+import { UnreadableSessionError, type UploadSession, type UploadSessionStatus } from './upload-session';
 import type { SessionFilter } from './upload-session-cursor';
 
 /** ASSUMPTION: a page of at most 100 sessions; Graph documents no $top limit for this collection. */
@@ -14,7 +15,24 @@ const GRAPH_STATUS: Record<UploadSessionStatus, string> = {
 };
 
 /** The query parameters a Graph nextLink may carry back to us: paging's, nothing that changes what is read. */
-export const PAGING_PARAMS = new Set(['$top', '$skip', '$skiptoken', '$filter', '$count', '$orderby']);
+const PAGING_PARAMS = new Set(['$top', '$skip', '$skiptoken', '$filter', '$count', '$orderby']);
+
+export interface SessionPageRequest {
+  first: PageSize;
+  /** An `endCursor` or edge cursor of an earlier page, under the same resource and filter. */
+  after?: string;
+  filter?: SessionFilter;
+}
+
+export interface UploadSessionPage {
+  sessions: UploadSession[];
+  /** The same sessions, each with the cursor that starts the page after it. */
+  edges: { cursor: string; node: UploadSession }[];
+  /** Graph's `@odata.count` under the filter, when Graph sent it. */
+  totalCount?: number;
+  endCursor?: string;
+  hasNextPage: boolean;
+}
 
 declare const pageSize: unique symbol;
 /** 1 to MAX_PAGE_SIZE: made only by `parsePageSize`. */
@@ -71,4 +89,18 @@ export function collection(json: unknown): { value: unknown[]; nextLink?: string
     nextLink: typeof nextLink === 'string' ? nextLink : undefined,
     count: Number.isSafeInteger(count) ? (count as number) : undefined,
   };
+}
+
+/**
+ * A nextLink is followed only on Graph's origin and this collection's path, with no query parameter
+ * beyond paging's and, if it names a `$filter`, only the one this request's filter makes.
+ */
+export function pageLinkPath(paths: GraphPaths, link: string, collectionPath: string, odataFilter: string | undefined): string | undefined {
+  const path = paths.nextLinkPath(link, collectionPath);
+  if (path === undefined) return undefined;
+  for (const [name, value] of new URL(path, paths.origin).searchParams) {
+    if (!PAGING_PARAMS.has(name)) return undefined;
+    if (name === '$filter' && value !== odataFilter) return undefined;
+  }
+  return path;
 }
