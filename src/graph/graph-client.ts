@@ -1,31 +1,25 @@
-import type { FileName } from './file-name';
 import { GraphRequestError, isGraphStatus } from './graph-failure';
+import { AccessReviewClient } from './access-review-client';
+import { AccessReviewDecisionClient } from './access-review-decisions';
+import { AccessReviewPaths } from './access-review-paths';
+import { hasNewFile, isAmbiguous, isRefusal, read, unreadable, unreadableAnswer } from './graph-answer';
 import { GraphPaths } from './graph-paths';
 import { GraphTransport, type GraphAnswer, type GraphCall, type GraphTransportOptions } from './graph-transport';
-import { MultipartFileBody, type FileSource } from './multipart-body';
+import { MultipartFileBody, type OutgoingFile } from './multipart-body';
 import { retryDelayMs, retryIdempotent, retryRefusedOnly, sleep } from './retry-policy';
-import type { Guid, ResourceKey, SessionKey } from './session-key';
-import { hasNewFile, isAmbiguous, isRefusal, read, unreadable, unreadableAnswer } from './graph-outcome';
+import type { ResourceKey, ReviewIds, SessionKey } from './session-key';
 import { cursorBinding, makeCursor, readCursor, type PagePosition } from './upload-session-cursor';
 import { toFiles, toUploadSession, type UploadedFile, type UploadSession } from './upload-session';
-import { collection, pageLinkPath, pageQuery, toODataFilter, type SessionPageRequest, type UploadSessionPage } from './upload-session-query';
+import { collection, MAX_PAGE_SIZE, pageQuery, toODataFilter, type PageSize, type SessionPageRequest, type UploadSessionPage } from './upload-session-query';
+
+export { MAX_PAGE_SIZE, type SessionPageRequest, type UploadSessionPage } from './upload-session-query';
 
 export type { GraphAttemptRecord, GraphCall } from './graph-transport';
+export type { SessionFilter } from './upload-session-cursor';
 
 export interface GraphClientOptions extends GraphTransportOptions {
   /** Graph's root, ending in its version segment: `/beta` or `/v1.0` picks the path shape. */
   baseUrl: URL;
-}
-
-export interface ReviewIds {
-  reviewDefinitionId: Guid;
-  reviewInstanceId: Guid;
-}
-
-/** A file to send to Graph: its name, and its bytes as they arrive. */
-export interface OutgoingFile {
-  fileName: FileName;
-  body: FileSource;
 }
 
 /** ASSUMPTION: a session has at most this many pages of files; beyond it the answer is treated as unreadable. */
@@ -39,10 +33,19 @@ const COMPLETE_BODY = JSON.stringify({ isUploadDone: true });
 export class GraphClient {
   private readonly paths: GraphPaths;
   private readonly transport: GraphTransport;
+  /** The catalog's access reviews, on the same transport (its retries, breaker and bulkhead). */
+  readonly reviews: AccessReviewClient;
+  readonly decisions: AccessReviewDecisionClient;
 
   constructor(options: GraphClientOptions) {
     this.paths = new GraphPaths(options.baseUrl);
     this.transport = new GraphTransport(this.paths.origin, options);
+    const reviewPaths = new AccessReviewPaths(this.paths);
+    // ASSUMPTION: the sessions of a page of instances are among the resource's newest MAX_PAGE_SIZE sessions
+    // (one session per instance, both listed newest first): one read serves the page.
+    const newestSessions = (resource: ResourceKey, call: GraphCall) => this.listSessions(resource, { first: MAX_PAGE_SIZE as PageSize }, call).then((page) => page.sessions);
+    this.reviews = new AccessReviewClient(reviewPaths, this.transport, newestSessions);
+    this.decisions = new AccessReviewDecisionClient(reviewPaths, this.transport, this.reviews);
   }
 
   /** GET: retried on 429/503/504, lost connections and timeouts (retryIdempotent). */
@@ -169,7 +172,7 @@ export class GraphClient {
     const odataFilter = toODataFilter(filter);
     const binding = cursorBinding(resource, filter);
     const collectionPath = this.paths.sessions(resource);
-    const checkLink = (link: string) => pageLinkPath(this.paths, link, collectionPath, odataFilter);
+    const checkLink = (link: string) => this.paths.pagingLinkPath(link, collectionPath, odataFilter);
     const position: PagePosition = after === undefined ? { skip: 0 } : readCursor(after, binding, checkLink);
 
     const answer = await this.get(position.nextPath ?? collectionPath + pageQuery(first, odataFilter, position.skip), call);
@@ -236,5 +239,4 @@ export class GraphClient {
   private get(path: string, call: GraphCall): Promise<GraphAnswer> {
     return this.transport.send({ method: 'GET', path, retryable: retryIdempotent }, call);
   }
-
 }

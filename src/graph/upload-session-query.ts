@@ -1,5 +1,4 @@
 import { InvalidInputError } from './invalid-input';
-import type { GraphPaths } from './graph-paths';
 import { UnreadableSessionError, type UploadSession, type UploadSessionStatus } from './upload-session';
 import type { SessionFilter } from './upload-session-cursor';
 
@@ -15,7 +14,7 @@ const GRAPH_STATUS: Record<UploadSessionStatus, string> = {
 };
 
 /** The query parameters a Graph nextLink may carry back to us: paging's, nothing that changes what is read. */
-const PAGING_PARAMS = new Set(['$top', '$skip', '$skiptoken', '$filter', '$count', '$orderby']);
+export const PAGING_PARAMS = new Set(['$top', '$skip', '$skiptoken', '$filter', '$count', '$orderby']);
 
 export interface SessionPageRequest {
   first: PageSize;
@@ -89,18 +88,4 @@ export function collection(json: unknown): { value: unknown[]; nextLink?: string
     nextLink: typeof nextLink === 'string' ? nextLink : undefined,
     count: Number.isSafeInteger(count) ? (count as number) : undefined,
   };
-}
-
-/**
- * A nextLink is followed only on Graph's origin and this collection's path, with no query parameter
- * beyond paging's and, if it names a `$filter`, only the one this request's filter makes.
- */
-export function pageLinkPath(paths: GraphPaths, link: string, collectionPath: string, odataFilter: string | undefined): string | undefined {
-  const path = paths.nextLinkPath(link, collectionPath);
-  if (path === undefined) return undefined;
-  for (const [name, value] of new URL(path, paths.origin).searchParams) {
-    if (!PAGING_PARAMS.has(name)) return undefined;
-    if (name === '$filter' && value !== odataFilter) return undefined;
-  }
-  return path;
 }
