@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { GraphRequestError, type GraphFailure } from '../errors';
 import type { Metrics } from '../metrics';
 import type { GraphGuard } from './graph-guard';
+import type { ScopePauses } from './scope-pauses';
 import type { OperationTrace } from '../tracing';
 import type { StreamBody } from './multipart-body';
 import { RETRYABLE_STATUSES, retryAfterSeconds, retryDelayMs, sleep, withRetryAdvice, type RetryPolicy, type RetryRule } from './retry-policy';
@@ -39,6 +40,8 @@ export interface GraphTransportOptions {
   /** A pool used only with `reset: true`, so every request on it opens a connection no one used before. */
   freshConnections?: Dispatcher;
   guard: GraphGuard;
+  /** Holds calls in a scope Graph throttles; absent, nothing is held. */
+  pauses?: ScopePauses;
   retry: RetryPolicy;
   attemptTimeoutMs: number;
   metrics: Metrics;
@@ -78,12 +81,14 @@ export class GraphTransport {
   }
 
   async send(request: GraphRequest, call: GraphCall): Promise<GraphAnswer> {
-    const { retry, guard, metrics } = this.options;
+    const { retry, guard, pauses, metrics } = this.options;
     const signal = request.signal ? AbortSignal.any([call.signal, request.signal]) : call.signal;
     let freshConnection = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await guard.run(signal, () => this.attempt(request, signal, call, attempt, freshConnection));
+        const authorization = await call.authorization();
+        const send = () => guard.run(signal, () => this.attempt(request, authorization, signal, call, attempt, freshConnection));
+        return await (pauses ? pauses.run(authorization, call, send) : send());
       } catch (error) {
         if (!(error instanceof GraphRequestError)) throw error;
         const { failure } = error;
@@ -98,12 +103,19 @@ export class GraphTransport {
     }
   }
 
-  private async attempt(request: GraphRequest, signal: AbortSignal, call: GraphCall, attempt: number, freshConnection: boolean): Promise<GraphAnswer> {
+  private async attempt(
+    request: GraphRequest,
+    authorization: string,
+    signal: AbortSignal,
+    call: GraphCall,
+    attempt: number,
+    freshConnection: boolean,
+  ): Promise<GraphAnswer> {
     const { method, path, json: jsonBody, stream } = request;
     const clientRequestId = randomUUID();
     const started = performance.now();
     const headers: Record<string, string> = {
-      authorization: await call.authorization(),
+      authorization,
       accept: 'application/json',
       'client-request-id': clientRequestId,
     };

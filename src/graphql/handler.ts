@@ -10,6 +10,7 @@ import type { GraphClient } from '../graph/graph-client';
 import type { GraphQLHandler, GraphQLHttpRequest, HttpAnswer } from '../http/graphql-request';
 import type { Metrics } from '../metrics';
 import type { Tracing } from '../tracing';
+import { callerKey, callerLimited, type CallerLimiter, type CallerSource } from './caller-limit';
 import type { GatewayContext } from './context';
 import { CONSOLE, recordOutcome } from './operation-record';
 import { refusalAnswer, type Refusal } from './refusal';
@@ -27,6 +28,8 @@ export interface GraphQLHandlerOptions {
    */
   callerCredential: { kind: 'token'; authenticate: CallerAuthenticator } | { kind: 'bearer' } | { kind: 'none' };
   trustedDocuments: TrustedDocuments;
+  /** RATE_LIMIT_PER_CALLER: counts each operation of a caller, known by `source`. */
+  callerLimit?: { limiter: CallerLimiter; source: CallerSource };
   /** How an uploaded file is checked (UPLOAD_MAX_BYTES, UPLOAD_CSV_COLUMNS). */
   upload: UploadConfig;
   metrics: Metrics;
@@ -59,8 +62,9 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
     const verdict = options.trustedDocuments({ body, search: request.search });
     if (!verdict.trusted) return refuse({ status: 400, code: NOT_IN_LIST, message: verdict.message });
 
-    if (callerCredential.kind !== 'none' && operationParams(verdict.request).runs) {
-      const bearer = bearerToken(request.headers);
+    const runs = operationParams(verdict.request).runs;
+    const bearer = bearerToken(request.headers);
+    if (callerCredential.kind !== 'none' && runs) {
       try {
         if (callerCredential.kind === 'token') context.caller = await callerCredential.authenticate(bearer);
         else if (bearer === undefined) throw unauthenticated('Send an access token as "Authorization: Bearer <token>".');
@@ -68,6 +72,11 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
         return refuse(callerRefusal(error), 'caller-refused');
       }
       if (context.caller) context.call.log = context.call.log.child({ caller: context.caller });
+    }
+    if (options.callerLimit && runs) {
+      const { limiter, source } = options.callerLimit;
+      const retryInMs = await limiter(callerKey(source, { identity: context.caller, bearer, clientAddress: request.clientAddress }));
+      if (retryInMs !== undefined) return refuse(callerLimited(retryInMs), 'caller-refused');
     }
 
     const response = await apollo.executeHTTPGraphQLRequest({

@@ -20,6 +20,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   client: [],
   graphql: ['auth', 'client', 'config', 'errors.ts', 'graph', 'graphiql', 'http', 'metrics.ts', 'tracing.ts', 'upload'],
   emulator: ['auth', 'config', 'graph'],
+  'shared-state': ['config', 'metrics.ts'],
 };
 
 const SRC = resolve(__dirname, '../../src');
