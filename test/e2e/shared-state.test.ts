@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
 import { postGraphQL, SEED, type GraphQLAnswer } from '../support/gateway';
-import { startRedis, type TestRedis } from '../support/redis-server';
+import { freePort, startRedis, type TestRedis } from '../support/redis-server';
 import { fakeGraphToken, startReplicas, stopReplicas, until, type Replica } from '../support/replicas';
 
 jest.setTimeout(180_000);
@@ -159,5 +159,55 @@ describe('the per-caller limit', () => {
     for (let i = 0; i < 9; i++) answers.push(await read(replicas[i % 3]!, alice));
     expect(answers.filter((a) => a.status === 200)).toHaveLength(6);
     expect(graphCalls()).toBe(6);
+  });
+});
+
+describe('Redis is never a single point of failure', () => {
+  /** Each replica read by a loop of its own, one request at a time, until `stop` resolves. */
+  function readWhile(stop: Promise<void>, answers: GraphQLAnswer[]): Promise<void[]> {
+    let stopped = false;
+    void stop.then(() => (stopped = true));
+    return Promise.all(
+      replicas.map(async (replica) => {
+        while (!stopped) answers.push(await read(replica, alice));
+      }),
+    );
+  }
+
+  const said = (replica: Replica, pattern: RegExp) => replica.logs().filter((line) => pattern.test(line.msg ?? '')).length;
+
+  it('down at start, then up, killed mid-run, then back: no request fails, each replica says so once, and sharing resumes', async () => {
+    const port = await freePort();
+    replicas = await startReplicas(3, replicaEnv({ REDIS_URL: `redis://127.0.0.1:${port}`, RATE_LIMIT_PER_CALLER: '1000000' }));
+    for (const replica of replicas) expect((await read(replica, alice)).body.errors).toBeUndefined();
+    await until('each replica said Redis is unreachable', () => replicas.every((r) => said(r, /Redis unreachable at start/) === 1));
+
+    redis = await startRedis(port);
+    await sharing(replicas);
+
+    const answers: GraphQLAnswer[] = [];
+    let stop!: () => void;
+    const reading = readWhile(new Promise<void>((resolve) => (stop = resolve)), answers);
+    await until('requests flow', () => answers.length >= 30);
+    await redis.kill();
+    await until('every replica knows Redis is gone', async () => (await Promise.all(replicas.map((r) => r.metric('gateway_shared_state_up')))).every((v) => v === 0));
+    const atLoss = answers.length;
+    await until('requests flow on without Redis', () => answers.length >= atLoss + 30);
+    stop();
+    await reading;
+    expect(answers.filter((a) => a.status !== 200 || a.body.errors !== undefined)).toEqual([]);
+    for (const replica of replicas) expect(said(replica, /Redis unreachable;/)).toBe(1);
+
+    await redis.restart();
+    await sharing(replicas);
+    emulator.requests.length = 0;
+    emulator.faults.add({ method: 'GET', status: 429, retryAfter: '30' });
+    expectThrottled(await read(replicas[0]!, alice));
+    await until('the other replicas heard of the pause', async () => {
+      const heard = await Promise.all(replicas.slice(1).map((r) => r.metric('gateway_graph_pauses_total{origin="replica"}')));
+      return heard.every((count) => count >= 1);
+    });
+    for (const replica of replicas) expectThrottled(await read(replica, bob));
+    expect(graphCalls()).toBe(1);
   });
 });
