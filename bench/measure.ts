@@ -51,7 +51,7 @@ function assertClean(name: string, run: LoadRun): void {
   if (run.requests === 0) throw new Error(`${name}: no request was answered`);
 }
 
-/** A warm-up (JIT, pools, caches), then the measured closed-loop run with the server's /proc read on either side. */
+/** A warm-up (V8's optimizing compiler, pools, caches), then the measured closed-loop run with the server's /proc read on either side. */
 export async function measurePeak(generator: LoadGenerator, server: RunningServer, settings: BenchSettings): Promise<PeakFigures> {
   await generator.run(server.target, { connections: settings.connections, durationS: settings.warmUpS });
   const before = sampleProcess(server.pid);

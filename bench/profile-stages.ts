@@ -36,8 +36,8 @@ export const STAGES: Stage[] = [
   { name: 'undici attempt', groups: ['undici', "wasm (undici's llhttp)", 'dist/graph/graph-transport.js', 'dist/graph/retry-policy.js'] },
   { name: 'mapping: Graph JSON → UploadSession, Graph client', groups: [/^dist\/graph\//] },
   {
-    name: 'execution: graphql-jit, type-graphql, resolver',
-    groups: ['graphql-jit', 'type-graphql', 'graphql-scalars', 'graphql', 'dist/graphql/executor.js', /^dist\/graphql\/upload-session\./, /^dist\/graphql\/complete-upload-session/],
+    name: 'execution: graphql-js, type-graphql, resolver',
+    groups: ['type-graphql', 'graphql-scalars', 'graphql', /^dist\/graphql\/upload-session\./, /^dist\/graphql\/complete-upload-session/],
   },
   { name: "serialization: Apollo's JSON of the response", owns: true, functions: [{ group: '@apollo/server', name: 'prettyJSONStringify' }] },
   {

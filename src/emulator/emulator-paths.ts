@@ -68,7 +68,7 @@ function toTarget(tail: string[]): SessionTarget | undefined {
   return fileId === undefined ? { kind: 'files', sessionId } : { kind: 'file', sessionId, fileId };
 }
 
-function decodeSegments(pathname: string): string[] | undefined {
+export function decodeSegments(pathname: string): string[] | undefined {
   try {
     return pathname.split('/').slice(1).map(decodeURIComponent);
   } catch {

@@ -8,6 +8,10 @@ import { FaultPlan, faultCode } from './faults';
 import { errorJson } from './graph-json';
 import { GraphTokenRefused, graphTokenCheck, type EmulatorAuth, type GraphCaller } from './graph-token-check';
 import { HttpError, badRequest } from './http-error';
+import { reviewControl } from './review-control';
+import { routeReview } from './review-routes';
+import { reviewSeeds } from './review-seed';
+import { ReviewStore } from './review-store';
 import type { Answer } from './session-handlers';
 import { SessionStore } from './session-store';
 
@@ -39,6 +43,7 @@ export interface LoggedRequest {
 export interface Emulator {
   server: Server;
   store: SessionStore;
+  reviews: ReviewStore;
   faults: FaultPlan;
   requests: LoggedRequest[];
   /** Listens and resolves to the Graph base URL (with `/beta`); every version prefix is served. */
@@ -54,7 +59,11 @@ const PLAIN_HOST = /^(?:[\w.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 /** A Graph emulator: a real HTTP server answering the upload-session paths as Graph does. */
 export function createEmulator({ seed = true, auth }: { seed?: boolean; auth?: EmulatorAuth } = {}): Emulator {
   const store = new SessionStore();
-  if (seed) store.addSeed();
+  const reviews = new ReviewStore(store);
+  if (seed) {
+    store.addSeed();
+    for (const review of reviewSeeds(Date.now())) reviews.addDefinition(review);
+  }
   const requests: LoggedRequest[] = [];
   const faults = new FaultPlan();
   const checkToken = graphTokenCheck(auth);
@@ -87,9 +96,9 @@ export function createEmulator({ seed = true, auth }: { seed?: boolean; auth?: E
     });
 
     const reply = (answer: Answer, malformed = false) => send(res, answer, { requestId, clientRequestId, malformed });
-    const authenticate = async () => {
+    const authenticate = async (permissions?: readonly string[]) => {
       try {
-        caller = await checkToken(headerValue(req, 'authorization'), headerValue(req, 'host'));
+        caller = await checkToken(headerValue(req, 'authorization'), headerValue(req, 'host'), permissions);
       } catch (error) {
         if (error instanceof GraphTokenRefused) throw new HttpError(error.status, error.code, error.message);
         throw error;
@@ -99,14 +108,15 @@ export function createEmulator({ seed = true, auth }: { seed?: boolean; auth?: E
     // while the body flows (RequestBody), so its `status` is not answered up front.
     const handle = async (): Promise<void> => {
       if (!url) throw badRequest('The request target is not a valid URL.');
-      if (isControl) return reply(await control(req, url, body, { store, faults, requests }));
+      if (isControl) return reply(await (reviewControl(req, url, body, reviews) ?? control(req, url, body, { store, faults, requests })));
       if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (fault?.reset === 'before') return void res.destroy();
       if (fault?.status && fault.failAfterBytes === undefined) {
         if (fault.retryAfter !== undefined) res.setHeader('retry-after', fault.retryAfter);
         throw new HttpError(fault.status, faultCode(fault), `Injected fault ${fault.id}.`);
       }
-      const answer = await route(req, url, { store, body, authenticate, origin: ownOrigin(req) });
+      const origin = ownOrigin(req);
+      const answer = await (routeReview(req, url, { reviews, body, authenticate, origin }) ?? route(req, url, { store, body, authenticate, origin }));
       // The change is applied: dropping the connection now is Graph doing the work and losing the answer.
       if (fault?.reset === 'after') return void res.destroy();
       reply(answer, fault?.malformed);
@@ -132,6 +142,7 @@ export function createEmulator({ seed = true, auth }: { seed?: boolean; auth?: E
   return {
     server,
     store,
+    reviews,
     faults,
     requests,
     async listen(port = 0, host = '127.0.0.1') {

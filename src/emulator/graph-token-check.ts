@@ -21,6 +21,9 @@ export interface EmulatorAuth {
 }
 
 export const GRAPH_PERMISSION = 'EntitlementManagement.ReadWrite.All';
+/** Reading access reviews takes either; writing (an apply result, a decision) takes ReadWrite. */
+export const REVIEW_READ_PERMISSIONS = Object.freeze(['AccessReview.Read.All', 'AccessReview.ReadWrite.All']);
+export const REVIEW_WRITE_PERMISSIONS = Object.freeze(['AccessReview.ReadWrite.All']);
 const GRAPH_AUDIENCES = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
 
 /** Graph's answer to a token it will not accept. */
@@ -38,19 +41,22 @@ export class GraphTokenRefused extends Error {
  * How the emulator checks an `Authorization` header, given the `Host` it was reached at. Without keys to
  * check against, any bearer token is accepted (Graph would refuse a request with none).
  */
-export function graphTokenCheck(auth: EmulatorAuth | undefined): (authorization: string | undefined, host: string | undefined) => Promise<GraphCaller | undefined> {
+export function graphTokenCheck(
+  auth: EmulatorAuth | undefined,
+): (authorization: string | undefined, host: string | undefined, permissions?: readonly string[]) => Promise<GraphCaller | undefined> {
   const verify = auth && tokenVerifier(auth);
-  return async (authorization, host) => {
+  return async (authorization, host, permissions = [GRAPH_PERMISSION]) => {
     const match = /^Bearer (\S+)$/i.exec(authorization ?? '');
     if (!match) throw new GraphTokenRefused(401, 'InvalidAuthenticationToken', 'Access token is empty.');
-    return verify?.(match[1]!, host);
+    return verify?.(match[1]!, host, permissions);
   };
 }
 
-function tokenVerifier(auth: EmulatorAuth): (token: string, host: string | undefined) => Promise<GraphCaller> {
+/** `permissions`: the token must hold one of them, as an application role or a delegated scope. */
+function tokenVerifier(auth: EmulatorAuth): (token: string, host: string | undefined, permissions: readonly string[]) => Promise<GraphCaller> {
   const verify = createJwtVerifier({ jwks: auth.jwks, issuer: auth.issuer, audiences: [...GRAPH_AUDIENCES, ...(auth.audiences ?? [])] });
 
-  return async (token, host) => {
+  return async (token, host, permissions) => {
     let claims: JWTPayload;
     try {
       // Graph's audience is its own host: here, the host this emulator was reached at.
@@ -67,7 +73,7 @@ function tokenVerifier(auth: EmulatorAuth): (token: string, host: string | undef
     }
     const roles = Array.isArray(claims.roles) ? claims.roles : [];
     const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ') : [];
-    if (!roles.includes(GRAPH_PERMISSION) && !scopes.includes(GRAPH_PERMISSION)) {
+    if (!permissions.some((permission) => roles.includes(permission) || scopes.includes(permission))) {
       throw new GraphTokenRefused(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
     }
     return {

@@ -67,7 +67,7 @@ export function nextLink(requestUrl: URL, offset: number): string {
   return next.href;
 }
 
-function readSkipToken(token: string): number {
+export function readSkipToken(token: string): number {
   const offset = /^offset:(\d{1,15})$/.exec(Buffer.from(token, 'base64url').toString('utf8'))?.[1];
   if (offset === undefined) throw badRequest('The $skiptoken is not valid.');
   return Number(offset);
@@ -100,14 +100,14 @@ export function parseFilter(text: string | null): FilterClause[] {
   }
 }
 
-function parseWhole(text: string | null, name: string, fallback: number, min: number, max: number): number {
+export function parseWhole(text: string | null, name: string, fallback: number, min: number, max: number): number {
   if (text === null) return fallback;
   const value = /^\d{1,16}$/.test(text) ? Number(text) : NaN;
   if (!(value >= min && value <= max)) throw badRequest(`Invalid value for ${name}: it must be a whole number from ${min} to ${max}.`);
   return value;
 }
 
-function parseCount(text: string | null): boolean {
+export function parseCount(text: string | null): boolean {
   if (text === null || text === 'false') return false;
   if (text === 'true') return true;
   throw badRequest('Invalid value for $count: it must be true or false.');

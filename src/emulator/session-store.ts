@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionKey } from '../graph/session-key';
+import type { CsvRow } from './csv-rows';
 import { SEED_FILES, SEED_SESSION_KEY } from './seed';
 
 export type StoredStatus = 'active' | 'complete' | 'expired';
@@ -16,6 +17,8 @@ export interface StoredFile {
   name: string;
   size: number;
   uploadedDateTime: string;
+  /** The file's first rows, which become review decisions once the session is complete (review-store.ts). */
+  rows?: readonly CsvRow[];
 }
 
 export interface StoredSession {
@@ -107,6 +110,11 @@ export class SessionStore {
       .sort((a, b) => Date.parse(a.createdDateTime) - Date.parse(b.createdDateTime));
   }
 
+  /** Every session created for this review instance, whatever its catalog and resource. */
+  withReference(referenceId: string): StoredSession[] {
+    return [...this.sessions.values()].map((session) => this.get(session.key)!).filter((session) => sameId(session.referenceId ?? '', referenceId));
+  }
+
   /**
    * Creates a session unless the review instance already has one for the resource (Graph: "only one
    * upload session may exist per reference instance and resource pair; once completed no other can be
@@ -143,10 +151,10 @@ export class SessionStore {
   }
 
   /** Records a file that arrived whole; sizes are JS numbers, exact up to 2^53-1 as Graph's Int64 needs. */
-  addFile(key: SessionKey, name: string, size: number): AddFileOutcome {
+  addFile(key: SessionKey, name: string, size: number, rows?: readonly CsvRow[]): AddFileOutcome {
     const outcome = this.writable(key);
     if (outcome.kind !== 'writable') return outcome;
-    const file: StoredFile = { id: randomUUID(), name, size, uploadedDateTime: new Date(this.now()).toISOString() };
+    const file: StoredFile = { id: randomUUID(), name, size, uploadedDateTime: new Date(this.now()).toISOString(), rows };
     outcome.session.files.push(file);
     return { kind: 'added', session: outcome.session, file };
   }

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { SessionKey } from '../graph/session-key';
 import type { RequestBody } from './body-reader';
+import { CsvRowCollector } from './csv-rows';
 import { HttpError, badRequest } from './http-error';
 import { refusal } from './session-refusals';
 import type { SessionStore, StoredSession } from './session-store';
@@ -10,6 +11,7 @@ import type { SessionStore, StoredSession } from './session-store';
 interface ReceivedFile {
   name: string;
   size: number;
+  rows: CsvRowCollector;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function uploadFile(req: IncomingMessage, body: RequestBody, store:
   }
   const file = await receiveOneFile(body, parser);
   // The session may have been completed, expired or deleted while the file was flowing.
-  const outcome = store.addFile(key, file.name, file.size);
+  const outcome = store.addFile(key, file.name, file.size, file.rows.rows());
   if (outcome.kind !== 'added') throw refusal(outcome.kind);
   return outcome.session;
 }
@@ -52,10 +54,11 @@ function receiveOneFile(body: RequestBody, parser: busboy.Busboy): Promise<Recei
         problem ??= received ? 'The body must carry one file part only.' : 'The file part must be named "file" and carry a filename.';
         return void stream.resume();
       }
-      const file: ReceivedFile = { name: filename, size: 0 };
+      const file: ReceivedFile = { name: filename, size: 0, rows: new CsvRowCollector() };
       received = file;
       stream.on('data', (chunk: Buffer) => {
         file.size += chunk.length;
+        file.rows.write(chunk);
       });
     });
     parser.on('field', (name) => {

@@ -12,8 +12,6 @@ import type { GraphQLConfig } from '../config';
 import { AuthorityRequestError, ErrorCode, toGraphQLError } from '../errors';
 import type { Metrics } from '../metrics';
 import type { GatewayContext } from './context';
-import { jitExecutor } from './executor';
-import { useLeanGatewayRequestContext } from './gateway-request-context';
 import { graphCallLimit } from './graph-call-limit';
 import { graphiqlLandingPage, readGraphiqlAssets } from './graphiql-landing-page';
 import { legacyJsonStatus } from './legacy-json-status';
@@ -29,11 +27,8 @@ export interface ApolloOptions {
 }
 
 export function createApollo({ schema, config, metrics, logger }: ApolloOptions): ApolloServer<GatewayContext> {
-  if (!useLeanGatewayRequestContext()) {
-    logger.warn("this Apollo Server has no makeGatewayGraphQLRequestContext to replace: each request's objects live until a full GC");
-  }
   return new ApolloServer<GatewayContext>({
-    gateway: jitExecutor(schema),
+    schema,
     introspection: config.introspection,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,

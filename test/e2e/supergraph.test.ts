@@ -23,13 +23,15 @@ const REVIEWS_SDL = `
     resourceId: ID!
     id: ID!
   }
-  type Query { accessReview(id: ID!): AccessReview, accessReviews: [AccessReview!]! }
+  type Query { accessReview(id: ID!): AccessReview, accessReviews: [AccessReview!]!, accessReviewsByIds(ids: [ID!]!): [AccessReview]! }
 `;
 const seedKey = { catalogId: SEED.catalogId, resourceId: SEED.resourceId, id: SEED.uploadSessionId };
 const reviews = new Map([
   ['r1', { id: 'r1', displayName: 'Building A access', uploadSession: seedKey }],
   ['r2', { id: 'r2', displayName: 'Building A access, again', uploadSession: seedKey }],
 ]);
+/** A review holding a key that names no session: the uploads subgraph refuses that one key and no other. */
+const malformed = { id: 'r-malformed', displayName: 'A key typed by hand', uploadSession: { ...seedKey, id: 'not-a-guid' } };
 
 let uploads: TestGateway;
 let reviewsServer: ApolloServer;
@@ -43,7 +45,8 @@ beforeAll(async () => {
     schema: buildSubgraphSchema({
       typeDefs: parse(REVIEWS_SDL),
       resolvers: {
-        Query: { accessReview: (_: unknown, { id }: { id: string }) => reviews.get(id) ?? null, accessReviews: () => [...reviews.values()] },
+        Query: { accessReview: (_: unknown, { id }: { id: string }) => reviews.get(id) ?? null,
+          accessReviewsByIds: (_: unknown, { ids }: { ids: string[] }) => ids.map((id) => reviews.get(id) ?? (id === malformed.id ? malformed : null)), accessReviews: () => [...reviews.values()] },
       },
     }),
     plugins: [ApolloServerPluginInlineTraceDisabled()],
@@ -86,6 +89,20 @@ it('answers a query that crosses both subgraphs, reading the shared session once
   // Both reviews hold the same key: one `_entities` fetch, one read of the session (test/integration/subgraph.test.ts
   // proves our own dedupe; the router may also send the key once).
   expect(uploads.emulator.requests.map((r) => r.method)).toEqual(['GET']);
+});
+
+it('keeps a refused key in its place among the entities, on the first and on repeated runs', async () => {
+  // A list of reviews: the router asks for both keys in one `_entities` call and matches the answers to them by position.
+  const query = `{ accessReviewsByIds(ids: ["r1", "${malformed.id}"]) { displayName uploadSession { status } } }`;
+  for (const run of ['first', 'repeated']) {
+    uploads.emulator.requests.splice(0);
+    const { body } = await postGraphQL(supergraphUrl, query);
+    const good = { displayName: 'Building A access', uploadSession: { status: 'ACTIVE' } };
+    expect({ run, data: body.data }).toEqual({ run, data: { accessReviewsByIds: [good, null] } });
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors?.[0]).toMatchObject({ path: ['accessReviewsByIds', 1, 'uploadSession'], extensions: { code: 'BAD_USER_INPUT' } });
+    expect(uploads.emulator.requests.map((r) => r.method)).toEqual(['GET']);
+  }
 });
 
 it('completes the session through the supergraph, down to the emulator', async () => {

@@ -28,7 +28,7 @@ afterAll(() => t.stop());
 
 it('streams a 200 MB file through the gateway without holding it in memory', async () => {
   const session = t.emulator.store.add({ catalogId: SEED.catalogId, resourceId: SEED.resourceId }).key;
-  // Warm up first (parsers, pools, JIT), so the baseline is the steady state, not a cold start.
+  // Warm up first (parsers, pools, V8's optimizing compiler), so the baseline is the steady state, not a cold start.
   const warmUp = await postMultipart(t.url, uploadParts(session, csvRows(20_000), 'warm-up.csv'));
   expect(warmUp.body.errors).toBeUndefined();
   collectGarbage();

@@ -2,21 +2,15 @@ import 'reflect-metadata';
 import { GraphQLError } from 'graphql';
 import { buildSchemaSync, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import { request } from 'undici';
-import { compileQuery } from 'graphql-jit';
 import { UploadSessionResolver } from '../../src/graphql/upload-session.resolver';
 import { SEED, startTestGateway, type TestGateway } from '../support/gateway';
 
-// graphql-jit as it is, its compiler counted: the corpus must reach the compiled path, not only graphql-js.
-jest.mock('graphql-jit', () => {
-  const actual = jest.requireActual<typeof import('graphql-jit')>('graphql-jit');
-  return { ...actual, compileQuery: jest.fn(actual.compileQuery) };
-});
-
 /**
- * The engine's differential test: every request of the corpus is sent three times — interpreted by graphql-js
- * (an operation's first time), compiled by graphql-jit (its second), run from the compiled function (its
- * third) — and the answers must match byte for byte (status, headers, body). Each entry also names the status and code the answer must have, so a change to
- * the executor's handling of errors fails here even when it changes both answers alike.
+ * Expected answers, first time and repeated: every request of the corpus is sent three times. The first run
+ * parses and validates; the repeats take the document from Apollo's document store, and whatever is cached
+ * after a first run (documents, counts kept on operation nodes) is read by the next two. The answers must
+ * match byte for byte (status, headers, body), and each must have the entry's status, code and, where
+ * named, data and error path.
  */
 @ObjectType()
 class Probe {
@@ -60,6 +54,10 @@ interface Entry {
   arrange?: (t: TestGateway) => Promise<void>;
   status: number;
   code: string;
+  /** The answer's `data`, where the entry is about it. */
+  data?: unknown;
+  /** The first error's path. */
+  errorPath?: (string | number)[];
 }
 
 const CORPUS: Entry[] = [
@@ -109,7 +107,20 @@ async function send(t: TestGateway, entry: Entry) {
   return { status: response.statusCode, headers, text };
 }
 
-describe('interpreted, compiled and repeated answers are identical (production)', () => {
+/** Sends an entry three times and checks the answers against each other and against the entry. */
+async function expectAnswers(t: TestGateway, entry: Entry): Promise<void> {
+  const first = await send(t, entry);
+  for (const repeat of [await send(t, entry), await send(t, entry)]) expect(repeat).toEqual(first);
+  expect(first.status).toBe(entry.status);
+  const body = JSON.parse(first.text) as { data?: unknown; errors?: { path?: unknown; extensions: { code: string } }[] };
+  expect(body.errors?.[0]?.extensions.code ?? 'OK').toBe(entry.code);
+  if ('data' in entry) expect(body.data).toEqual(entry.data);
+  if (entry.errorPath) expect(body.errors?.[0]?.path).toEqual(entry.errorPath);
+  expect(first.text).not.toContain('secret detail');
+  expect(first.text).not.toMatch(/stacktrace|at .+\.ts:\d+/);
+}
+
+describe('expected answers, first time and repeated (production)', () => {
   let t: TestGateway;
   beforeAll(async () => {
     t = await startTestGateway(
@@ -119,20 +130,39 @@ describe('interpreted, compiled and repeated answers are identical (production)'
   });
   afterAll(() => t.stop());
 
-  it.each(CORPUS.map((entry) => [entry.name, entry] as const))('%s', async (_name, entry) => {
-    const first = await send(t, entry);
-    const compiled = await send(t, entry);
-    const repeat = await send(t, entry);
-    expect(compiled).toEqual(first);
-    expect(repeat).toEqual(first);
-    expect(first.status).toBe(entry.status);
-    const body = JSON.parse(first.text) as { errors?: { message: string; extensions: { code: string } }[] };
-    expect(body.errors?.[0]?.extensions.code ?? 'OK').toBe(entry.code);
-    expect(first.text).not.toContain('secret detail');
-    expect(first.text).not.toMatch(/stacktrace|at .+\.ts:\d+/);
-  });
+  it.each(CORPUS.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => expectAnswers(t, entry));
+});
 
-  it('compiled each document that ran (the read, the completion, the two probes and __typename), once', () => {
-    expect(jest.mocked(compileQuery)).toHaveBeenCalledTimes(5);
+const ENTITIES = `query ($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on CustomDataProvidedResourceUploadSession { id status } }
+}`;
+const reference = { __typename: 'CustomDataProvidedResourceUploadSession', catalogId: SEED.catalogId, resourceId: SEED.resourceId, id: SEED.uploadSessionId };
+
+const FEDERATION_CORPUS: Entry[] = [
+  {
+    // A router matches the answer's list to its representations by position: a failed one must stay a null.
+    name: '_entities with a malformed key beside a good one',
+    body: { query: ENTITIES, variables: { representations: [reference, { ...reference, id: 'not-a-guid' }] } },
+    status: 200,
+    code: 'BAD_USER_INPUT',
+    data: { _entities: [{ id: SEED.uploadSessionId, status: 'ACTIVE' }, null] },
+    errorPath: ['_entities', 1],
+  },
+  {
+    name: '_entities, every key good',
+    body: { query: ENTITIES, variables: { representations: [reference, reference] } },
+    status: 200,
+    code: 'OK',
+    data: { _entities: [{ id: SEED.uploadSessionId, status: 'ACTIVE' }, { id: SEED.uploadSessionId, status: 'ACTIVE' }] },
+  },
+];
+
+describe('expected answers of the subgraph, first time and repeated (FEDERATION=true, production)', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({ NODE_ENV: 'production', FEDERATION: 'true', GRAPH_AUTH: 'emulator', LOG_LEVEL: 'silent' });
   });
+  afterAll(() => t.stop());
+
+  it.each(FEDERATION_CORPUS.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => expectAnswers(t, entry));
 });
