@@ -1,4 +1,4 @@
-import { deadlinePassed, GraphRequestError } from '../errors';
+import { deadlinePassed, GraphRequestError } from './graph-failure';
 import type { Metrics } from '../metrics';
 
 /** How the other replicas hear of a pause (shared-state/ with REDIS_URL). */

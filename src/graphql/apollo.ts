@@ -9,8 +9,10 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GraphQLConfig } from '../config';
-import { AuthorityRequestError, ErrorCode, toGraphQLError } from '../errors';
+import { AuthorityRequestError } from '../auth/authority-failure';
 import type { Metrics } from '../metrics';
+import { ErrorCode } from './error-code';
+import { toGraphQLError } from './to-graphql-error';
 import type { GatewayContext } from './context';
 import { graphCallLimit } from './graph-call-limit';
 import { graphiqlLandingPage, readGraphiqlAssets } from './graphiql-landing-page';

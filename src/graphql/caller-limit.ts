@@ -1,6 +1,6 @@
 import { keyHash, stringClaim, unverifiedClaims } from '../auth/token-claims';
 import type { CallerIdentity } from '../auth/caller-authentication';
-import { ErrorCode } from '../errors';
+import { ErrorCode } from './error-code';
 import type { Refusal } from './refusal';
 
 /** Counts one request of a caller; resolves to the milliseconds until it may call again when past its limit. */

@@ -1,11 +1,10 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { bearerToken } from '../auth/bearer-token';
-import { unauthenticated, type CallerAuthenticator } from '../auth/caller-authentication';
+import type { CallerAuthenticator } from '../auth/caller-authentication';
+import { CallerRefusedError, unauthenticated } from '../auth/caller-refusal';
 import type { UploadConfig } from '../config';
 import type { GraphAuthorization } from '../auth/graph-authorization';
-import { ErrorCode } from '../errors';
 import type { GraphClient } from '../graph/graph-client';
 import type { GraphQLHandler, GraphQLHttpRequest, HttpAnswer } from '../http/graphql-request';
 import type { Metrics } from '../metrics';
@@ -15,6 +14,7 @@ import type { GatewayContext } from './context';
 import { CONSOLE, recordOutcome } from './operation-record';
 import { refusalAnswer, type Refusal } from './refusal';
 import { SessionLoader } from './session-loader';
+import { CALLER_REFUSAL_CODES } from './to-graphql-error';
 import { NOT_IN_LIST, operationParams, type TrustedDocuments } from './trusted-documents';
 
 export interface GraphQLHandlerOptions {
@@ -48,7 +48,8 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
   const { apollo, metrics, callerCredential } = options;
 
   return async (request) => {
-    const context = newContext(options, request);
+    const bearer = bearerToken(request.headers);
+    const context = newContext(options, request, bearer);
     const refuse = (refusal: Refusal, refused: 'caller-refused' | 'request-refused' = 'request-refused'): HttpAnswer => {
       recordOutcome(metrics, context, { operation: refused, refused, code: refusal.code, status: refusal.status });
       return refusalAnswer(accept(request), refusal);
@@ -58,13 +59,12 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       return refuse({ status: 405, code: 'BAD_REQUEST', message: 'GraphQL is served with GET (queries) and POST.', headers: ALLOW });
     }
     if (request.body.kind === 'refused') return refuse({ status: request.body.status, code: 'BAD_REQUEST', message: request.body.message });
-    const body = 'value' in request.body ? request.body.value : undefined;
-    const verdict = options.trustedDocuments({ body, search: request.search });
+    const params = { body: 'value' in request.body ? request.body.value : undefined, search: request.search };
+    const operation = operationParams(params);
+    const verdict = options.trustedDocuments(params, operation);
     if (!verdict.trusted) return refuse({ status: 400, code: NOT_IN_LIST, message: verdict.message });
 
-    const runs = operationParams(verdict.request).runs;
-    const bearer = bearerToken(request.headers);
-    if (callerCredential.kind !== 'none' && runs) {
+    if (callerCredential.kind !== 'none' && operation.runs) {
       try {
         if (callerCredential.kind === 'token') context.caller = await callerCredential.authenticate(bearer);
         else if (bearer === undefined) throw unauthenticated('Send an access token as "Authorization: Bearer <token>".');
@@ -73,7 +73,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       }
       if (context.caller) context.call.log = context.call.log.child({ caller: context.caller });
     }
-    if (options.callerLimit && runs) {
+    if (options.callerLimit && operation.runs) {
       const { limiter, source } = options.callerLimit;
       const retryInMs = await limiter(callerKey(source, { identity: context.caller, bearer, clientAddress: request.clientAddress }));
       if (retryInMs !== undefined) return refuse(callerLimited(retryInMs), 'caller-refused');
@@ -101,11 +101,11 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
   };
 }
 
-function newContext(options: GraphQLHandlerOptions, request: GraphQLHttpRequest): GatewayContext {
+function newContext(options: GraphQLHandlerOptions, request: GraphQLHttpRequest, bearer: string | undefined): GatewayContext {
   const { requestId, signal, deadline, headers } = request;
   const traceparent = headers.traceparent;
   const call = {
-    authorization: options.authorization({ bearer: bearerToken(headers), signal }),
+    authorization: options.authorization({ bearer, signal }),
     signal,
     deadline,
     log: options.logger.child({ requestId }),
@@ -123,15 +123,18 @@ function newContext(options: GraphQLHandlerOptions, request: GraphQLHttpRequest)
   };
 }
 
-/** A caller refused: its GatewayError's code, status and headers (401 with a Bearer challenge, 403, 503). */
+const CALLER_REFUSAL_STATUS = { unauthenticated: 401, forbidden: 403, unavailable: 503 } as const;
+const BEARER_CHALLENGE: ReadonlyMap<string, string> = new Map([['www-authenticate', 'Bearer']]);
+
+/** A caller refused before anything runs: 401 with a Bearer challenge, 403, or 503. */
 function callerRefusal(error: unknown): Refusal {
-  if (!(error instanceof GraphQLError)) throw error;
-  const http = error.extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
+  if (!(error instanceof CallerRefusedError)) throw error;
+  const { reason, message } = error;
   return {
-    status: http?.status ?? 401,
-    code: String(error.extensions.code ?? ErrorCode.UNAUTHENTICATED),
-    message: error.message,
-    headers: http?.headers,
+    status: CALLER_REFUSAL_STATUS[reason],
+    code: CALLER_REFUSAL_CODES[reason],
+    message,
+    headers: reason === 'unauthenticated' ? BEARER_CHALLENGE : undefined,
   };
 }
 

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { spawnProcess, type Spawned } from '../support/spawn';
 
-// Issue 13, part 1: the Dockerfile sets NODE_ENV=production but not GRAPH_AUTH; a forgotten variable must stop
+// The Dockerfile sets NODE_ENV=production but not GRAPH_AUTH; a forgotten variable must stop
 // start-up rather than serve the emulator's fake data behind a green readiness probe. (dist/ is built by globalSetup.)
 
 let gateway: Spawned | undefined;

@@ -6,7 +6,7 @@ import { UploadSessionDocument } from '../../src/client/generated';
 import { fingerprint } from '../../src/emulator/emulator-server';
 import { SEED, startTestGateway, type TestGateway } from '../support/gateway';
 
-// Issue 13: the same answer at every edge. Each refusal made before an operation runs answers in the client's
+// The same answer at every edge. Each refusal made before an operation runs answers in the client's
 // media type, with a status that says what happened, and leaves one log line and a count like an operation.
 
 const GRAPHQL_RESPONSE = 'application/graphql-response+json';
@@ -226,7 +226,7 @@ describe('METRICS_PORT', () => {
 });
 
 
-describe('odd but well-formed requests are refused, never answered 5xx (found by test/integration/gateway-fuzz.test.ts)', () => {
+describe('odd but well-formed requests are refused, never answered 5xx (found by test/e2e/gateway-fuzz.test.ts)', () => {
   let t: TestGateway;
   beforeAll(async () => {
     t = await startTestGateway({ LOG_LEVEL: 'info' });

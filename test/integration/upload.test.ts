@@ -2,13 +2,13 @@ import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { FaultSpec } from '../../src/emulator/faults';
 import type { GraphVersion } from '../../src/graph/graph-paths';
-import type { SessionKey } from '../../src/graph/session-key';
+import type { SessionKey } from '../../src/emulator/session-store';
 import { SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
 import { CSV_HEADER, csvRows, postMultipart, uploadParts, UPLOAD_FILE } from '../support/upload-request';
 import { waitUntil } from './emulator-http';
 
 /**
- * Issue 15 over real HTTP: CSV files sent to the gateway as GraphQL multipart requests, streamed on to
+ * Over real HTTP: CSV files sent to the gateway as GraphQL multipart requests, streamed on to
  * the emulator's uploadFile. "Nothing lands" is checked in the emulator's store and in its request log.
  */
 

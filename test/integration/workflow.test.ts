@@ -4,7 +4,7 @@ import type { GraphVersion } from '../../src/graph/graph-paths';
 import { postGraphQL, SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
 
 /**
- * Issue 14 over real HTTP: a frontend's whole session workflow (create, list, read, complete, delete)
+ * Over real HTTP: a frontend's whole session workflow (create, list, read, complete, delete)
  * through the gateway to the emulator, on both Graph versions the gateway speaks.
  */
 

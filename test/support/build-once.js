@@ -1,6 +1,7 @@
-// jest globalSetup: build dist/ once before any test file runs. The end-to-end tests spawn `node dist/main.js`;
-// a build empties dist/ first, so no test file builds again while others run (the `npm start` test skips the
-// `prestart` build for that reason).
+// The end-to-end tier's jest globalSetup: build dist/ once before its first test file runs. Its tests spawn
+// `node dist/main.js` and read the GraphiQL bundle; a build empties dist/ first, so no test file builds again while
+// others run (the `npm start` test skips the `prestart` build for that reason). Unit and integration tests run the
+// sources and build nothing.
 const { execFileSync } = require('node:child_process');
 
 module.exports = () => {

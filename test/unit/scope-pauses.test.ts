@@ -1,4 +1,4 @@
-import { GraphRequestError } from '../../src/errors';
+import { GraphRequestError } from '../../src/graph/graph-failure';
 import { ScopePauses } from '../../src/graph/scope-pauses';
 import { Metrics } from '../../src/metrics';
 
