@@ -11,6 +11,8 @@ import { GraphGuard } from './graph/graph-guard';
 import { ScopePauses } from './graph/scope-pauses';
 import type { CallerSource } from './graphql/caller-limit';
 import { createApollo } from './graphql/apollo';
+import { createDeveloperConsole } from './graphql/developer-console';
+import { SANDBOX_DOCUMENT } from './graphql/sandbox-document';
 import { createGraphQLHandler, type GraphQLHandlerOptions } from './graphql/handler';
 import { buildGatewaySchema } from './graphql/schema';
 import { trustedDocuments } from './graphql/trusted-documents';
@@ -88,6 +90,7 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
       callerCredential: callerCredential(config, logger),
       trustedDocuments: trustedDocuments(config.graphql.trustedDocuments, config.graphql.trustedDocumentsManifest, logger),
       callerLimit: callerLimit(config, redis),
+      console: createDeveloperConsole({ ide: config.graphql.ide, document: SANDBOX_DOCUMENT, variables: { ...config.graphql.exampleVariables } }),
       upload: config.upload,
       metrics,
       logger,

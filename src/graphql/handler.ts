@@ -11,6 +11,7 @@ import type { Metrics } from '../metrics';
 import type { Tracing } from '../tracing';
 import { callerKey, callerLimited, type CallerLimiter, type CallerSource } from './caller-limit';
 import type { GatewayContext } from './context';
+import type { DeveloperConsole } from './developer-console';
 import { CONSOLE, recordOutcome } from './operation-record';
 import { refusalAnswer, type Refusal } from './refusal';
 import { SessionLoader } from './session-loader';
@@ -30,6 +31,8 @@ export interface GraphQLHandlerOptions {
   trustedDocuments: TrustedDocuments;
   /** RATE_LIMIT_PER_CALLER: counts each operation of a caller, known by `source`. */
   callerLimit?: { limiter: CallerLimiter; source: CallerSource };
+  /** A browser's page request: the developer console (or the page saying it is off). */
+  console: DeveloperConsole;
   /** How an uploaded file is checked (UPLOAD_MAX_BYTES, UPLOAD_CSV_COLUMNS). */
   upload: UploadConfig;
   metrics: Metrics;
@@ -55,6 +58,13 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       return refusalAnswer(accept(request), refusal);
     };
 
+    const page = options.console(request);
+    if (page !== undefined) {
+      const answer = await page;
+      if (answer.status < 400) recordOutcome(metrics, context, { operation: CONSOLE, code: 'OK', status: answer.status });
+      else recordOutcome(metrics, context, { operation: 'request-refused', refused: 'request-refused', code: 'NOT_FOUND', status: answer.status });
+      return answer;
+    }
     if (request.method !== 'GET' && request.method !== 'POST') {
       return refuse({ status: 405, code: 'BAD_REQUEST', message: 'GraphQL is served with GET (queries) and POST.', headers: ALLOW });
     }
@@ -88,8 +98,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       headers: response.headers,
       body: response.body.kind === 'complete' ? response.body.string : response.body.asyncIterator,
     };
-    // No plugin saw the request: Apollo served the console's page, or refused it before any operation
-    // (CSRF, a batch, a malformed request).
+    // No plugin saw the request: Apollo refused it before any operation (CSRF, a batch, a malformed request).
     if (!context.outcome.recorded) {
       if (answer.status < 400) recordOutcome(metrics, context, { operation: CONSOLE, code: 'OK', status: answer.status });
       else {
