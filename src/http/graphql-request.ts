@@ -9,7 +9,7 @@ export interface GraphQLHttpRequest {
   headers: IncomingHttpHeaders;
   /** The query string, `?…` or empty (GET operations live there). */
   search: string;
-  body: RequestBody;
+  body: ReceivedBody;
   requestId: string;
   /** Aborts when the caller leaves or the deadline passes; its reason says which. */
   signal: AbortSignal;
@@ -17,7 +17,7 @@ export interface GraphQLHttpRequest {
   deadline: number;
 }
 
-export type RequestBody =
+export type ReceivedBody =
   | { kind: 'none' }
   /** A JSON body, parsed; any JSON value (the GraphQL layer decides what shape is acceptable). */
   | { kind: 'json'; value: unknown }
