@@ -1,6 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { print } from 'graphql';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -78,8 +77,7 @@ async function until(locator: Locator, text: string | RegExp): Promise<void> {
 
 /** The emulator's control API plays the service and the reviewers, as a test or a demo would. */
 async function control(path: string, body?: unknown): Promise<void> {
-  const { port } = example.gateway.emulator!.server.address() as AddressInfo;
-  const response = await fetch(`http://127.0.0.1:${port}/_emulator/reviews/instances/${WAITING.reviewInstanceId}${path}`, {
+  const response = await fetch(new URL(`/_emulator/reviews/instances/${WAITING.reviewInstanceId}${path}`, example.gateway.graphBaseUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body ?? {}),

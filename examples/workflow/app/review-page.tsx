@@ -120,13 +120,15 @@ function DeniedTable({ decisions, canRecord, onRecord }: DeniedTableProps) {
                 {decision.reviewedBy?.displayName ? <span className="muted"> ({decision.reviewedBy.displayName})</span> : null}
               </td>
               <td data-testid="apply-result">{decision.applyResult}</td>
-              <td className="row-actions">
-                <button type="button" disabled={!canRecord || decision.applyResult === 'APPLIED_SUCCESSFULLY'} onClick={() => onRecord(decision, 'APPLIED_SUCCESSFULLY')}>
-                  Mark removed
-                </button>
-                <button type="button" disabled={!canRecord || decision.applyResult === 'APPLIED_WITH_UNKNOWN_FAILURE'} onClick={() => onRecord(decision, 'APPLIED_WITH_UNKNOWN_FAILURE')}>
-                  Removal failed
-                </button>
+              <td>
+                <span className="row-actions">
+                  <button type="button" disabled={!canRecord || decision.applyResult === 'APPLIED_SUCCESSFULLY'} onClick={() => onRecord(decision, 'APPLIED_SUCCESSFULLY')}>
+                    Mark removed
+                  </button>
+                  <button type="button" disabled={!canRecord || decision.applyResult === 'APPLIED_WITH_UNKNOWN_FAILURE'} onClick={() => onRecord(decision, 'APPLIED_WITH_UNKNOWN_FAILURE')}>
+                    Removal failed
+                  </button>
+                </span>
               </td>
             </tr>
           ))

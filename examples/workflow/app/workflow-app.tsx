@@ -94,7 +94,7 @@ export function WorkflowApp() {
   return (
     <>
       <header>
-        <h1>Access review upload sessions</h1>
+        <h1>Access reviews of a catalog resource</h1>
         <p className="muted">
           Every call goes to the gateway's <code>/graphql</code> on this origin; here it runs on its embedded Graph emulator.
         </p>
