@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Three stages: compile with dev dependencies, install production dependencies alone, then a slim
 # runtime holding only dist/, bin/gateway, those dependencies and package.json, run as the image's non-root user.
-ARG NODE_IMAGE=node:20.20-bookworm-slim
+ARG NODE_IMAGE=node:24.21-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app

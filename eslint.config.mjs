@@ -13,4 +13,5 @@ export default tseslint.config(
   },
   { files: ['src/config/index.ts', 'test/**', 'scripts/**', '*.js', '*.mjs'], rules: { 'no-restricted-properties': 'off' } },
   { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  { files: ['test/e2e/vite-app/main.js'], languageOptions: { sourceType: 'module', globals: { document: 'readonly' } } },
 );

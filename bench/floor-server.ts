@@ -2,20 +2,22 @@
 // function, JSON out: what answering the seed mutation costs with no GraphQL at all.
 import { createServer } from 'node:http';
 import { request } from 'undici';
-import { assertSessionKey, type SessionKey } from '../src/graph/session-key';
+import { parseSessionKey } from '../src/graph/session-key';
 import { toUploadSession } from '../src/graph/upload-session';
 import { announce, loopbackUrl, roleArgument } from './announce';
 import { PATCH_BODY, SESSION_PATH } from './seed';
 
 const upstream = roleArgument(0, 'the upstream URL');
 
-async function complete(key: SessionKey, authorization: string | undefined): Promise<unknown> {
+type SessionIds = Parameters<typeof parseSessionKey>[0];
+
+async function complete(key: SessionIds, authorization: string | undefined): Promise<unknown> {
   const response = await request(upstream + SESSION_PATH, {
     method: 'PATCH',
     headers: { authorization, accept: 'application/json', 'content-type': 'application/json' },
     body: PATCH_BODY,
   });
-  return toUploadSession(await response.body.json(), assertSessionKey(key));
+  return toUploadSession(await response.body.json(), parseSessionKey(key));
 }
 
 const server = createServer((req, res) => {
@@ -23,7 +25,7 @@ const server = createServer((req, res) => {
   req.setEncoding('utf8');
   req.on('data', (chunk: string) => (body += chunk));
   req.on('end', () => {
-    complete(JSON.parse(body) as SessionKey, req.headers.authorization).then(
+    complete(JSON.parse(body) as SessionIds, req.headers.authorization).then(
       (session) => {
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ data: { completeUploadSession: session } }));

@@ -8,6 +8,8 @@ import type { Emulator } from './emulator/emulator-server';
 import { GraphClient } from './graph/graph-client';
 import { GraphGuard } from './graph/graph-guard';
 import { createApollo } from './graphql/apollo';
+import { createDeveloperConsole } from './graphql/developer-console';
+import { SANDBOX_DOCUMENT } from './graphql/sandbox-document';
 import { createGraphQLHandler, type GraphQLHandlerOptions } from './graphql/handler';
 import { buildGatewaySchema } from './graphql/schema';
 import { trustedDocuments } from './graphql/trusted-documents';
@@ -79,6 +81,7 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
       authorization: authorization.authorize,
       callerCredential: callerCredential(config, logger),
       trustedDocuments: trustedDocuments(config.graphql.trustedDocuments, config.graphql.trustedDocumentsManifest, logger),
+      console: createDeveloperConsole({ ide: config.graphql.ide, document: SANDBOX_DOCUMENT, variables: { ...config.graphql.exampleVariables } }),
       upload: config.upload,
       metrics,
       logger,

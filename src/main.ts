@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { runPrimary } from './cluster-primary';
-import { ConfigError, loadConfig, readEnvironment, type Config } from './config';
+import { ConfigError, loadConfig, readEnvironment, type Config, type GraphQLIde } from './config';
 import { startGateway } from './gateway';
 import { createLogger, flushLogs } from './logger';
+import type { Logger } from 'pino';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   }
   const { graphBaseUrl, metricsUrl } = gateway;
   logger.info({ url: gateway.url.href, metricsUrl: metricsUrl?.href, graphAuth: config.graph.auth, graphBaseUrl: graphBaseUrl.href }, `gateway listening on ${gateway.url.href}`);
+  logConsole(config.graphql.ide, gateway.url, logger);
   logger.flush(); // lines are batched; this one tells people and supervisors the gateway is up
 
   let stoppingSince: number | undefined;
@@ -62,3 +64,12 @@ main().catch((error: unknown) => {
   process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
+
+/** Where a person at the terminal finds the console, and what to do when Apollo's CDN is out of reach. */
+function logConsole(ide: GraphQLIde, url: URL, logger: Logger): void {
+  if (ide === 'sandbox') {
+    logger.info({ console: ide }, `console: Apollo Sandbox at ${url.href} in a browser (from Apollo's CDN; offline, the page opens the bundled GraphiQL, ${url.href}?console=graphiql; GRAPHQL_IDE=graphiql makes it the default)`);
+  } else if (ide === 'graphiql') {
+    logger.info({ console: ide }, `console: GraphiQL at ${url.href} in a browser`);
+  }
+}

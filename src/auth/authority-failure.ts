@@ -1,4 +1,23 @@
-import { AuthorityRequestError } from '../errors';
+/** How getting a Graph token from the authority (Entra) failed, as observed. */
+export interface AuthorityFailure {
+  /** `rejected`: the authority answered with an OAuth error; `unreachable`: no usable answer; `aborted`: the deadline passed. */
+  kind: 'rejected' | 'unreachable' | 'aborted';
+  message: string;
+  /** The OAuth `error`, e.g. invalid_grant. */
+  oauthError?: string;
+  /** Entra's own code, e.g. AADSTS65001. */
+  aadsts?: string;
+  traceId?: string;
+  correlationId?: string;
+}
+
+/** The one error type token acquisition throws: facts about the failure, interpreted only in the GraphQL layer. */
+export class AuthorityRequestError extends Error {
+  constructor(readonly failure: AuthorityFailure) {
+    super(failure.message);
+    this.name = 'AuthorityRequestError';
+  }
+}
 
 const OAUTH_ERRORS = /\b(invalid_grant|invalid_client|unauthorized_client|consent_required|interaction_required|invalid_scope|invalid_request|unsupported_grant_type)\b/;
 

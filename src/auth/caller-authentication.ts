@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { JWTPayload } from 'jose' with { 'resolution-mode': 'import' };
 import type { CallerAuthConfig } from '../config';
-import { ErrorCode, GatewayError } from '../errors';
+import { CallerRefusedError, unauthenticated } from './caller-refusal';
 import { createJwtVerifier, TokenRejected } from './jwt-verifier';
 
 /** Who is calling, as the caller's validated token says; never the token itself. */
@@ -14,7 +14,7 @@ export interface CallerIdentity {
   appId: string | undefined;
 }
 
-/** Validates a caller's bearer token; throws UNAUTHENTICATED, FORBIDDEN or UPSTREAM_UNAVAILABLE. */
+/** Validates a caller's bearer token; throws CallerRefusedError. */
 export type CallerAuthenticator = (bearer: string | undefined) => Promise<CallerIdentity>;
 
 export function createCallerAuthenticator(config: CallerAuthConfig, logger: Logger): CallerAuthenticator {
@@ -31,7 +31,7 @@ export function createCallerAuthenticator(config: CallerAuthConfig, logger: Logg
         throw unauthenticated('The access token is not valid for this API.');
       }
       logger.warn({ err: { type: (error as Error).name, message: (error as Error).message } }, 'cannot fetch the token issuer’s signing keys');
-      throw new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Caller tokens cannot be validated right now; retry later.', { http: { status: 503 } });
+      throw new CallerRefusedError('unavailable', 'Caller tokens cannot be validated right now; retry later.');
     }
 
     const identity = {
@@ -47,17 +47,10 @@ export function createCallerAuthenticator(config: CallerAuthConfig, logger: Logg
     ];
     if (missing.length > 0) {
       logger.info({ caller: identity, missing }, 'caller lacks a required scope or role');
-      throw new GatewayError(ErrorCode.FORBIDDEN, `The access token lacks: ${missing.join(', ')}.`, { http: { status: 403 } });
+      throw new CallerRefusedError('forbidden', `The access token lacks: ${missing.join(', ')}.`);
     }
     return identity;
   };
-}
-
-const BEARER_CHALLENGE: ReadonlyMap<string, string> = new Map([['www-authenticate', 'Bearer']]);
-
-/** 401 with `WWW-Authenticate: Bearer`: the caller sent no usable credential. */
-export function unauthenticated(message: string): GatewayError {
-  return new GatewayError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401, headers: BEARER_CHALLENGE } });
 }
 
 function stringClaim(value: unknown): string | undefined {

@@ -3,19 +3,19 @@ import type { AccessToken, TokenCredential } from '@azure/identity';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { ConfigError, type GraphConfig } from '../config';
-import { AuthorityRequestError, ErrorCode, GatewayError } from '../errors';
-import { authorityRequestError } from './authority-failure';
+import { AuthorityRequestError, authorityRequestError } from './authority-failure';
+import { unauthenticated } from './caller-refusal';
 import { appCredential, checkCertificateFile, CREDENTIAL_VARIABLE, oboCredential } from './graph-credential';
 
 /** What a GraphQL request lends to the choice of Graph credential. */
-export interface GraphCaller {
+export interface CredentialRequest {
   /** The caller's bearer token, if any (already validated when caller authentication is on). */
   bearer: string | undefined;
   signal: AbortSignal;
 }
 
 /** Given a caller, how to authorize this request's Graph calls: asked again on every attempt, so tokens can refresh. */
-export type GraphAuthorization = (caller: GraphCaller) => () => Promise<string>;
+export type GraphAuthorization = (request: CredentialRequest) => () => Promise<string>;
 
 export interface GraphAuthorizationPlan {
   authorize: GraphAuthorization;
@@ -113,6 +113,6 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 function requireBearer(bearer: string | undefined, what: string): string {
-  if (bearer === undefined) throw new GatewayError(ErrorCode.UNAUTHENTICATED, `Send ${what} as "Authorization: Bearer <token>".`);
+  if (bearer === undefined) throw unauthenticated(`Send ${what} as "Authorization: Bearer <token>".`);
   return bearer;
 }

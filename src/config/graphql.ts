@@ -37,7 +37,7 @@ export function readGraphQLConfig(env: Env, { production, emulator }: { producti
     trustedDocuments,
     trustedDocumentsManifest: existingFile(env, 'TRUSTED_DOCUMENTS_MANIFEST'),
     maxGraphCallsPerOperation: integer(env, 'MAX_GRAPH_CALLS_PER_OPERATION', 10, 1, 1000),
-    exampleVariables: emulator ? { input: { ...EMULATOR_SEED_SESSION } } : {},
+    exampleVariables: emulator ? { ...EMULATOR_SEED_SESSION } : {},
   };
 }
 

@@ -42,7 +42,7 @@ export function loadConfig(env: Env): Config {
   const production = env.NODE_ENV === 'production';
   const graph = readGraphConfig(env, production);
   return deepFreeze({
-    server: readServerConfig(env, { sandboxOrigins: graph.auth === 'emulator' && !production }),
+    server: readServerConfig(env, { development: graph.auth === 'emulator' && !production }),
     graphql: readGraphQLConfig(env, { production, emulator: graph.auth === 'emulator' }),
     graph,
     auth: readAuthConfig(env, graph.auth),

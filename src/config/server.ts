@@ -7,6 +7,8 @@ export interface ServerConfig {
   /** METRICS_PORT: serve /metrics on this port only (not on the public one); undefined = on the public port. */
   readonly metricsPort: number | undefined;
   readonly corsOrigins: readonly string[];
+  /** Also allow any `http://localhost:*` and `http://127.0.0.1:*` origin (a frontend's dev server): the emulator's default. */
+  readonly corsLoopback: boolean;
   readonly requestDeadlineMs: number;
   readonly shutdownGraceMs: number;
   /** After a stop signal: answer /readyz 503 but keep accepting this long, for load balancers to notice. */
@@ -18,7 +20,11 @@ export interface ServerConfig {
 /** The origins Apollo Sandbox calls from: the embedded landing page's iframe and Studio itself. */
 export const SANDBOX_ORIGINS = ['https://sandbox.embed.apollographql.com', 'https://studio.apollographql.com'];
 
-export function readServerConfig(env: Env, { sandboxOrigins }: { sandboxOrigins: boolean }): ServerConfig {
+/**
+ * `development`: the emulator outside production. With no CORS_ORIGINS it admits Apollo Sandbox and any
+ * frontend dev server on this machine, so a page on http://localhost:5173 works with no configuration.
+ */
+export function readServerConfig(env: Env, { development }: { development: boolean }): ServerConfig {
   const port = integer(env, 'PORT', 4000, 0, 65535);
   const metricsPort = text(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535);
   if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) {
@@ -28,7 +34,8 @@ export function readServerConfig(env: Env, { sandboxOrigins }: { sandboxOrigins:
     port,
     host: text(env, 'HOST') ?? '0.0.0.0',
     metricsPort,
-    corsOrigins: corsOrigins(env, sandboxOrigins),
+    corsOrigins: corsOrigins(env, development),
+    corsLoopback: development && text(env, 'CORS_ORIGINS') === undefined,
     requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 30_000, 1, 600_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
     drainDelayMs: integer(env, 'DRAIN_DELAY_MS', 0, 0, 600_000),

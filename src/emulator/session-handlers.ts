@@ -1,11 +1,10 @@
-import type { SessionKey } from '../graph/session-key';
 import { isGuid } from '../graph/session-key';
 import type { SessionPath } from './emulator-paths';
 import { ACCESS_REVIEW_SESSION_TYPE, fileJson, sessionJson, withContext } from './graph-json';
 import { HttpError, badRequest, notFound } from './http-error';
 import { applySelect, matchesFilter, nextLink, parseEntityQuery, parseFilter, parseListQuery } from './odata-query';
 import { CONFLICT_CODES, refusal } from './session-refusals';
-import type { SessionData, SessionStore, StoredSession } from './session-store';
+import type { SessionData, SessionKey, SessionStore, StoredSession } from './session-store';
 
 /** What a handler answers: JSON, plain text (`$count`) or nothing. */
 export interface Answer {

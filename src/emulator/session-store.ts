@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { SessionKey } from '../graph/session-key';
 import type { CsvRow } from './csv-rows';
 import { SEED_FILES, SEED_SESSION_KEY } from './seed';
+
+/** A session's ids as the emulator's paths name them (every one a GUID, checked by emulator-paths.ts). */
+export interface SessionKey {
+  catalogId: string;
+  resourceId: string;
+  uploadSessionId: string;
+}
 
 export type StoredStatus = 'active' | 'complete' | 'expired';
 

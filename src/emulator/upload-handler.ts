@@ -1,12 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
-import type { SessionKey } from '../graph/session-key';
 import type { RequestBody } from './body-reader';
 import { CsvRowCollector } from './csv-rows';
 import { HttpError, badRequest } from './http-error';
 import { refusal } from './session-refusals';
-import type { SessionStore, StoredSession } from './session-store';
+import type { SessionKey, SessionStore, StoredSession } from './session-store';
 
 interface ReceivedFile {
   name: string;

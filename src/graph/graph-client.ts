@@ -1,12 +1,13 @@
-import { GraphRequestError, type GraphFailure } from '../errors';
+import type { FileName } from './file-name';
+import { GraphRequestError, isGraphStatus, type GraphFailure } from './graph-failure';
 import { GraphPaths } from './graph-paths';
 import { GraphTransport, type GraphAnswer, type GraphCall, type GraphTransportOptions } from './graph-transport';
-import { closeSource, MultipartFileBody, type FileSource } from './multipart-body';
+import { MultipartFileBody, type FileSource } from './multipart-body';
 import { retryDelayMs, retryIdempotent, retryRefusedOnly, sleep } from './retry-policy';
-import { assertGuids, assertResourceKey, assertSessionKey, type ResourceKey, type SessionKey } from './session-key';
+import type { Guid, ResourceKey, SessionKey } from './session-key';
 import { cursorBinding, makeCursor, readCursor, type PagePosition, type SessionFilter } from './upload-session-cursor';
 import { toFiles, toUploadSession, UnreadableSessionError, type UploadedFile, type UploadSession } from './upload-session';
-import { assertPageSize, collection, pageQuery, PAGING_PARAMS, toODataFilter } from './upload-session-query';
+import { collection, pageQuery, PAGING_PARAMS, toODataFilter, type PageSize } from './upload-session-query';
 
 export { MAX_PAGE_SIZE } from './upload-session-query';
 
@@ -19,13 +20,12 @@ export interface GraphClientOptions extends GraphTransportOptions {
 }
 
 export interface ReviewIds {
-  reviewDefinitionId: string;
-  reviewInstanceId: string;
+  reviewDefinitionId: Guid;
+  reviewInstanceId: Guid;
 }
 
 export interface SessionPageRequest {
-  /** 1 to MAX_PAGE_SIZE. */
-  first: number;
+  first: PageSize;
   /** An `endCursor` or edge cursor of an earlier page, under the same resource and filter. */
   after?: string;
   filter?: SessionFilter;
@@ -41,18 +41,20 @@ export interface UploadSessionPage {
   hasNextPage: boolean;
 }
 
-export interface FileUpload {
-  fileName: string;
+/** A file to send to Graph: its name, and its bytes as they arrive. */
+export interface OutgoingFile {
+  fileName: FileName;
   body: FileSource;
-  /** Aborts the upload (the caller stopped sending), besides the request's own deadline. */
-  signal?: AbortSignal;
 }
 
 /** ASSUMPTION: a session has at most this many pages of files; beyond it the answer is treated as unreadable. */
 const MAX_FILE_PAGES = 20;
 const COMPLETE_BODY = JSON.stringify({ isUploadDone: true });
 
-/** Calls Graph's upload-session endpoints; returns mapped sessions or throws GraphRequestError (GatewayError for bad input). */
+/**
+ * Calls Graph's upload-session endpoints with keys and names parsed at the GraphQL edge; returns mapped
+ * sessions or throws GraphRequestError (InvalidInputError for a cursor it did not make).
+ */
 export class GraphClient {
   private readonly paths: GraphPaths;
   private readonly transport: GraphTransport;
@@ -121,7 +123,7 @@ export class GraphClient {
     try {
       await this.transport.send({ method: 'DELETE', path: this.paths.session(key), retryable: retryIdempotent }, call);
     } catch (error) {
-      if (error instanceof GraphRequestError && error.failure.kind === 'http' && error.failure.status === 404) return;
+      if (isGraphStatus(error, 404)) return;
       throw error;
     }
   }
@@ -139,8 +141,6 @@ export class GraphClient {
    * caller created it in the same moment: the pair's one session is what both asked for.
    */
   async createSession(resource: ResourceKey, review: ReviewIds, call: GraphCall): Promise<UploadSession> {
-    assertResourceKey(resource);
-    assertGuids({ reviewDefinitionId: review.reviewDefinitionId, reviewInstanceId: review.reviewInstanceId });
     const json = JSON.stringify({
       '@odata.type': '#microsoft.graph.customDataProvidedResourceAccessReviewUploadSession',
       data: {
@@ -184,9 +184,7 @@ export class GraphClient {
    * `after` cursor says: Graph's own nextLink when Graph gave one, else a `$skip` position.
    */
   async listSessions(resource: ResourceKey, request: SessionPageRequest, call: GraphCall): Promise<UploadSessionPage> {
-    assertResourceKey(resource);
     const { first, after, filter = {} } = request;
-    assertPageSize(first);
     const odataFilter = toODataFilter(filter);
     const binding = cursorBinding(resource, filter);
     const collectionPath = this.paths.sessions(resource);
@@ -220,18 +218,11 @@ export class GraphClient {
    * - A source that throws (the CSV check, the size limit) aborts the request before the part's closing
    *   boundary, so nothing lands, and its error is thrown as it is.
    */
-  async uploadFile(key: SessionKey, upload: FileUpload, call: GraphCall): Promise<UploadSession> {
-    let body: MultipartFileBody;
-    try {
-      assertSessionKey(key);
-      body = new MultipartFileBody(upload.fileName, upload.body);
-    } catch (error) {
-      closeSource(upload.body);
-      throw error;
-    }
+  async uploadFile(key: SessionKey, file: OutgoingFile, call: GraphCall): Promise<UploadSession> {
+    const body = new MultipartFileBody(file.fileName, file.body);
     try {
       const before = await this.listFiles(key, call);
-      const request = { method: 'POST', path: this.paths.uploadFile(key), stream: body, signal: upload.signal } as const;
+      const request = { method: 'POST', path: this.paths.uploadFile(key), stream: body } as const;
       try {
         const answer = await this.transport.send({ ...request, retryable: (failure) => !body.sourceTouched && retryIdempotent(failure) }, call);
         return read(answer, (json) => toUploadSession(json, key));

@@ -9,7 +9,7 @@ import {
   type BulkheadPolicy,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
-import { deadlinePassed, GraphRequestError } from '../errors';
+import { deadlinePassed, GraphRequestError } from './graph-failure';
 import type { Metrics } from '../metrics';
 
 export interface GraphGuardOptions {

@@ -1,4 +1,4 @@
-import { assertResourceKey, assertSessionKey, type ResourceKey, type SessionKey } from './session-key';
+import type { ResourceKey, SessionKey } from './session-key';
 
 export type GraphVersion = 'beta' | 'v1.0';
 
@@ -18,16 +18,14 @@ export function graphVersion(baseUrl: URL): GraphVersion {
   throw new Error(`The Graph base URL must end in /beta or /v1.0, got "${baseUrl.pathname}"`);
 }
 
-/** A collection path relative to the version root; ids are checked, then percent-encoded. */
-export function collectionPath(resource: ResourceKey, version: GraphVersion = 'beta'): string {
-  const { catalogId, resourceId } = assertResourceKey(resource);
-  return COLLECTIONS[version](encodeURIComponent(catalogId), encodeURIComponent(resourceId));
+/** A collection path relative to the version root. The ids are GUIDs (session-key.ts): nothing in them needs encoding. */
+export function collectionPath({ catalogId, resourceId }: ResourceKey, version: GraphVersion = 'beta'): string {
+  return COLLECTIONS[version](catalogId, resourceId);
 }
 
 /** A session path relative to the version root (the seed's beta shape unless told otherwise). */
 export function sessionPath(key: SessionKey, version: GraphVersion = 'beta'): string {
-  assertSessionKey(key);
-  return `${collectionPath(key, version)}/${encodeURIComponent(key.uploadSessionId)}`;
+  return `${collectionPath(key, version)}/${key.uploadSessionId}`;
 }
 
 /** Every path this client sends, absolute from the base URL's origin (a proxy prefix before the version is kept). */

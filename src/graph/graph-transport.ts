@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { GraphRequestError, type GraphFailure } from '../errors';
+import { GraphRequestError, type GraphFailure } from './graph-failure';
 import type { Metrics } from '../metrics';
 import type { GraphGuard } from './graph-guard';
 import type { OperationTrace } from '../tracing';
@@ -52,8 +52,6 @@ export interface GraphRequest {
   json?: string;
   /** A streamed body; the transport opens it afresh for each attempt it makes. */
   stream?: StreamBody;
-  /** Aborts the call besides the request's own signal (an upload whose caller stopped sending). */
-  signal?: AbortSignal;
   /** Which failures this request may be sent again after (retry-policy.ts). */
   retryable: RetryRule;
 }
@@ -79,7 +77,7 @@ export class GraphTransport {
 
   async send(request: GraphRequest, call: GraphCall): Promise<GraphAnswer> {
     const { retry, guard, metrics } = this.options;
-    const signal = request.signal ? AbortSignal.any([call.signal, request.signal]) : call.signal;
+    const { signal } = call;
     let freshConnection = false;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -136,7 +134,7 @@ export class GraphTransport {
       });
       status = response.statusCode;
       requestId = header(response.headers, 'request-id');
-      const json = parseJson(await response.body.text());
+      const json = jsonOrUndefined(await response.body.text());
       // The operation's own line lists every attempt; this one is for following a single call.
       call.log.debug({ graph: { method, status, requestId, clientRequestId, attempt, durationMs: elapsed(started) } }, 'Graph call');
       if (status === 429) metrics.graphThrottles.inc();
@@ -185,7 +183,8 @@ function transportFailure(error: unknown, requestSignal: AbortSignal, clientRequ
   return { kind: 'network', message: `connection failed (${code ?? name ?? 'unknown'})`, clientRequestId };
 }
 
-function parseJson(text: string): unknown {
+/** Graph's body as JSON; undefined when it is empty or not JSON. */
+function jsonOrUndefined(text: string): unknown {
   if (text === '') return undefined;
   try {
     return JSON.parse(text);

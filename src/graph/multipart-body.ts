@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { checkFileName } from '../upload/file-name';
+import type { FileName } from './file-name';
 
 /** A file's bytes as they arrive: an async iterable of chunks, or a Node stream. */
 export type FileSource = AsyncIterable<Uint8Array> | Readable;
@@ -33,10 +33,9 @@ export class MultipartFileBody implements StreamBody {
   private readonly chunks: AsyncIterator<Uint8Array | string>;
 
   constructor(
-    readonly fileName: string,
+    readonly fileName: FileName,
     source: FileSource,
   ) {
-    checkFileName(fileName);
     this.contentType = `multipart/form-data; boundary=${this.boundary}`;
     this.source = source;
     this.chunks = source[Symbol.asyncIterator]();
@@ -72,10 +71,4 @@ export class MultipartFileBody implements StreamBody {
     if (this.source instanceof Readable) this.source.destroy();
     else void this.chunks.return?.().catch(() => undefined);
   }
-}
-
-/** Stops a source that was never read: the upload was refused before anything was sent. */
-export function closeSource(source: FileSource): void {
-  if (source instanceof Readable) source.destroy();
-  else void source[Symbol.asyncIterator]().return?.()?.catch(() => undefined);
 }

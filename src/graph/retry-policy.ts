@@ -1,5 +1,5 @@
 import { setTimeout as wait } from 'node:timers/promises';
-import { deadlinePassed, GraphRequestError, type GraphFailure } from '../errors';
+import { deadlinePassed, GraphRequestError, type GraphFailure } from './graph-failure';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */

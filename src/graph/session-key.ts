@@ -1,40 +1,45 @@
-import { ErrorCode, GatewayError } from '../errors';
+import { InvalidInputError } from './invalid-input';
 
-/** Identifies one resource of a catalog: both ids are GUIDs. */
+declare const guid: unique symbol;
+/** A string known to be a GUID: made only by `parseGuids`, so the paths built from it need no check. */
+export type Guid = string & { readonly [guid]: true };
+
+/** Identifies one resource of a catalog. */
 export interface ResourceKey {
-  readonly catalogId: string;
-  readonly resourceId: string;
+  readonly catalogId: Guid;
+  readonly resourceId: Guid;
 }
 
-/** Identifies one upload session: all three ids are GUIDs. */
+/** Identifies one upload session. */
 export interface SessionKey extends ResourceKey {
-  readonly uploadSessionId: string;
+  readonly uploadSessionId: Guid;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
-}
-
-/** Throws BAD_USER_INPUT naming every id that is not a GUID, before anything is sent to Graph. */
-export function assertGuids(ids: Readonly<Record<string, unknown>>): void {
-  if (Object.values(ids).every(isGuidValue)) return;
-  const invalid = Object.keys(ids).filter((name) => !isGuidValue(ids[name]));
-  throw new GatewayError(ErrorCode.BAD_USER_INPUT, `${invalid.join(', ')} must be a GUID.`, { invalidArguments: invalid });
-}
-
-function isGuidValue(value: unknown): boolean {
+export function isGuid(value: unknown): value is Guid {
   return typeof value === 'string' && GUID.test(value);
 }
 
-/** Only the key's own ids are checked: an input object may carry other fields (a file, say). */
-export function assertSessionKey<T extends SessionKey>(key: T): T {
-  assertGuids({ catalogId: key.catalogId, resourceId: key.resourceId, uploadSessionId: key.uploadSessionId });
-  return key;
+/**
+ * The named values as GUIDs, or InvalidInputError naming every one that is not, before anything is
+ * sent to Graph. The record comes back as it is (no copy) when every value is valid.
+ */
+export function parseGuids<K extends string>(ids: Readonly<Record<K, unknown>>): Readonly<Record<K, Guid>> {
+  for (const name in ids) {
+    if (!isGuid(ids[name])) {
+      const invalid = Object.keys(ids).filter((key) => !isGuid(ids[key as K]));
+      throw new InvalidInputError(`${invalid.join(', ')} must be a GUID.`, invalid);
+    }
+  }
+  return ids as Readonly<Record<K, Guid>>;
 }
 
-export function assertResourceKey<T extends ResourceKey>(key: T): T {
-  assertGuids({ catalogId: key.catalogId, resourceId: key.resourceId });
-  return key;
+/** Only the key's own ids are read: an input object may carry other fields (a file, say). */
+export function parseSessionKey(input: { catalogId: string; resourceId: string; uploadSessionId: string }): SessionKey {
+  return parseGuids({ catalogId: input.catalogId, resourceId: input.resourceId, uploadSessionId: input.uploadSessionId });
+}
+
+export function parseResourceKey(input: { catalogId: string; resourceId: string }): ResourceKey {
+  return parseGuids({ catalogId: input.catalogId, resourceId: input.resourceId });
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ErrorCode, GatewayError } from '../errors';
+import { InvalidInputError } from './invalid-input';
 import type { ResourceKey } from './session-key';
 import type { UploadSessionStatus } from './upload-session';
 
@@ -44,7 +44,7 @@ export function makeCursor(position: { skip: number; nextLink?: string }, bindin
 /**
  * Reads a cursor made by `makeCursor` under the same binding. `checkLink` turns Graph's nextLink into
  * a path only when it is on Graph's origin and this resource's collection, so a cursor never lets its
- * bearer choose a URL. Anything else is BAD_USER_INPUT, before any call to Graph.
+ * bearer choose a URL. Anything else is an InvalidInputError, before any call to Graph.
  */
 export function readCursor(cursor: string, binding: string, checkLink: (link: string) => string | undefined): PagePosition {
   const json = decode(cursor);
@@ -70,6 +70,6 @@ function decode(cursor: string): CursorJson | undefined {
   return { s: s as number, n: n as string | undefined, b };
 }
 
-function refused(why: string): GatewayError {
-  return new GatewayError(ErrorCode.BAD_USER_INPUT, `The cursor in "after" ${why}.`, { invalidArguments: ['after'] });
+function refused(why: string): InvalidInputError {
+  return new InvalidInputError(`The cursor in "after" ${why}.`, ['after']);
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, GatewayError } from '../errors';
+import { InvalidInputError } from './invalid-input';
 import { UnreadableSessionError, type UploadSessionStatus } from './upload-session';
 import type { SessionFilter } from './upload-session-cursor';
 
@@ -16,25 +16,38 @@ const GRAPH_STATUS: Record<UploadSessionStatus, string> = {
 /** The query parameters a Graph nextLink may carry back to us: paging's, nothing that changes what is read. */
 export const PAGING_PARAMS = new Set(['$top', '$skip', '$skiptoken', '$filter', '$count', '$orderby']);
 
-export function assertPageSize(first: number): void {
+declare const pageSize: unique symbol;
+/** 1 to MAX_PAGE_SIZE: made only by `parsePageSize`. */
+export type PageSize = number & { readonly [pageSize]: true };
+
+export function parsePageSize(first: number): PageSize {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw new GatewayError(ErrorCode.BAD_USER_INPUT, `first must be a whole number from 1 to ${MAX_PAGE_SIZE}.`, { invalidArguments: ['first'] });
+    throw new InvalidInputError(`first must be a whole number from 1 to ${MAX_PAGE_SIZE}.`, ['first']);
   }
+  return first as PageSize;
+}
+
+/** A filter as a caller sent it, checked: a status Graph knows, a reference id of 1 to 256 characters. */
+export function parseSessionFilter({ status, referenceId }: { status?: unknown; referenceId?: unknown }): SessionFilter {
+  const filter: SessionFilter = {};
+  if (status !== undefined) {
+    if (typeof status !== 'string' || !Object.hasOwn(GRAPH_STATUS, status)) throw new InvalidInputError('filter.status is not a session status.', ['filter']);
+    filter.status = status as UploadSessionStatus;
+  }
+  if (referenceId !== undefined) {
+    if (typeof referenceId !== 'string' || referenceId.length === 0 || referenceId.length > MAX_REFERENCE_ID) {
+      throw new InvalidInputError(`filter.referenceId must be 1 to ${MAX_REFERENCE_ID} characters.`, ['filter']);
+    }
+    filter.referenceId = referenceId;
+  }
+  return filter;
 }
 
 /** OData string literals double a quote; nothing else needs escaping inside one. */
 export function toODataFilter({ status, referenceId }: SessionFilter): string | undefined {
   const clauses: string[] = [];
-  if (status !== undefined) {
-    if (!Object.hasOwn(GRAPH_STATUS, status)) throw new GatewayError(ErrorCode.BAD_USER_INPUT, 'filter.status is not a session status.', { invalidArguments: ['filter'] });
-    clauses.push(`status eq '${GRAPH_STATUS[status]}'`);
-  }
-  if (referenceId !== undefined) {
-    if (typeof referenceId !== 'string' || referenceId.length === 0 || referenceId.length > MAX_REFERENCE_ID) {
-      throw new GatewayError(ErrorCode.BAD_USER_INPUT, `filter.referenceId must be 1 to ${MAX_REFERENCE_ID} characters.`, { invalidArguments: ['filter'] });
-    }
-    clauses.push(`referenceId eq '${referenceId.replaceAll("'", "''")}'`);
-  }
+  if (status !== undefined) clauses.push(`status eq '${GRAPH_STATUS[status]}'`);
+  if (referenceId !== undefined) clauses.push(`referenceId eq '${referenceId.replaceAll("'", "''")}'`);
   return clauses.length > 0 ? clauses.join(' and ') : undefined;
 }
 

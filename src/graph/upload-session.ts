@@ -1,4 +1,3 @@
-import type { ResourceKey } from './session-key';
 
 export enum UploadSessionStatus {
   ACTIVE = 'ACTIVE',
@@ -58,7 +57,7 @@ const STATUSES = new Map<string, UploadSessionStatus>([
  * capitalised status with files inline (Oct 2025), and lowercase status with `@odata.type` and
  * files only on `$expand=files` (Apr 2026, v1.0).
  */
-export function toUploadSession(json: unknown, key: ResourceKey): UploadSession {
+export function toUploadSession(json: unknown, key: { readonly catalogId: string; readonly resourceId: string }): UploadSession {
   const body = record(json, 'the session');
   const stats = record(body.stats, 'stats');
   return {

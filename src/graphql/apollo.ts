@@ -5,18 +5,17 @@ import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GraphQLConfig } from '../config';
-import { AuthorityRequestError, ErrorCode, toGraphQLError } from '../errors';
+import { AuthorityRequestError } from '../auth/authority-failure';
 import type { Metrics } from '../metrics';
+import { ErrorCode } from './error-code';
+import { toGraphQLError } from './to-graphql-error';
 import type { GatewayContext } from './context';
 import { graphCallLimit } from './graph-call-limit';
-import { graphiqlLandingPage, readGraphiqlAssets } from './graphiql-landing-page';
 import { legacyJsonStatus } from './legacy-json-status';
 import { outcomeCode, recordOutcome } from './operation-record';
-import { SANDBOX_DOCUMENT } from './sandbox-document';
 import { uploadOperations } from './upload-operations';
 
 export interface ApolloOptions {
@@ -37,7 +36,8 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
     includeStacktraceInErrorResponses: false,
     formatError,
     plugins: [
-      landingPage(config),
+      // The console is the handler's (developer-console.ts): it falls back when offline and compresses.
+      ApolloServerPluginLandingPageDisabled(),
       // Cache control is on by default and hooks every field resolution (Apollo then wraps every
       // resolver); nothing here is cacheable (mutations, and reads of a changing session).
       ApolloServerPluginCacheControlDisabled(),
@@ -50,19 +50,6 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
       operationOutcomes(metrics),
     ],
   });
-}
-
-/** The developer console for browsers on `GET /graphql`, prefilled with the seed's completion. */
-function landingPage({ ide, exampleVariables }: GraphQLConfig): ApolloServerPlugin<GatewayContext> {
-  const variables = { ...exampleVariables };
-  switch (ide) {
-    case 'sandbox':
-      return ApolloServerPluginLandingPageLocalDefault({ embed: true, document: SANDBOX_DOCUMENT, variables, footer: false });
-    case 'graphiql':
-      return graphiqlLandingPage({ document: SANDBOX_DOCUMENT, variables, assets: readGraphiqlAssets() });
-    case 'off':
-      return ApolloServerPluginLandingPageDisabled();
-  }
 }
 
 /**

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApolloServerPlugin } from '@apollo/server';
 import { OPTIONS_ELEMENT_ID, ROOT_ELEMENT_ID, type GraphiqlOptions } from '../graphiql/options';
 
 /** The bundled console (src/graphiql/entry.tsx), as `npm run build` writes it. */
@@ -28,27 +27,10 @@ export function readGraphiqlAssets(directory: string = GRAPHIQL_ASSETS_DIRECTORY
   }
 }
 
-export interface GraphiqlLandingPageOptions extends GraphiqlOptions {
-  assets: GraphiqlAssets;
-}
-
 /**
- * GraphiQL as Apollo's landing page (GET on the endpoint with Accept: text/html), the whole console
- * inlined in the one page: it works where no CDN is reachable, and needs no route of its own.
+ * GraphiQL's page with the whole console inlined: it works where no CDN is reachable, and needs no route
+ * of its own.
  */
-export function graphiqlLandingPage({ document, variables, assets }: GraphiqlLandingPageOptions): ApolloServerPlugin {
-  const html = graphiqlPage({ document, variables }, assets);
-  return {
-    async serverWillStart() {
-      return {
-        async renderLandingPage() {
-          return { html };
-        },
-      };
-    },
-  };
-}
-
 export function graphiqlPage(options: GraphiqlOptions, { js, css }: GraphiqlAssets): string {
   return `<!doctype html>
 <html lang="en">

@@ -1,19 +1,20 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { bearerToken } from '../auth/bearer-token';
-import { unauthenticated, type CallerAuthenticator } from '../auth/caller-authentication';
+import type { CallerAuthenticator } from '../auth/caller-authentication';
+import { CallerRefusedError, unauthenticated } from '../auth/caller-refusal';
 import type { UploadConfig } from '../config';
 import type { GraphAuthorization } from '../auth/graph-authorization';
-import { ErrorCode } from '../errors';
 import type { GraphClient } from '../graph/graph-client';
 import type { GraphQLHandler, GraphQLHttpRequest, HttpAnswer } from '../http/graphql-request';
 import type { Metrics } from '../metrics';
 import type { Tracing } from '../tracing';
 import type { GatewayContext } from './context';
+import type { DeveloperConsole } from './developer-console';
 import { CONSOLE, recordOutcome } from './operation-record';
 import { refusalAnswer, type Refusal } from './refusal';
 import { SessionLoader } from './session-loader';
+import { CALLER_REFUSAL_CODES } from './to-graphql-error';
 import { NOT_IN_LIST, operationParams, type TrustedDocuments } from './trusted-documents';
 
 export interface GraphQLHandlerOptions {
@@ -27,6 +28,8 @@ export interface GraphQLHandlerOptions {
    */
   callerCredential: { kind: 'token'; authenticate: CallerAuthenticator } | { kind: 'bearer' } | { kind: 'none' };
   trustedDocuments: TrustedDocuments;
+  /** A browser's page request: the developer console (or the page saying it is off). */
+  console: DeveloperConsole;
   /** How an uploaded file is checked (UPLOAD_MAX_BYTES, UPLOAD_CSV_COLUMNS). */
   upload: UploadConfig;
   metrics: Metrics;
@@ -45,22 +48,30 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
   const { apollo, metrics, callerCredential } = options;
 
   return async (request) => {
-    const context = newContext(options, request);
+    const bearer = bearerToken(request.headers);
+    const context = newContext(options, request, bearer);
     const refuse = (refusal: Refusal, refused: 'caller-refused' | 'request-refused' = 'request-refused'): HttpAnswer => {
       recordOutcome(metrics, context, { operation: refused, refused, code: refusal.code, status: refusal.status });
       return refusalAnswer(accept(request), refusal);
     };
 
+    const page = options.console(request);
+    if (page !== undefined) {
+      const answer = await page;
+      if (answer.status < 400) recordOutcome(metrics, context, { operation: CONSOLE, code: 'OK', status: answer.status });
+      else recordOutcome(metrics, context, { operation: 'request-refused', refused: 'request-refused', code: 'NOT_FOUND', status: answer.status });
+      return answer;
+    }
     if (request.method !== 'GET' && request.method !== 'POST') {
       return refuse({ status: 405, code: 'BAD_REQUEST', message: 'GraphQL is served with GET (queries) and POST.', headers: ALLOW });
     }
     if (request.body.kind === 'refused') return refuse({ status: request.body.status, code: 'BAD_REQUEST', message: request.body.message });
-    const body = 'value' in request.body ? request.body.value : undefined;
-    const verdict = options.trustedDocuments({ body, search: request.search });
+    const params = { body: 'value' in request.body ? request.body.value : undefined, search: request.search };
+    const operation = operationParams(params);
+    const verdict = options.trustedDocuments(params, operation);
     if (!verdict.trusted) return refuse({ status: 400, code: NOT_IN_LIST, message: verdict.message });
 
-    if (callerCredential.kind !== 'none' && operationParams(verdict.request).runs) {
-      const bearer = bearerToken(request.headers);
+    if (callerCredential.kind !== 'none' && operation.runs) {
       try {
         if (callerCredential.kind === 'token') context.caller = await callerCredential.authenticate(bearer);
         else if (bearer === undefined) throw unauthenticated('Send an access token as "Authorization: Bearer <token>".');
@@ -79,8 +90,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       headers: response.headers,
       body: response.body.kind === 'complete' ? response.body.string : response.body.asyncIterator,
     };
-    // No plugin saw the request: Apollo served the console's page, or refused it before any operation
-    // (CSRF, a batch, a malformed request).
+    // No plugin saw the request: Apollo refused it before any operation (CSRF, a batch, a malformed request).
     if (!context.outcome.recorded) {
       if (answer.status < 400) recordOutcome(metrics, context, { operation: CONSOLE, code: 'OK', status: answer.status });
       else {
@@ -92,11 +102,11 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
   };
 }
 
-function newContext(options: GraphQLHandlerOptions, request: GraphQLHttpRequest): GatewayContext {
+function newContext(options: GraphQLHandlerOptions, request: GraphQLHttpRequest, bearer: string | undefined): GatewayContext {
   const { requestId, signal, deadline, headers } = request;
   const traceparent = headers.traceparent;
   const call = {
-    authorization: options.authorization({ bearer: bearerToken(headers), signal }),
+    authorization: options.authorization({ bearer, signal }),
     signal,
     deadline,
     log: options.logger.child({ requestId }),
@@ -114,15 +124,18 @@ function newContext(options: GraphQLHandlerOptions, request: GraphQLHttpRequest)
   };
 }
 
-/** A caller refused: its GatewayError's code, status and headers (401 with a Bearer challenge, 403, 503). */
+const CALLER_REFUSAL_STATUS = { unauthenticated: 401, forbidden: 403, unavailable: 503 } as const;
+const BEARER_CHALLENGE: ReadonlyMap<string, string> = new Map([['www-authenticate', 'Bearer']]);
+
+/** A caller refused before anything runs: 401 with a Bearer challenge, 403, or 503. */
 function callerRefusal(error: unknown): Refusal {
-  if (!(error instanceof GraphQLError)) throw error;
-  const http = error.extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
+  if (!(error instanceof CallerRefusedError)) throw error;
+  const { reason, message } = error;
   return {
-    status: http?.status ?? 401,
-    code: String(error.extensions.code ?? ErrorCode.UNAUTHENTICATED),
-    message: error.message,
-    headers: http?.headers,
+    status: CALLER_REFUSAL_STATUS[reason],
+    code: CALLER_REFUSAL_CODES[reason],
+    message,
+    headers: reason === 'unauthenticated' ? BEARER_CHALLENGE : undefined,
   };
 }
 

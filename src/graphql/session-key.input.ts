@@ -1,12 +1,12 @@
 import { Field, ID, InputType } from 'type-graphql';
-import type { SessionKey } from '../graph/session-key';
 
 /**
- * The three ids that name a session, every one a GUID: the base of each input that acts on one session.
- * type-graphql needs the decorator to pass the fields on to subclasses.
+ * The three ids that name a session, as sent: the base of each input that acts on one session. Its
+ * resolver parses them into a SessionKey (every id a GUID). type-graphql needs the decorator to pass
+ * the fields on to subclasses.
  */
 @InputType()
-export class SessionKeyInput implements SessionKey {
+export class SessionKeyInput {
   @Field(() => ID)
   catalogId!: string;
 

@@ -1,5 +1,5 @@
-import { GraphRequestError } from '../errors';
 import type { GraphCall, GraphClient } from '../graph/graph-client';
+import { isGraphStatus } from '../graph/graph-failure';
 import type { SessionKey } from '../graph/session-key';
 import type { UploadedFile, UploadSession } from '../graph/upload-session';
 
@@ -39,6 +39,6 @@ function once<T>(reads: Map<string, Promise<T>>, key: SessionKey, read: () => Pr
 }
 
 function nullWhenNotFound(error: unknown): null {
-  if (error instanceof GraphRequestError && error.failure.kind === 'http' && error.failure.status === 404) return null;
+  if (isGraphStatus(error, 404)) return null;
   throw error;
 }

@@ -11,6 +11,14 @@ export interface GraphQLRequestParams {
   search: string;
 }
 
+/** What a request asks to run: a document's text or its APQ hash; `runs` is false when it names neither. */
+export interface OperationParams {
+  query?: string;
+  hash?: string;
+  operationName?: string;
+  runs: boolean;
+}
+
 export type TrustedDocumentsVerdict = { trusted: true; request: GraphQLRequestParams } | { trusted: false; message: string };
 
 /** Apollo Router's code for the same refusal, so clients that know one know the other. */
@@ -23,7 +31,7 @@ export const NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST';
  * request for a manifest document works on a cold
  * APQ cache (its text is filled in from the manifest), and an unknown hash cannot be registered by APQ.
  */
-export type TrustedDocuments = (request: GraphQLRequestParams) => TrustedDocumentsVerdict;
+export type TrustedDocuments = (request: GraphQLRequestParams, operation: OperationParams) => TrustedDocumentsVerdict;
 
 /** Distinct unknown documents `allow` remembers having warned about, per process; the least recently seen is forgotten first. */
 const WARNED_LIMIT = 1000;
@@ -37,8 +45,7 @@ export function trustedDocuments(mode: TrustedDocumentsMode, manifestPath: strin
   const documents = new Set(manifest.values());
   const warned = new LRUCache<string, true>({ max: WARNED_LIMIT });
 
-  return (request) => {
-    const { query, hash, operationName, runs } = operationParams(request);
+  return (request, { query, hash, operationName, runs }) => {
     // Nothing to run (e.g. the landing page's GET): Apollo answers it, no document is executed.
     if (!runs) return { trusted: true, request };
     const text = query ?? (hash !== undefined ? manifest.get(hash) : undefined);
@@ -75,14 +82,14 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** What a request asks to run: a document's text or its APQ hash; `runs` is false when it names neither. */
-export function operationParams({ body, search }: GraphQLRequestParams): { query?: string; hash?: string; operationName?: string; runs: boolean } {
+/** Read once per request: trusted documents and the caller check both decide on it. */
+export function operationParams({ body, search }: GraphQLRequestParams): OperationParams {
   let fields: Record<string, unknown> = {};
   if (body !== undefined) {
     if (typeof body === 'object' && body !== null && !Array.isArray(body)) fields = body as Record<string, unknown>;
   } else {
     const params = new URLSearchParams(search);
-    fields = { query: params.get('query') ?? undefined, operationName: params.get('operationName') ?? undefined, extensions: parseJson(params.get('extensions')) };
+    fields = { query: params.get('query') ?? undefined, operationName: params.get('operationName') ?? undefined, extensions: jsonParam(params.get('extensions')) };
   }
   const extensions = fields.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined;
   const sha256Hash = extensions?.persistedQuery?.sha256Hash;
@@ -99,7 +106,8 @@ function withQuery({ body, search }: GraphQLRequestParams, query: string): Graph
   return { body, search: `?${params}` };
 }
 
-function parseJson(text: string | null): unknown {
+/** A query-string parameter's JSON; undefined when absent or not JSON (Apollo then refuses the request itself). */
+function jsonParam(text: string | null): unknown {
   if (text === null) return undefined;
   try {
     return JSON.parse(text);

@@ -1,9 +1,9 @@
 import { pipeline } from 'node:stream/promises';
 import { Arg, Ctx, Extensions, Field, InputType, Mutation, Resolver } from 'type-graphql';
-import { assertSessionKey } from '../graph/session-key';
+import { parseFileName } from '../graph/file-name';
+import { parseSessionKey } from '../graph/session-key';
 import type { UploadSession } from '../graph/upload-session';
 import { csvCheck } from '../upload/csv-check';
-import { checkFileName } from '../upload/file-name';
 import type { Upload } from '../upload/upload';
 import type { GatewayContext } from './context';
 import { GRAPH_CALLS } from './graph-call-limit';
@@ -26,18 +26,20 @@ export class UploadSessionFileResolver {
   // failure, once more with the session: three calls at most.
   @Extensions({ [GRAPH_CALLS]: 3 })
   async uploadSessionFile(@Arg('input') input: UploadSessionFileInput, @Ctx() { graph, call, upload }: GatewayContext): Promise<UploadSession> {
-    const { catalogId, resourceId, uploadSessionId } = assertSessionKey(input);
-    const { fileName, stream } = await input.file.file;
+    const key = parseSessionKey(input);
+    const file = await input.file.file;
+    let fileName;
     try {
-      checkFileName(fileName);
+      fileName = parseFileName(file.fileName);
     } catch (error) {
-      stream.destroy();
+      file.stream.destroy();
       throw error;
     }
+    const { stream } = file;
     // The CSV is checked as it streams to Graph: a bad row fails the body before its end, so nothing lands.
     // (UPLOAD_MAX_BYTES is the multipart reader's: it counts the same bytes, before they get here.)
     const checked = csvCheck({ columns: upload.csvColumns });
     pipeline(stream, checked).catch(() => {}); // its failure reaches Graph's request through `checked`
-    return graph.uploadFile({ catalogId, resourceId, uploadSessionId }, { fileName, body: checked }, call);
+    return graph.uploadFile(key, { fileName, body: checked }, call);
   }
 }

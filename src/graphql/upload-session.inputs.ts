@@ -1,5 +1,4 @@
 import { Field, ID, InputType } from 'type-graphql';
-import type { ResourceKey } from '../graph/session-key';
 import { UploadSessionStatus } from '../graph/upload-session';
 import { SessionKeyInput } from './session-key.input';
 
@@ -13,7 +12,7 @@ export class UploadSessionFilter {
 }
 
 @InputType({ description: 'An access review upload session for a resource; every id is a GUID.' })
-export class CreateUploadSessionInput implements ResourceKey {
+export class CreateUploadSessionInput {
   @Field(() => ID)
   catalogId!: string;
 

@@ -1,4 +1,4 @@
-import { assertGuids } from '../graph/session-key';
+import { parseGuids } from '../graph/session-key';
 import type { UploadSession } from '../graph/upload-session';
 import type { GatewayContext } from './context';
 
@@ -19,6 +19,6 @@ export interface SessionReference {
 export async function resolveSessionReference(reference: SessionReference, { sessions }: GatewayContext): Promise<UploadSession | null> {
   const { catalogId, resourceId, id } = reference;
   if (catalogId == null || resourceId == null || id == null) return null;
-  assertGuids({ catalogId, resourceId, id });
-  return sessions.session({ catalogId: String(catalogId), resourceId: String(resourceId), uploadSessionId: String(id) });
+  const ids = parseGuids({ catalogId, resourceId, id });
+  return sessions.session({ catalogId: ids.catalogId, resourceId: ids.resourceId, uploadSessionId: ids.id });
 }

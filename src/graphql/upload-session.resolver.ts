@@ -1,6 +1,7 @@
 import { Arg, Ctx, Extensions, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { assertSessionKey } from '../graph/session-key';
+import { parseGuids, parseResourceKey, parseSessionKey } from '../graph/session-key';
 import type { UploadedFile, UploadSession } from '../graph/upload-session';
+import { parsePageSize, parseSessionFilter } from '../graph/upload-session-query';
 import { CompleteUploadSessionInput } from './complete-upload-session.input';
 import type { GatewayContext } from './context';
 import { DeleteUploadSessionPayload } from './delete-upload-session.payload';
@@ -9,7 +10,10 @@ import { UploadSessionConnection } from './upload-session-connection.type';
 import { CreateUploadSessionInput, DeleteUploadSessionInput, UploadSessionFilter } from './upload-session.inputs';
 import { CustomDataProvidedResourceFile, CustomDataProvidedResourceUploadSession } from './upload-session.type';
 
-/** Thin resolvers: arguments in, one Graph client call, the mapped session out. Retry rules live in the client. */
+/**
+ * Thin resolvers: arguments parsed (ids into GUIDs, once, here at the edge), one Graph client call, the
+ * mapped session out. Retry rules live in the client.
+ */
 @Resolver(() => CustomDataProvidedResourceUploadSession)
 export class UploadSessionResolver {
   @Query(() => CustomDataProvidedResourceUploadSession, { nullable: true, description: 'null when Graph answers 404' })
@@ -20,7 +24,7 @@ export class UploadSessionResolver {
     @Arg('uploadSessionId', () => ID) uploadSessionId: string,
     @Ctx() { sessions }: GatewayContext,
   ): Promise<UploadSession | null> {
-    return sessions.session(assertSessionKey({ catalogId, resourceId, uploadSessionId }));
+    return sessions.session(parseSessionKey({ catalogId, resourceId, uploadSessionId }));
   }
 
   @Query(() => UploadSessionConnection, {
@@ -36,7 +40,9 @@ export class UploadSessionResolver {
     @Arg('filter', () => UploadSessionFilter, { nullable: true }) filter: UploadSessionFilter | null,
     @Ctx() { graph, call }: GatewayContext,
   ): Promise<UploadSessionConnection> {
-    const page = await graph.listSessions({ catalogId, resourceId }, { first: first ?? 20, after: after ?? undefined, filter: { ...filter } }, call);
+    const resource = parseResourceKey({ catalogId, resourceId });
+    const request = { first: parsePageSize(first ?? 20), after: after ?? undefined, filter: parseSessionFilter({ ...filter }) };
+    const page = await graph.listSessions(resource, request, call);
     return {
       edges: page.edges,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? null },
@@ -50,8 +56,9 @@ export class UploadSessionResolver {
   // A lost answer is resolved by a lookup, then at most one more POST (and its lookup).
   @Extensions({ [GRAPH_CALLS]: 4 })
   createUploadSession(@Arg('input') input: CreateUploadSessionInput, @Ctx() { graph, call }: GatewayContext): Promise<UploadSession> {
-    const { catalogId, resourceId, reviewDefinitionId, reviewInstanceId } = input;
-    return graph.createSession({ catalogId, resourceId }, { reviewDefinitionId, reviewInstanceId }, call);
+    const resource = parseResourceKey(input);
+    const review = parseGuids({ reviewDefinitionId: input.reviewDefinitionId, reviewInstanceId: input.reviewInstanceId });
+    return graph.createSession(resource, review, call);
   }
 
   @Mutation(() => CustomDataProvidedResourceUploadSession, {
@@ -60,15 +67,15 @@ export class UploadSessionResolver {
   // A refused completion is followed by a read of the session: two calls at most.
   @Extensions({ [GRAPH_CALLS]: 2 })
   completeUploadSession(@Arg('input') input: CompleteUploadSessionInput, @Ctx() { graph, call }: GatewayContext): Promise<UploadSession> {
-    return graph.completeSession(assertSessionKey(input), call);
+    return graph.completeSession(parseSessionKey(input), call);
   }
 
   @Mutation(() => DeleteUploadSessionPayload, { description: 'Graph: DELETE …/uploadSessions/{id}. Safe to retry.' })
   @Extensions({ [GRAPH_CALLS]: 1 })
   async deleteUploadSession(@Arg('input') input: DeleteUploadSessionInput, @Ctx() { graph, call }: GatewayContext): Promise<DeleteUploadSessionPayload> {
-    const { catalogId, resourceId, uploadSessionId } = assertSessionKey(input);
-    await graph.deleteSession({ catalogId, resourceId, uploadSessionId }, call);
-    return { deletedUploadSessionId: uploadSessionId };
+    const key = parseSessionKey(input);
+    await graph.deleteSession(key, call);
+    return { deletedUploadSessionId: key.uploadSessionId };
   }
 
   @FieldResolver(() => [CustomDataProvidedResourceFile], {
@@ -76,6 +83,7 @@ export class UploadSessionResolver {
   })
   @Extensions({ [GRAPH_CALLS]: 1 })
   files(@Root() session: UploadSession, @Ctx() { sessions }: GatewayContext): UploadedFile[] | Promise<UploadedFile[]> {
-    return session.files ?? sessions.filesOf({ catalogId: session.catalogId, resourceId: session.resourceId, uploadSessionId: session.id });
+    // The session's id comes from Graph's answer: a path is built from it only if it is a GUID too.
+    return session.files ?? sessions.filesOf(parseSessionKey({ catalogId: session.catalogId, resourceId: session.resourceId, uploadSessionId: session.id }));
   }
 }

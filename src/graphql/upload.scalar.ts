@@ -1,5 +1,5 @@
 import { GraphQLScalarType } from 'graphql';
-import { ErrorCode, GatewayError } from '../errors';
+import { ErrorCode, GatewayError } from './error-code';
 import { Upload } from '../upload/upload';
 
 /**

@@ -32,7 +32,8 @@ export type RequestBody =
 export interface HttpAnswer {
   status: number;
   headers: Iterable<[string, string]>;
-  body: string | AsyncIterable<string>;
+  /** Bytes: already encoded, as its `content-encoding` header says. */
+  body: string | Uint8Array | AsyncIterable<string>;
 }
 
 export type GraphQLHandler = (request: GraphQLHttpRequest) => Promise<HttpAnswer>;

@@ -1,7 +1,6 @@
 import busboy from 'busboy';
 import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { ErrorCode, GatewayError } from '../errors';
 import { Upload } from '../upload/upload';
 
 export interface MultipartLimits {
@@ -31,15 +30,17 @@ export interface MultipartRequest {
 
 /**
  * A multipart request the gateway refuses. Before `readMultipartRequest` resolves it is an HTTP refusal
- * (`status`); after, it is how the file's stream fails, and reaches the client as BAD_USER_INPUT.
+ * (`status`); after, it is how the file's stream fails, and the GraphQL layer tells the caller.
  */
-export class MultipartRequestError extends GatewayError {
+export class MultipartRequestError extends Error {
   constructor(
     message: string,
     readonly status = 400,
-    extensions: Record<string, unknown> = {},
+    /** Set when the file was larger than allowed. */
+    readonly limitBytes?: number,
   ) {
-    super(ErrorCode.BAD_USER_INPUT, message, extensions);
+    super(message);
+    this.name = 'MultipartRequestError';
   }
 }
 
@@ -124,7 +125,7 @@ export function readMultipartRequest(req: IncomingMessage, limits: MultipartLimi
       accepted.on('error', ignore); // an abandoned upload must not bring the process down; a reader has its own listener
       accepted.on('close', stop);
       file = accepted;
-      const upload = new Upload(Promise.resolve({ fileName: info.filename ?? '', mimeType: info.mimeType, stream: accepted }));
+      const upload = new Upload(Promise.resolve({ fileName: info.filename ?? '', stream: accepted }));
       placeUpload(operations, mapped.path, upload);
       settled = true;
       const dispose = () => {
@@ -167,7 +168,7 @@ function fileStream(source: Readable, maxFileBytes: number): Transform {
     transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
       received += chunk.length;
       if (received > maxFileBytes) {
-        return callback(new MultipartRequestError(`The file is larger than the limit of ${maxFileBytes} bytes.`, 413, { limitBytes: maxFileBytes }));
+        return callback(new MultipartRequestError(`The file is larger than the limit of ${maxFileBytes} bytes.`, 413, maxFileBytes));
       }
       callback(null, chunk);
     },
@@ -177,7 +178,7 @@ function fileStream(source: Readable, maxFileBytes: number): Transform {
 }
 
 function parseOperations(text: string): GraphQLRequestBody | MultipartRequestError {
-  const value = parseJson(text, 'operations');
+  const value = parseField(text, 'operations');
   if (value instanceof MultipartRequestError) return value;
   if (Array.isArray(value)) return new MultipartRequestError('Batched operations are not supported in a multipart request: send one operation.');
   if (!isObject(value)) return new MultipartRequestError('The operations field must be a JSON object.');
@@ -192,7 +193,7 @@ function parseOperations(text: string): GraphQLRequestBody | MultipartRequestErr
 }
 
 function parseMap(text: string, operations: GraphQLRequestBody): { field: string; path: string } | MultipartRequestError {
-  const value = parseJson(text, 'map');
+  const value = parseField(text, 'map');
   if (value instanceof MultipartRequestError) return value;
   if (!isObject(value)) return new MultipartRequestError('The map field must be a JSON object.');
   const entries = Object.entries(value);
@@ -225,7 +226,7 @@ function placeUpload(operations: GraphQLRequestBody, path: string, upload: Uploa
   containerOf(operations, path)![path.slice(path.lastIndexOf('.') + 1)] = upload;
 }
 
-function parseJson(text: string, field: string): unknown {
+function parseField(text: string, field: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config';
-import { applyCors } from './cors';
+import { createCors } from './cors';
 import type { GraphQLHandler, HttpAnswer } from './graphql-request';
 import { isMultipart, readRequestBody } from './request-body';
 
@@ -39,7 +39,7 @@ const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 /** The gateway's HTTP listener: /graphql handed to the GraphQL layer, and the operational endpoints. */
 export function createHttpServer({ config, upload, graphql, metrics, logger }: HttpServerOptions): HttpServer {
-  const corsOrigins = new Set(config.corsOrigins);
+  const applyCors = createCors({ origins: config.corsOrigins, loopback: config.corsLoopback, logger });
   const separateMetrics = config.metricsPort !== undefined;
   let draining = false;
   let inFlight = 0;
@@ -90,7 +90,7 @@ export function createHttpServer({ config, upload, graphql, metrics, logger }: H
   }
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: RequestTarget, requestId: string): Promise<void> {
-    if (applyCors(req, res, corsOrigins)) return;
+    if (applyCors(req, res)) return;
     // The caller leaving, or the deadline passing, stops waits and retries on its behalf. An upload streams
     // a file that may be gigabytes: it has a deadline of its own.
     const deadlineMs = isMultipart(req) ? upload.deadlineMs : config.requestDeadlineMs;
@@ -189,7 +189,7 @@ function endpoint(server: Server, path: string): URL {
 async function write(res: ServerResponse, answer: HttpAnswer): Promise<void> {
   res.statusCode = answer.status;
   for (const [name, value] of answer.headers) res.setHeader(name, value);
-  if (typeof answer.body === 'string') return void res.end(answer.body);
+  if (typeof answer.body === 'string' || answer.body instanceof Uint8Array) return void res.end(answer.body);
   for await (const chunk of answer.body) {
     if (!res.write(chunk)) await once(res, 'drain');
   }

@@ -1,5 +1,4 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { ErrorCode, GatewayError } from '../errors';
 
 export interface CsvCheckOptions {
   /** When set (`UPLOAD_CSV_COLUMNS`), the header row must be exactly these names, in this order. */
@@ -37,6 +36,20 @@ const QUOTED_CLASS = CLASS.slice();
 QUOTED_CLASS[COMMA] = PLAIN;
 QUOTED_CLASS[CR] = PLAIN;
 
+/** Where a CSV file is not valid, and why: the GraphQL layer tells the caller. */
+export class CsvError extends Error {
+  constructor(
+    readonly reason: string,
+    /** 1-based physical line. */
+    readonly line: number,
+    /** 1-based field of the record, when a field is to blame. */
+    readonly column?: number,
+  ) {
+    super(`line ${line}${column === undefined ? '' : `, column ${column}`}: ${reason}`);
+    this.name = 'CsvError';
+  }
+}
+
 const RECORD_START = 0;
 const FIELD_START = 1;
 const UNQUOTED = 2;
@@ -45,9 +58,9 @@ const QUOTE_IN_QUOTED = 4; // a quote inside quotes: the field's end, or the fir
 const AFTER_CR = 5;
 
 /**
- * A byte-level RFC 4180 and UTF-8 checker fed one chunk at a time. It throws a `GatewayError`
- * (BAD_USER_INPUT, `extensions.line`, `column` when a field is to blame) at the first bad byte, so a bad
- * file is refused while it streams. Only the header row is ever held; rows are counted, never built.
+ * A byte-level RFC 4180 and UTF-8 checker fed one chunk at a time. It throws a `CsvError` (its line,
+ * the column when a field is to blame, and why) at the first bad byte, so a bad file is refused while
+ * it streams. Only the header row is ever held; rows are counted, never built.
  */
 export class CsvScanner {
   private readonly columns: readonly string[] | undefined;
@@ -362,17 +375,16 @@ function splitRecord(text: string): string[] {
   }
 }
 
-function csvError(message: string, line: number, column?: number): GatewayError {
-  const where = column === undefined ? `line ${line}` : `line ${line}, column ${column}`;
-  return new GatewayError(ErrorCode.BAD_USER_INPUT, `The CSV file is invalid at ${where}: ${message}.`, column === undefined ? { line } : { line, column });
+function csvError(reason: string, line: number, column?: number): CsvError {
+  return new CsvError(reason, line, column);
 }
 
-function utf8Error(line: number, column: number): GatewayError {
+function utf8Error(line: number, column: number): CsvError {
   return csvError('bytes that are not UTF-8 (save the file as UTF-8)', line, column);
 }
 
 // ASSUMPTION: a NUL byte is refused although RFC 4180 is silent: it is what a UTF-16 file without a
 // BOM looks like to a UTF-8 reader, and never meaningful in this data.
-function nulError(line: number, column: number): GatewayError {
+function nulError(line: number, column: number): CsvError {
   return csvError('a NUL byte (is the file UTF-16? save it as UTF-8)', line, column);
 }

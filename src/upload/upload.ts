@@ -2,9 +2,8 @@ import type { Readable } from 'node:stream';
 
 /** A file part of a GraphQL multipart request, as the resolver receives it. */
 export interface FileUpload {
-  /** The part's `filename`, as sent ('' when it has none): check it with `checkFileName` before use. */
+  /** The part's `filename`, as sent ('' when it has none): parsed at the GraphQL edge before use. */
   fileName: string;
-  mimeType: string;
   /** The file's bytes, read once. It errors, and never just ends, when the file is not whole. */
   stream: Readable;
 }

@@ -6,14 +6,14 @@ import { SEED, startTestGateway, type TestGateway } from '../support/gateway';
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/graphiql-landing-page.png';
 
-/** The real gateway with GRAPHQL_IDE=graphiql, in front of a real emulator. */
+/** The real gateway with no configuration (Apollo Sandbox is its console), in front of a real emulator. */
 let t: TestGateway;
 let url: string;
 let browser: Browser;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  t = await startTestGateway({ GRAPHQL_IDE: 'graphiql', GRAPH_AUTH: 'emulator' });
+  t = await startTestGateway();
   url = t.url.href;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -47,40 +47,46 @@ function editorText(page: Page, selector: string): Promise<string> {
   return page.locator(`${selector} .CodeMirror`).first().evaluate((element) => (element as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
 }
 
-it('serves GraphiQL with the prefilled operation, runs it against /graphql, and asks nothing of the network', async () => {
+it("falls back from Apollo Sandbox to the bundled GraphiQL when Apollo's CDN is out of reach, and runs the prefilled read", async () => {
   const { page, blocked, requested } = await offlinePage();
+  const encodings: (string | undefined)[] = [];
+  page.on('response', (response) => {
+    if (response.request().resourceType() === 'document') encodings.push(response.headers()['content-encoding']);
+  });
   try {
-    const landing = await page.goto(url);
-    expect(landing?.headers()['content-type']).toMatch(/^text\/html/);
-
+    await page.goto(url);
     const run = page.getByRole('button', { name: 'Execute query (Ctrl-Enter)' });
     await run.waitFor();
+    expect(page.url()).toBe(`${url}?console=graphiql`);
     expect(await editorText(page, '.graphiql-query-editor')).toBe(DOCUMENT);
-    expect(JSON.parse(await editorText(page, '.graphiql-editor-tool'))).toEqual({ input: SEED });
+    expect(JSON.parse(await editorText(page, '.graphiql-editor-tool'))).toEqual(SEED);
 
     await run.click();
     await page.waitForFunction(
       () => (document.querySelector('.graphiql-response .CodeMirror') as unknown as { CodeMirror: { getValue(): string } } | null)
-        ?.CodeMirror.getValue().includes('completeUploadSession'),
+        ?.CodeMirror.getValue().includes('uploadSession'),
     );
     expect(JSON.parse(await editorText(page, '.graphiql-response'))).toEqual({
       data: {
-        completeUploadSession: {
+        uploadSession: expect.objectContaining({
           id: SEED.uploadSessionId,
-          status: 'COMPLETE',
-          isUploadDone: true,
+          status: 'ACTIVE',
+          isUploadDone: false,
           stats: { filesUploaded: 1, totalBytesUploaded: 2_000_000 },
           files: [{ name: 'building-a-access.csv', size: 2_000_000, uploadedDateTime: expect.any(String) }],
-        },
+        }),
       },
     });
-    expect(t.emulator.requests.filter((r) => r.method === 'PATCH').map((r) => r.path.split('/').pop())).toEqual([SEED.uploadSessionId]);
+    // The first click reads: the seeded session is still there to complete.
+    expect(t.emulator.requests.filter((r) => r.method !== 'GET')).toEqual([]);
     await page.screenshot({ path: SCREENSHOT });
   } finally {
     await page.close();
   }
-  expect(blocked).toEqual([]);
-  // The page itself, then introspection for the editors and the operation: all POSTs to the same endpoint.
+  // Only Sandbox's script was asked of the network; both pages came compressed.
+  expect(blocked).toEqual([expect.stringMatching(/^https:\/\/embeddable-sandbox\.cdn\.apollographql\.com\//)]);
+  expect(encodings).toEqual([expect.stringMatching(/^(br|gzip)$/), expect.stringMatching(/^(br|gzip)$/)]);
   expect(requested[0]).toBe(`GET ${url}`);
-  expect(new Set(requested.slice(1))).toEqual(new Set([`POST ${url}`]));
+  expect(requested).toContain(`GET ${url}?console=graphiql`);
+  expect(new Set(requested.filter((r) => !r.startsWith('GET ')))).toEqual(new Set([`POST ${url}`]));
 });

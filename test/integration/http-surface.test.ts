@@ -37,12 +37,12 @@ describe('the HTTP surface in development (emulator defaults)', () => {
     expect(bogus.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('shows Apollo Sandbox with the seed mutation to a browser', async () => {
+  it('shows Apollo Sandbox with a read of the seeded session to a browser', async () => {
     const page = await request(t.url, { headers: { accept: 'text/html' } });
     const html = await page.body.text();
     expect(page.statusCode).toBe(200);
     expect(html).toContain('embeddable-sandbox');
-    expect(html).toContain('completeUploadSession');
+    expect(html).toContain('uploadSession(');
     expect(html).toContain(SEED.uploadSessionId);
   });
 
@@ -160,7 +160,12 @@ describe('the HTTP surface in production', () => {
     const { body } = await postGraphQL(t.url, '{ __schema { queryType { name } } }');
     expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const page = await request(t.url, { headers: { accept: 'text/html' } });
-    expect(await page.body.text()).not.toContain('embeddable-sandbox');
+    const html = await page.body.text();
+    expect(html).not.toContain('embeddable-sandbox');
+    // A browser hears that the console is off, not Apollo's CSRF refusal.
+    expect(page.statusCode).toBe(404);
+    expect(html).toContain('developer console is off');
+    expect(html).not.toMatch(/CSRF|preflight/i);
   });
 
   it('allows no cross-origin caller unless configured', async () => {

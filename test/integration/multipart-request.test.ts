@@ -6,7 +6,8 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'undici';
 import { MultipartRequestError, readMultipartRequest, type MultipartLimits, type MultipartRequest } from '../../src/http/multipart-request';
-import { csvCheck } from '../../src/upload/csv-check';
+import { toGraphQLError } from '../../src/graphql/to-graphql-error';
+import { csvCheck, CsvError } from '../../src/upload/csv-check';
 import { Upload } from '../../src/upload/upload';
 
 const BOUNDARY = '----gateway-test-boundary';
@@ -75,8 +76,9 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
 }
 
 function refusal(error: unknown, phase: 'request' | 'stream') {
+  if (error instanceof CsvError) return { phase, message: toGraphQLError(error).message };
   if (!(error instanceof MultipartRequestError)) return { phase, message: String(error) };
-  return { phase, message: error.message, status: error.status, extensions: error.extensions };
+  return { phase, message: error.message, status: error.status, limitBytes: error.limitBytes };
 }
 
 /**
@@ -95,7 +97,7 @@ function serve(limits: MultipartLimits, consume: (stream: Readable) => Promise<u
       const input = request.body.variables?.input as { file: unknown };
       const upload = await request.uploads[0]!.file;
       const content = await consume(upload.stream);
-      reply(res, 200, { isUpload: input.file === request.uploads[0] && input.file instanceof Upload, fileName: upload.fileName, mimeType: upload.mimeType, content });
+      reply(res, 200, { isUpload: input.file === request.uploads[0] && input.file instanceof Upload, fileName: upload.fileName, content });
     } catch (error) {
       reply(res, 422, refusal(error, 'stream'));
     } finally {
@@ -121,7 +123,7 @@ describe('a well-formed request', () => {
     const csv = `${HEADER}u1,EntraIdUser,p1,Read,Reads,Role\r\n`;
     await expect(send(multipartBody(standard([csv.slice(0, 10), csv.slice(10)])))).resolves.toEqual({
       status: 200,
-      json: { isUpload: true, fileName: 'access.csv', mimeType: 'text/csv', content: csv },
+      json: { isUpload: true, fileName: 'access.csv', content: csv },
     });
   });
 
@@ -234,7 +236,7 @@ describe('refusals of the request itself (HTTP 400, or 413 for an oversized fiel
     ['an operations field over maxFieldBytes', [field('operations', JSON.stringify({ query: 'x'.repeat(2 * 1024 * 1024) })), field('map', MAP)], 'The operations field is larger than 1048576 bytes.', 413],
   ])('%s', async (_name, parts, message, expectedStatus) => {
     const { status, json } = await send(multipartBody(parts));
-    expect(json).toMatchObject({ phase: 'request', message, extensions: { code: 'BAD_USER_INPUT' } });
+    expect(json).toMatchObject({ phase: 'request', message });
     expect(status).toBe(expectedStatus);
   });
 
@@ -270,7 +272,7 @@ describe('failures of the file stream (the resolver sees them)', () => {
     const parts = [...standard(['a,b\n1,2\n']), file('1', ['c,d\n'])];
     await expect(send(multipartBody(parts))).resolves.toEqual({
       status: 422,
-      json: { phase: 'stream', status: 400, message: 'A multipart request may carry one file only: a second file was sent.', extensions: { code: 'BAD_USER_INPUT' } },
+      json: { phase: 'stream', status: 400, message: 'A multipart request may carry one file only: a second file was sent.' },
     });
   });
 
@@ -279,7 +281,7 @@ describe('failures of the file stream (the resolver sees them)', () => {
     const parts = standard(['x'.repeat(600), 'x'.repeat(401), 'x'.repeat(100_000)]);
     await expect(send(multipartBody(parts))).resolves.toEqual({
       status: 422,
-      json: { phase: 'stream', status: 413, message: 'The file is larger than the limit of 1000 bytes.', extensions: { code: 'BAD_USER_INPUT', limitBytes: 1000 } },
+      json: { phase: 'stream', status: 413, message: 'The file is larger than the limit of 1000 bytes.', limitBytes: 1000 },
     });
   });
 

@@ -37,10 +37,29 @@ describe('Apollo Sandbox in emulator mode, with no configuration', () => {
     ]);
   });
 
-  it('opens with the seed mutation and its variables', async () => {
+  it('lets a frontend dev server on this machine through CORS, and logs a refused origin once with the variable that admits it', async () => {
+    for (const origin of ['http://localhost:5173', 'http://127.0.0.1:3000']) {
+      const preflight = await request(t.url, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+      await preflight.body.dump();
+      expect(preflight.headers['access-control-allow-origin']).toBe(origin);
+    }
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const refused = await request(t.url, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });
+      await refused.body.dump();
+      expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    }
+    const lines = t.logs.map((line) => JSON.parse(line) as { origin?: string; msg: string }).filter((line) => line.origin !== undefined);
+    expect(lines).toEqual([expect.objectContaining({ origin: 'https://app.example.com', msg: expect.stringContaining('CORS_ORIGINS') })]);
+  });
+
+  it('opens with a read of the seeded session and its variables', async () => {
     const page = await request(t.url, { headers: { accept: 'text/html', 'x-request-id': 'console-page' } });
     const html = await page.body.text();
-    expect(html).toContain('mutation CompleteUploadSession($input: CompleteUploadSessionInput!)');
+    expect(html).toContain('query UploadSession($catalogId: ID!, $resourceId: ID!, $uploadSessionId: ID!)');
+    expect(html).toContain('?console=graphiql');
     for (const id of Object.values(SEED)) expect(html).toContain(id);
     // Its one log line says what it was, not a refusal.
     const lines = t.logs.map((line) => JSON.parse(line) as { requestId?: string; msg: string; code?: string }).filter((line) => line.requestId === 'console-page');

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { FaultSpec } from '../../src/emulator/faults';
 import type { GraphVersion } from '../../src/graph/graph-paths';
-import type { SessionKey } from '../../src/graph/session-key';
+import type { SessionKey } from '../../src/emulator/session-store';
 import { SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
 import { CSV_HEADER, csvRows, postMultipart, uploadParts, UPLOAD_FILE } from '../support/upload-request';
 import { waitUntil } from './emulator-http';

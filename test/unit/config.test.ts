@@ -9,7 +9,7 @@ describe('loadConfig', () => {
   it('runs with no configuration in emulator mode', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
-      server: { port: 4000, host: '0.0.0.0', requestDeadlineMs: 30000, corsOrigins: SANDBOX_ORIGINS, metricsPort: undefined },
+      server: { port: 4000, host: '0.0.0.0', requestDeadlineMs: 30000, corsOrigins: SANDBOX_ORIGINS, corsLoopback: true, metricsPort: undefined },
       graph: { auth: 'emulator', baseUrl: undefined, maxRetries: 3, attemptTimeoutMs: 10000 },
       graphql: { maxGraphCallsPerOperation: 10, production: false },
       upload: { maxBytes: 2 * 1024 ** 3, csvColumns: undefined, deadlineMs: 3_600_000 },
@@ -21,7 +21,7 @@ describe('loadConfig', () => {
   it('defaults to global Graph beta outside emulator mode, and follows GRAPH_CLOUD', () => {
     expect(loadConfig({ GRAPH_AUTH: 'passthrough' }).graph.baseUrl?.href).toBe('https://graph.microsoft.com/beta');
     expect(loadConfig({ GRAPH_AUTH: 'passthrough', GRAPH_CLOUD: 'usgov' }).graph.baseUrl?.href).toBe('https://graph.microsoft.us/beta');
-    expect(loadConfig({ GRAPH_AUTH: 'passthrough' }).server.corsOrigins).toEqual([]);
+    expect(loadConfig({ GRAPH_AUTH: 'passthrough' }).server).toMatchObject({ corsOrigins: [], corsLoopback: false });
   });
 
   it('accepts http only for loopback hosts, and strips a trailing slash', () => {
@@ -95,11 +95,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GRAPHQL_IDE: 'playground' })).toThrow('GRAPHQL_IDE');
   });
 
-  it('reads CORS origins as a list', () => {
-    expect(loadConfig({ CORS_ORIGINS: 'https://a.example.com, http://127.0.0.1:5173' }).server.corsOrigins).toEqual([
-      'https://a.example.com',
-      'http://127.0.0.1:5173',
-    ]);
+  it('reads CORS origins as a list, which replaces the development default (Sandbox and loopback dev servers)', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example.com, http://127.0.0.1:5173' }).server).toMatchObject({
+      corsOrigins: ['https://a.example.com', 'http://127.0.0.1:5173'],
+      corsLoopback: false,
+    });
+    expect(loadConfig({ NODE_ENV: 'production', GRAPH_AUTH: 'emulator' }).server).toMatchObject({ corsOrigins: [], corsLoopback: false });
   });
 
   it('serves no federation fields and checks no documents unless asked; production logs unknown documents', () => {

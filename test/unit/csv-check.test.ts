@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GatewayError } from '../../src/errors';
-import { CsvScanner, MAX_HEADER_BYTES, csvCheck, type CsvCheckOptions } from '../../src/upload/csv-check';
+import { toGraphQLError } from '../../src/graphql/to-graphql-error';
+import { CsvError, CsvScanner, MAX_HEADER_BYTES, csvCheck, type CsvCheckOptions } from '../../src/upload/csv-check';
 
 const COLUMNS = ['principalId', 'principalType', 'permissionId', 'permissionName', 'permissionDescription', 'permissionType'];
 
@@ -13,8 +13,9 @@ function verdict(pieces: Buffer[], options: CsvCheckOptions = {}): { message: st
     scanner.end();
     return 'ok';
   } catch (error) {
-    if (!(error instanceof GatewayError)) throw error;
-    return { message: error.message, extensions: error.extensions };
+    if (!(error instanceof CsvError)) throw error;
+    const { message, extensions } = toGraphQLError(error);
+    return { message, extensions };
   }
 }
 
@@ -172,7 +173,7 @@ describe('streaming', () => {
     check.resume();
     check.write('a,b\n1,2\n');
     check.write('3,4,5\n');
-    await expect(failed).resolves.toMatchObject({ extensions: { line: 3, column: 3 } });
+    await expect(failed).resolves.toMatchObject({ line: 3, column: 3 });
   });
 
   it('finds a bad row at line 1,000,000 of a generated stream, without reading on to its end', async () => {
@@ -189,7 +190,7 @@ describe('streaming', () => {
       }
     }
     const refused = pipeline(Readable.from(rows()), csvCheck({ columns: COLUMNS }), collect([], true));
-    await expect(refused).rejects.toMatchObject({
+    await expect(refused.catch(toGraphQLError)).resolves.toMatchObject({
       message: 'The CSV file is invalid at line 1000000, column 5: text after the closing quote of a quoted field.',
       extensions: { code: 'BAD_USER_INPUT', line: 1_000_000, column: 5 },
     });

@@ -1,5 +1,9 @@
 import { GraphQLError } from 'graphql';
-import { ErrorCode, GatewayError, GraphRequestError, toGraphQLError } from '../../src/errors';
+import { CallerRefusedError } from '../../src/auth/caller-refusal';
+import { GraphRequestError } from '../../src/graph/graph-failure';
+import { ErrorCode, GatewayError } from '../../src/graphql/error-code';
+import { toGraphQLError } from '../../src/graphql/to-graphql-error';
+import { MultipartRequestError } from '../../src/http/multipart-request';
 
 const ids = { requestId: 'r-1', clientRequestId: 'c-1' };
 
@@ -44,6 +48,20 @@ describe('toGraphQLError', () => {
     ['unreadable', 'UPSTREAM_ERROR'],
   ] as const)('maps a %s failure to %s', (kind, code) => {
     expect(toGraphQLError(new GraphRequestError({ kind, message: 'x' })).extensions.code).toBe(code);
+  });
+
+  it.each([
+    ['unauthenticated', 'UNAUTHENTICATED'],
+    ['forbidden', 'FORBIDDEN'],
+    ['unavailable', 'UPSTREAM_UNAVAILABLE'],
+  ] as const)('maps a caller refused as %s to %s, its message kept', (reason, code) => {
+    expect(toGraphQLError(new CallerRefusedError(reason, 'Send a token.'))).toMatchObject({ message: 'Send a token.', extensions: { code } });
+  });
+
+  it('maps a file the multipart reader refused mid-stream to BAD_USER_INPUT, with the limit it crossed', () => {
+    const error = toGraphQLError(new MultipartRequestError('The file is larger than the limit of 10 bytes.', 413, 10));
+    expect(error.message).toBe('The file is larger than the limit of 10 bytes.');
+    expect(error.extensions).toEqual({ limitBytes: 10, code: 'BAD_USER_INPUT' });
   });
 
   it('keeps a gateway error as it is', () => {

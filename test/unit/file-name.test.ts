@@ -1,9 +1,11 @@
-import { checkFileName } from '../../src/upload/file-name';
+import { parseFileName } from '../../src/graph/file-name';
+import { InvalidInputError } from '../../src/graph/invalid-input';
+import { toGraphQLError } from '../../src/graphql/to-graphql-error';
 
 it.each(['building-a-access.csv', 'A.CSV', 'report 2026 (final).Csv', 'accès-é😀.csv', '.hidden.csv', `${'x'.repeat(251)}.csv`, `${'😀'.repeat(251)}.csv`])(
   'accepts %j unchanged',
   (name) => {
-    expect(checkFileName(name)).toBe(name);
+    expect(parseFileName(name)).toBe(name);
   },
 );
 
@@ -30,5 +32,12 @@ it.each([
   ['.csv alone', '.csv', 'must end in .csv'],
   ['.csv not at the end', 'a.csv.exe', 'must end in .csv'],
 ])('refuses a name with %s', (_name, name, why) => {
-  expect(() => checkFileName(name)).toThrow(expect.objectContaining({ message: expect.stringContaining(why), extensions: { code: 'BAD_USER_INPUT' } }));
+  let error: unknown;
+  try {
+    parseFileName(name);
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error).toBeInstanceOf(InvalidInputError);
+  expect(toGraphQLError(error)).toMatchObject({ message: expect.stringContaining(why), extensions: { code: 'BAD_USER_INPUT' } });
 });

@@ -1,15 +1,20 @@
 import pino from 'pino';
 import { MockAgent } from 'undici';
-import { GatewayError, GraphRequestError, toGraphQLError } from '../../src/errors';
 import { GraphClient, type GraphCall } from '../../src/graph/graph-client';
+import type { GraphRequestError } from '../../src/graph/graph-failure';
+import type { InvalidInputError } from '../../src/graph/invalid-input';
+import { parseGuids, parseResourceKey, parseSessionKey } from '../../src/graph/session-key';
+import { parsePageSize } from '../../src/graph/upload-session-query';
 import { GraphGuard } from '../../src/graph/graph-guard';
 import { makeCursor, cursorBinding } from '../../src/graph/upload-session-cursor';
 import { UploadSessionContextKind, UploadSessionStatus } from '../../src/graph/upload-session';
+import { toGraphQLError } from '../../src/graphql/to-graphql-error';
 import { Metrics } from '../../src/metrics';
 
-const resource = { catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff', resourceId: '99ab2454-3b88-4c0a-8bb3-68ba8162beff' };
-const key = { ...resource, uploadSessionId: '23f27c15-72f9-45fe-9e9c-e3d8f75bdc44' };
-const review = { reviewDefinitionId: 'd0c9c0b4-9a6e-4b8d-9c3c-7c2f3c1b1a11', reviewInstanceId: 'f0c9c0b4-9a6e-4b8d-9c3c-7c2f3c1b1a11' };
+const resource = parseResourceKey({ catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff', resourceId: '99ab2454-3b88-4c0a-8bb3-68ba8162beff' });
+const key = parseSessionKey({ ...resource, uploadSessionId: '23f27c15-72f9-45fe-9e9c-e3d8f75bdc44' });
+const review = parseGuids({ reviewDefinitionId: 'd0c9c0b4-9a6e-4b8d-9c3c-7c2f3c1b1a11', reviewInstanceId: 'f0c9c0b4-9a6e-4b8d-9c3c-7c2f3c1b1a11' });
+const two = parsePageSize(2);
 const BETA = '/beta/identityGovernance/entitlementManagement/accessPackageCatalogs/73eb2497-3b88-4c0a-8bb3-68ba8162beff/accessPackageResources/99ab2454-3b88-4c0a-8bb3-68ba8162beff/uploadSessions';
 const V1 = '/v1.0/identityGovernance/entitlementManagement/catalogs/73eb2497-3b88-4c0a-8bb3-68ba8162beff/resources/99ab2454-3b88-4c0a-8bb3-68ba8162beff/uploadSessions';
 const json = { headers: { 'content-type': 'application/json' } };
@@ -148,12 +153,6 @@ describe('createSession', () => {
     const error = await failure(clientFor('https://graph.test/beta').createSession(resource, review, call()));
     expect(toGraphQLError(error).extensions).toMatchObject({ code: 'CONFLICT', existingUploadSessionId: 'existing-id', graph: { status: 409 } });
   });
-
-  it('refuses a review id that is not a GUID before any call', async () => {
-    const error = await failure(clientFor('https://graph.test/beta').createSession(resource, { ...review, reviewInstanceId: "x' or 1 eq 1" }, call()));
-    expect(error).toBeInstanceOf(GatewayError);
-    expect((error as GatewayError).extensions).toMatchObject({ code: 'BAD_USER_INPUT', invalidArguments: ['reviewInstanceId'] });
-  });
 });
 
 describe('listSessions', () => {
@@ -167,7 +166,7 @@ describe('listSessions', () => {
     const client = clientFor('https://graph.test/beta');
     const filter = { status: UploadSessionStatus.ACTIVE, referenceId: "o'brien" };
     on('GET', /\?/).reply(200, recorded(page(3, ['a', 'b'])), json);
-    const first = await client.listSessions(resource, { first: 2, filter }, call());
+    const first = await client.listSessions(resource, { first: two, filter }, call());
     const odataFilter = encodeURIComponent("status eq 'active' and referenceId eq 'o''brien'");
     expect(seen[0]).toBe(`GET ${BETA}?$top=2&$filter=${odataFilter}&$count=true&$orderby=createdDateTime%20desc`);
     expect(first).toMatchObject({ totalCount: 3, hasNextPage: true });
@@ -176,13 +175,13 @@ describe('listSessions', () => {
     expect(first.endCursor).toBe(first.edges[1]!.cursor);
 
     on('GET', /\?/).reply(200, recorded(page(3, ['c'])), json);
-    const second = await client.listSessions(resource, { first: 2, after: first.endCursor, filter }, call());
+    const second = await client.listSessions(resource, { first: two, after: first.endCursor, filter }, call());
     expect(seen[1]).toMatch(/&\$skip=2$/);
     expect(second).toMatchObject({ hasNextPage: false, totalCount: 3 });
     expect(second.sessions.map((session) => session.id)).toEqual(['c']);
 
     on('GET', /\?/).reply(200, recorded(page(3, ['b', 'c'])), json);
-    await client.listSessions(resource, { first: 2, after: first.edges[0]!.cursor, filter }, call());
+    await client.listSessions(resource, { first: two, after: first.edges[0]!.cursor, filter }, call());
     expect(seen[2]).toMatch(/&\$skip=1$/);
   });
 
@@ -190,16 +189,16 @@ describe('listSessions', () => {
     const client = clientFor('https://graph.test/beta');
     const nextLink = `https://graph.test${BETA}?$top=2&$count=true&$skiptoken=opaque`;
     on('GET', /\?/).reply(200, recorded(page(9, ['a', 'b'], nextLink)), json);
-    const first = await client.listSessions(resource, { first: 2 }, call());
+    const first = await client.listSessions(resource, { first: two }, call());
     expect(first.hasNextPage).toBe(true);
     on('GET', /\?/).reply(200, recorded(page(9, ['c', 'd'])), json);
-    await client.listSessions(resource, { first: 2, after: first.endCursor }, call());
+    await client.listSessions(resource, { first: two, after: first.endCursor }, call());
     expect(seen[1]).toBe(`GET ${BETA}?$top=2&$count=true&$skiptoken=opaque`);
   });
 
   it('answers an empty page without a cursor', async () => {
     on('GET', /\?/).reply(200, { value: [] }, json);
-    expect(await clientFor('https://graph.test/v1.0').listSessions(resource, { first: 5 }, call())).toEqual({
+    expect(await clientFor('https://graph.test/v1.0').listSessions(resource, { first: parsePageSize(5) }, call())).toEqual({
       sessions: [],
       edges: [],
       totalCount: undefined,
@@ -219,22 +218,9 @@ describe('listSessions', () => {
       ['a cursor whose link asks for more', makeCursor({ skip: 2, nextLink: `https://graph.test${BETA}?$expand=files` }, binding)],
       ['garbage', 'not-a-cursor!'],
     ])('%s', async (_name, after) => {
-      const error = (await failure(clientFor('https://graph.test/beta').listSessions(resource, { first: 2, after }, call()))) as GatewayError;
-      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', invalidArguments: ['after'] });
-    });
-
-    it.each([
-      ['a status that is not one', { status: 'toString' as UploadSessionStatus }],
-      ['an empty referenceId', { referenceId: '' }],
-      ['a referenceId over 256 characters', { referenceId: 'r'.repeat(257) }],
-    ])('%s', async (_name, filter) => {
-      const error = (await failure(clientFor('https://graph.test/beta').listSessions(resource, { first: 2, filter }, call()))) as GatewayError;
-      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', invalidArguments: ['filter'] });
-    });
-
-    it.each([0, 101, 1.5])('first = %p', async (first) => {
-      const error = (await failure(clientFor('https://graph.test/beta').listSessions(resource, { first }, call()))) as GatewayError;
-      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', invalidArguments: ['first'] });
+      const error = (await failure(clientFor('https://graph.test/beta').listSessions(resource, { first: two, after }, call()))) as InvalidInputError;
+      expect(error.invalidArguments).toEqual(['after']);
+      expect(toGraphQLError(error).extensions).toEqual({ code: 'BAD_USER_INPUT', invalidArguments: ['after'] });
     });
   });
 });

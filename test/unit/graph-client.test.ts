@@ -1,15 +1,16 @@
 import pino from 'pino';
 import { MockAgent } from 'undici';
-import { GraphRequestError } from '../../src/errors';
 import { GraphClient, type GraphAttemptRecord, type GraphCall } from '../../src/graph/graph-client';
+import { GraphRequestError } from '../../src/graph/graph-failure';
 import { GraphGuard } from '../../src/graph/graph-guard';
+import { parseSessionKey } from '../../src/graph/session-key';
 import { Metrics } from '../../src/metrics';
 
-const key = {
+const key = parseSessionKey({
   catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff',
   resourceId: '99ab2454-3b88-4c0a-8bb3-68ba8162beff',
   uploadSessionId: '23f27c15-72f9-45fe-9e9c-e3d8f75bdc44',
-};
+});
 const path =
   '/beta/identityGovernance/entitlementManagement/accessPackageCatalogs/73eb2497-3b88-4c0a-8bb3-68ba8162beff' +
   '/accessPackageResources/99ab2454-3b88-4c0a-8bb3-68ba8162beff/uploadSessions/23f27c15-72f9-45fe-9e9c-e3d8f75bdc44';

@@ -1,4 +1,4 @@
-import { GraphRequestError } from '../../src/errors';
+import { GraphRequestError } from '../../src/graph/graph-failure';
 import { GraphGuard } from '../../src/graph/graph-guard';
 import { Metrics } from '../../src/metrics';
 

@@ -1,10 +1,11 @@
-import { collectionPath, GraphPaths, graphVersion, sessionPath } from '../../src/graph/graph-paths';
+import { GraphPaths, graphVersion, sessionPath } from '../../src/graph/graph-paths';
+import { parseResourceKey, parseSessionKey } from '../../src/graph/session-key';
 
-const key = {
+const key = parseSessionKey({
   catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff',
   resourceId: '99ab2454-3b88-4c0a-8bb3-68ba8162beff',
   uploadSessionId: '23f27c15-72f9-45fe-9e9c-e3d8f75bdc44',
-};
+});
 
 describe('Graph paths', () => {
   it('builds the seed page path (beta) from graph-api.md', () => {
@@ -35,8 +36,8 @@ describe('Graph paths', () => {
     (url) => expect(() => graphVersion(new URL(url))).toThrow('must end in /beta or /v1.0'),
   );
 
-  it('checks the ids before building any path', () => {
-    expect(() => collectionPath({ catalogId: '../x', resourceId: key.resourceId }, 'v1.0')).toThrow('catalogId must be a GUID.');
+  it('builds paths only from parsed keys: an id that is not a GUID never reaches one', () => {
+    expect(() => parseResourceKey({ catalogId: '../x', resourceId: key.resourceId })).toThrow('catalogId must be a GUID.');
   });
 
   describe('nextLinkPath', () => {

@@ -3,16 +3,19 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import pino from 'pino';
 import { Agent, MockAgent, type Dispatcher } from 'undici';
-import { ErrorCode, GatewayError, GraphRequestError } from '../../src/errors';
+import { parseFileName } from '../../src/graph/file-name';
 import { GraphClient, type GraphCall } from '../../src/graph/graph-client';
+import { GraphRequestError } from '../../src/graph/graph-failure';
 import { GraphGuard } from '../../src/graph/graph-guard';
+import { parseSessionKey } from '../../src/graph/session-key';
+import { CsvError } from '../../src/upload/csv-check';
 import { Metrics } from '../../src/metrics';
 
-const key = {
+const key = parseSessionKey({
   catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff',
   resourceId: '99ab2454-3b88-4c0a-8bb3-68ba8162beff',
   uploadSessionId: '23f27c15-72f9-45fe-9e9c-e3d8f75bdc44',
-};
+});
 const SESSION = `/beta/identityGovernance/entitlementManagement/accessPackageCatalogs/${key.catalogId}/accessPackageResources/${key.resourceId}/uploadSessions/${key.uploadSessionId}`;
 const json = { headers: { 'content-type': 'application/json' } };
 const CSV = 'principalId,principalType,permissionId,permissionName,permissionDescription,permissionType\nu1,user,p1,Read,Reads,role\n';
@@ -92,7 +95,7 @@ describe('uploadFile (MockAgent)', () => {
         return session([{ id: 'f1', name: 'a.csv', size: CSV.length }]);
       }, json);
     const { source } = counted(CSV.slice(0, 10), CSV.slice(10));
-    const result = await client.uploadFile(key, { fileName: 'a.csv', body: source }, call());
+    const result = await client.uploadFile(key, { fileName: parseFileName('a.csv'), body: source }, call());
     const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(contentType)![1];
     expect(received).toBe(
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: application/octet-stream\r\n\r\n${CSV}\r\n--${boundary}--\r\n`,
@@ -115,7 +118,7 @@ describe('uploadFile (MockAgent)', () => {
         return session([{ id: 'f1', name: 'a.csv', size: 3 }]);
       }, json);
     const { state, source } = counted('a,b', '\n');
-    await client.uploadFile(key, { fileName: 'a.csv', body: source }, call());
+    await client.uploadFile(key, { fileName: parseFileName('a.csv'), body: source }, call());
     expect(received).toContain('\r\n\r\na,b\n\r\n--');
     expect(state.reads).toBe(2);
   });
@@ -128,7 +131,7 @@ describe('uploadFile (MockAgent)', () => {
         await text(options.body);
         return { error: { code: 'TooManyRequests' } };
       }, { headers: { 'retry-after': '3' } });
-    const error = (await failure(client.uploadFile(key, { fileName: 'a.csv', body: counted('x').source }, call()))) as GraphRequestError;
+    const error = (await failure(client.uploadFile(key, { fileName: parseFileName('a.csv'), body: counted('x').source }, call()))) as GraphRequestError;
     expect(error.failure).toMatchObject({ status: 429, retryAfterSeconds: 3 });
     agent.assertNoPendingInterceptors();
   });
@@ -143,7 +146,7 @@ describe('uploadFile (MockAgent)', () => {
       });
     const after = [{ id: 'old', name: 'a.csv', size: 1 }, { id: 'new', name: 'a.csv', size: 4 }];
     pool().intercept({ method: 'GET', path: `${SESSION}?$expand=files` }).reply(200, session(after), json);
-    const result = await client.uploadFile(key, { fileName: 'a.csv', body: counted('a,b', '\n').source }, call());
+    const result = await client.uploadFile(key, { fileName: parseFileName('a.csv'), body: counted('a,b', '\n').source }, call());
     expect(result.files?.map((file) => file.id)).toEqual(['old', 'new']);
   });
 
@@ -156,17 +159,9 @@ describe('uploadFile (MockAgent)', () => {
         return { error: { code: 'InternalServerError' } };
       }, json);
     pool().intercept({ method: 'GET', path: `${SESSION}?$expand=files` }).reply(200, session([{ id: 'old', name: 'a.csv', size: 4 }]), json);
-    const error = (await failure(client.uploadFile(key, { fileName: 'a.csv', body: counted('a,b', '\n').source }, call()))) as GraphRequestError;
+    const error = (await failure(client.uploadFile(key, { fileName: parseFileName('a.csv'), body: counted('a,b', '\n').source }, call()))) as GraphRequestError;
     expect(error.failure).toMatchObject({ kind: 'http', status: 500 });
     agent.assertNoPendingInterceptors();
-  });
-
-  it('refuses a bad file name before any call, and stops the source', async () => {
-    const source = new Readable({ read() {} });
-    const error = (await failure(client.uploadFile(key, { fileName: 'a"\r\n.csv', body: source }, call()))) as GatewayError;
-    expect(error.extensions).toMatchObject({ code: ErrorCode.BAD_USER_INPUT });
-    expect(error.message).toMatch(/file name/);
-    expect(source.destroyed).toBe(true);
   });
 });
 
@@ -210,7 +205,7 @@ describe('uploadFile over a real connection (127.0.0.1, port 0)', () => {
       request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(session([{ id: 'f', name: 'big.csv', size: 1 }]))));
     const chunk = 'x'.repeat(64 * 1024);
     const { state, source } = counted(...Array.from({ length: 64 }, () => chunk));
-    await client.uploadFile(key, { fileName: 'big.csv', body: source }, call());
+    await client.uploadFile(key, { fileName: parseFileName('big.csv'), body: source }, call());
     const received = Buffer.concat(upload.bytes).toString('latin1');
     expect(state.reads).toBe(64);
     expect(received.length).toBeGreaterThan(64 * chunk.length);
@@ -219,13 +214,13 @@ describe('uploadFile over a real connection (127.0.0.1, port 0)', () => {
 
   it('aborts the request before the closing boundary when the source refuses the file, and rethrows that refusal as it is', async () => {
     onUpload = () => undefined; // never answers: only the client's abort ends the request
-    const refusal = new GatewayError(ErrorCode.BAD_USER_INPUT, 'line 2: 3 fields, the header has 6');
+    const refusal = new CsvError('3 fields where the header has 6', 2, 3);
     const source = (async function* () {
       yield Buffer.from(CSV);
       await new Promise((resolve) => setImmediate(resolve));
       throw refusal;
     })();
-    const error = await failure(client.uploadFile(key, { fileName: 'a.csv', body: source }, call()));
+    const error = await failure(client.uploadFile(key, { fileName: parseFileName('a.csv'), body: source }, call()));
     expect(error).toBe(refusal);
     await upload.aborted;
     const received = Buffer.concat(upload.bytes).toString('utf8');
@@ -244,7 +239,7 @@ describe('uploadFile over a real connection (127.0.0.1, port 0)', () => {
         this.push(Buffer.alloc(64 * 1024, 'y'));
       },
     });
-    const error = (await failure(client.uploadFile(key, { fileName: 'a.csv', body: source }, call()))) as GraphRequestError;
+    const error = (await failure(client.uploadFile(key, { fileName: parseFileName('a.csv'), body: source }, call()))) as GraphRequestError;
     expect(error).toBeInstanceOf(GraphRequestError);
     expect(['network', 'timeout']).toContain(error.failure.kind);
     expect(source.destroyed).toBe(true);

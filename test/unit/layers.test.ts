@@ -4,23 +4,27 @@ import { dirname, join, relative, resolve } from 'node:path';
 /**
  * The layers of src/ and what each may import: requests come in through http/, are decided in graphql/,
  * and go out through graph/; nothing below imports anything above, and only the composition root
- * (gateway.ts, main.ts) knows the emulator.
+ * (gateway.ts, main.ts) knows the emulator. Each layer below graphql/ reports failures in its own terms;
+ * graphql/ alone renders them as GraphQL errors.
  */
 const MAY_IMPORT: Record<string, readonly string[]> = {
   config: [],
-  'errors.ts': [],
   'logger.ts': ['config'],
   'metrics.ts': [],
   'tracing.ts': [],
-  upload: ['errors.ts'],
-  auth: ['config', 'errors.ts'],
-  graph: ['errors.ts', 'metrics.ts', 'tracing.ts', 'upload'],
-  http: ['config', 'errors.ts', 'upload'],
+  upload: [],
+  auth: ['config'],
+  graph: ['metrics.ts', 'tracing.ts'],
+  http: ['config', 'upload'],
   graphiql: [],
   client: [],
-  graphql: ['auth', 'client', 'config', 'errors.ts', 'graph', 'graphiql', 'http', 'metrics.ts', 'tracing.ts', 'upload'],
+  graphql: ['auth', 'client', 'config', 'graph', 'graphiql', 'http', 'metrics.ts', 'tracing.ts', 'upload'],
   emulator: ['auth', 'config', 'graph'],
 };
+
+/** The layers that speak GraphQL: every other one may import GraphQL packages for their types only. */
+const SPEAKS_GRAPHQL = new Set(['graphql', 'graphiql', 'client']);
+const GRAPHQL_PACKAGE = /^(graphql|type-graphql|graphql-[\w-]+|@apollo\/[\w/-]+)$/;
 
 const SRC = resolve(__dirname, '../../src');
 
@@ -30,6 +34,13 @@ function sourceFiles(directory: string): string[] {
     if (entry.isDirectory()) return sourceFiles(path);
     return /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
   });
+}
+
+/** The packages a file imports for more than their types. */
+function valueImportsOfPackages(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const statements = [...text.matchAll(/^import (?!type )[^;]*?from '([^'.][^']*)'|(?:import\(|require\()'([^'.][^']*)'/gm)];
+  return statements.map((match) => (match[1] ?? match[2])!);
 }
 
 /** The src files a file imports (statically, dynamically or by require), resolved to paths. */
@@ -54,6 +65,17 @@ it('every folder of src/ imports only the layers below it', () => {
       .map(layerOf)
       .filter((target) => target !== layer && !allowed.includes(target))
       .map((target) => `${relative(SRC, file)} → ${target}`);
+  });
+  expect(wrong).toEqual([]);
+});
+
+it('speaks GraphQL only in the GraphQL layer: no layer below it imports graphql or @apollo/* but for types', () => {
+  const wrong = files.flatMap((file) => {
+    const layer = layerOf(file);
+    if (SPEAKS_GRAPHQL.has(layer) || MAY_IMPORT[layer] === undefined) return [];
+    return valueImportsOfPackages(file)
+      .filter((name) => GRAPHQL_PACKAGE.test(name))
+      .map((name) => `${relative(SRC, file)} → ${name}`);
   });
   expect(wrong).toEqual([]);
 });

@@ -1,6 +1,9 @@
 import { Readable } from 'node:stream';
-import { ErrorCode, GatewayError } from '../../src/errors';
+import { parseFileName } from '../../src/graph/file-name';
 import { MultipartFileBody } from '../../src/graph/multipart-body';
+import { CsvError } from '../../src/upload/csv-check';
+
+const A_CSV = parseFileName('a.csv');
 
 async function collect(body: AsyncIterable<Uint8Array>): Promise<string> {
   const chunks: Uint8Array[] = [];
@@ -12,10 +15,9 @@ async function* chunks(...parts: string[]): AsyncGenerator<Uint8Array> {
   for (const part of parts) yield Buffer.from(part);
 }
 
-
 describe('MultipartFileBody', () => {
   it('frames the file as one part named "file", octet-stream, between the boundaries', async () => {
-    const body = new MultipartFileBody('a.csv', chunks('principalId,', 'principalType\n'));
+    const body = new MultipartFileBody(A_CSV, chunks('principalId,', 'principalType\n'));
     const boundary = /boundary=(.+)$/.exec(body.contentType)![1]!;
     expect(body.contentType).toBe(`multipart/form-data; boundary=${boundary}`);
     expect(await collect(body.open())).toBe(
@@ -26,9 +28,9 @@ describe('MultipartFileBody', () => {
   });
 
   it('reads a Node stream too, and a fresh boundary per body', async () => {
-    const body = new MultipartFileBody('a.csv', Readable.from([Buffer.from('x,y\n')]));
+    const body = new MultipartFileBody(A_CSV, Readable.from([Buffer.from('x,y\n')]));
     expect(await collect(body.open())).toContain('\r\n\r\nx,y\n\r\n--');
-    expect(new MultipartFileBody('a.csv', chunks()).contentType).not.toBe(body.contentType);
+    expect(new MultipartFileBody(A_CSV, chunks()).contentType).not.toBe(body.contentType);
   });
 
   it('pulls the source only as it is pulled itself: the preamble leaves it untouched', async () => {
@@ -37,7 +39,7 @@ describe('MultipartFileBody', () => {
       reads++;
       yield Buffer.from('a');
     })();
-    const body = new MultipartFileBody('a.csv', source);
+    const body = new MultipartFileBody(A_CSV, source);
     const iterator = body.open()[Symbol.asyncIterator]();
     await iterator.next();
     expect(body.sourceTouched).toBe(false);
@@ -49,12 +51,12 @@ describe('MultipartFileBody', () => {
   });
 
   it('ends without the closing boundary when the source throws, keeping the source’s error', async () => {
-    const refusal = new GatewayError(ErrorCode.BAD_USER_INPUT, 'line 3 has 2 fields, the header 6');
+    const refusal = new CsvError('2 fields where the header has 6', 3, 2);
     const source = (async function* () {
       yield Buffer.from('principalId\n');
       throw refusal;
     })();
-    const body = new MultipartFileBody('a.csv', source);
+    const body = new MultipartFileBody(A_CSV, source);
     const sent: string[] = [];
     const error = await (async () => {
       for await (const chunk of body.open()) sent.push(Buffer.from(chunk).toString());
@@ -66,7 +68,7 @@ describe('MultipartFileBody', () => {
 
   it('close() destroys a Node stream source', () => {
     const source = new Readable({ read() {} });
-    new MultipartFileBody('a.csv', source).close();
+    new MultipartFileBody(A_CSV, source).close();
     expect(source.destroyed).toBe(true);
   });
 });

@@ -1,5 +1,8 @@
-import { GraphQLError } from 'graphql';
-import { assertGuids, assertResourceKey, assertSessionKey } from '../../src/graph/session-key';
+import { InvalidInputError } from '../../src/graph/invalid-input';
+import { parseGuids, parseResourceKey, parseSessionKey } from '../../src/graph/session-key';
+import { parsePageSize, parseSessionFilter } from '../../src/graph/upload-session-query';
+import { UploadSessionStatus } from '../../src/graph/upload-session';
+import { toGraphQLError } from '../../src/graphql/to-graphql-error';
 
 const valid = {
   catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff',
@@ -9,9 +12,8 @@ const valid = {
 
 describe('session ids', () => {
   it('passes a key of valid GUIDs through, whatever else the input carries', () => {
-    const input = { ...valid, file: 'not an id' };
-    expect(assertSessionKey(input)).toBe(input);
-    expect(assertResourceKey({ catalogId: valid.catalogId, resourceId: valid.resourceId.toUpperCase() })).toBeDefined();
+    expect(parseSessionKey({ ...valid, file: 'not an id' } as typeof valid)).toEqual(valid);
+    expect(parseResourceKey({ catalogId: valid.catalogId, resourceId: valid.resourceId.toUpperCase() })).toBeDefined();
   });
 
   it.each([
@@ -24,21 +26,52 @@ describe('session ids', () => {
     ['a GUID with a non-hex digit', '23f27c15-72f9-45fe-9e9c-e3d8f75bdc4g'],
     ['a GUID without dashes', '23f27c1572f945fe9e9ce3d8f75bdc44'],
     ['a GUID with a trailing newline', '23f27c15-72f9-45fe-9e9c-e3d8f75bdc44\n'],
-  ])('refuses %s with BAD_USER_INPUT naming the argument', (_name, id) => {
+  ])('refuses %s, naming the argument (BAD_USER_INPUT)', (_name, id) => {
     let error: unknown;
     try {
-      assertSessionKey({ ...valid, uploadSessionId: id });
+      parseSessionKey({ ...valid, uploadSessionId: id });
     } catch (caught) {
       error = caught;
     }
-    expect(error).toBeInstanceOf(GraphQLError);
-    expect((error as GraphQLError).extensions).toMatchObject({ code: 'BAD_USER_INPUT', invalidArguments: ['uploadSessionId'] });
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(toGraphQLError(error).extensions).toEqual({ code: 'BAD_USER_INPUT', invalidArguments: ['uploadSessionId'] });
   });
 
   it('names every invalid id at once', () => {
-    expect(() => assertSessionKey({ catalogId: 'x', resourceId: 'y', uploadSessionId: valid.uploadSessionId })).toThrow(
+    expect(() => parseSessionKey({ catalogId: 'x', resourceId: 'y', uploadSessionId: valid.uploadSessionId })).toThrow(
       'catalogId, resourceId must be a GUID.',
     );
-    expect(() => assertGuids({ reviewDefinitionId: valid.catalogId, reviewInstanceId: 'nope' })).toThrow('reviewInstanceId must be a GUID.');
+    expect(() => parseGuids({ reviewDefinitionId: valid.catalogId, reviewInstanceId: "x' or 1 eq 1" })).toThrow('reviewInstanceId must be a GUID.');
+    expect(() => parseGuids({ catalogId: valid.catalogId, id: 7 })).toThrow('id must be a GUID.');
+  });
+});
+
+describe('page arguments', () => {
+  const refusal = (parse: () => unknown) => {
+    try {
+      parse();
+    } catch (error) {
+      return toGraphQLError(error).extensions;
+    }
+    throw new Error('expected a refusal');
+  };
+
+  it.each([0, 101, 1.5])('refuses first = %p', (first) => {
+    expect(refusal(() => parsePageSize(first))).toEqual({ code: 'BAD_USER_INPUT', invalidArguments: ['first'] });
+  });
+
+  it.each([
+    ['a status that is not one', { status: 'toString' }],
+    ['an explicit null status', { status: null }],
+    ['an empty referenceId', { referenceId: '' }],
+    ['a referenceId over 256 characters', { referenceId: 'r'.repeat(257) }],
+  ])('refuses %s', (_name, filter) => {
+    expect(refusal(() => parseSessionFilter(filter))).toEqual({ code: 'BAD_USER_INPUT', invalidArguments: ['filter'] });
+  });
+
+  it('passes a valid filter and page size on', () => {
+    expect(parsePageSize(100)).toBe(100);
+    expect(parseSessionFilter({ status: UploadSessionStatus.EXPIRED, referenceId: 'r'.repeat(256) })).toEqual({ status: 'EXPIRED', referenceId: 'r'.repeat(256) });
+    expect(parseSessionFilter({})).toEqual({});
   });
 });

@@ -1,8 +1,10 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { parseResourceKey } from '../../src/graph/session-key';
 import { cursorBinding, makeCursor, readCursor } from '../../src/graph/upload-session-cursor';
 import { UploadSessionStatus } from '../../src/graph/upload-session';
+import { toGraphQLError } from '../../src/graphql/to-graphql-error';
 
-const resource = { catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff', resourceId: '99ab2454-3b88-4c0a-8bb3-68ba8162beff' };
+const resource = parseResourceKey({ catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff', resourceId: '99ab2454-3b88-4c0a-8bb3-68ba8162beff' });
 const binding = cursorBinding(resource, { status: UploadSessionStatus.ACTIVE });
 const anyLink = (link: string) => `/checked${link.slice(link.indexOf('?'))}`;
 
@@ -10,7 +12,7 @@ function refusal(run: () => unknown): GraphQLError {
   try {
     run();
   } catch (error) {
-    return error as GraphQLError;
+    return toGraphQLError(error);
   }
   throw new Error('not refused');
 }
@@ -27,7 +29,7 @@ describe('upload session cursors', () => {
     expect(cursorBinding(resource, {})).not.toBe(binding);
     expect(cursorBinding(resource, { status: UploadSessionStatus.ACTIVE, referenceId: 'r' })).not.toBe(binding);
     expect(cursorBinding({ ...resource, resourceId: resource.catalogId }, { status: UploadSessionStatus.ACTIVE })).not.toBe(binding);
-    expect(cursorBinding({ catalogId: resource.catalogId.toUpperCase(), resourceId: resource.resourceId }, { status: UploadSessionStatus.ACTIVE })).toBe(binding);
+    expect(cursorBinding(parseResourceKey({ catalogId: resource.catalogId.toUpperCase(), resourceId: resource.resourceId }), { status: UploadSessionStatus.ACTIVE })).toBe(binding);
     const other = makeCursor({ skip: 3 }, cursorBinding(resource, {}));
     expect(refusal(() => readCursor(other, binding, anyLink)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', invalidArguments: ['after'] });
   });

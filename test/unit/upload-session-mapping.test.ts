@@ -1,10 +1,11 @@
+import { parseSessionKey } from '../../src/graph/session-key';
 import { toUploadSession, UnreadableSessionError, UploadSessionContextKind, UploadSessionStatus } from '../../src/graph/upload-session';
 
-const key = {
+const key = parseSessionKey({
   catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff',
   resourceId: '99ab2454-3b88-4c0a-8bb3-68ba8162beff',
   uploadSessionId: '23f27c15-72f9-45fe-9e9c-e3d8f75bdc44',
-};
+});
 
 describe('toUploadSession', () => {
   it('reads the Oct 2025 shape: capitalised status, files inline without ids, expirationDateTime', () => {

@@ -1,4 +1,8 @@
-import { ErrorCode, GatewayError } from '../errors';
+import { InvalidInputError } from './invalid-input';
+
+declare const fileName: unique symbol;
+/** A name Graph takes for an uploaded file: made only by `parseFileName`. */
+export type FileName = string & { readonly [fileName]: true };
 
 const MAX_CHARACTERS = 255;
 // Cc: C0 controls, DEL and C1 controls, never meaningful in a name (and some end a header line).
@@ -7,12 +11,12 @@ const CONTROL_OR_SURROGATE = /[\p{Cc}\p{Cs}]/u;
 const RESERVED = /[/\\:*?"<>|]/;
 
 /**
- * The name a file is uploaded to Graph under, checked: 1 to 255 characters (code points), no control
+ * The name a file is uploaded to Graph under: 1 to 255 characters (code points), no control
  * characters, none of / \ : * ? " < > |, not `.` or `..`, and ending in `.csv` in any case.
- * Returns the name unchanged.
+ * Returns the name unchanged, or throws InvalidInputError saying why not.
  */
-export function checkFileName(name: string): string {
-  const refuse = (why: string) => new GatewayError(ErrorCode.BAD_USER_INPUT, `The file name is not accepted: ${why}.`);
+export function parseFileName(name: string): FileName {
+  const refuse = (why: string) => new InvalidInputError(`The file name is not accepted: ${why}.`);
   const length = [...name].length;
   if (length === 0) throw refuse('it is empty');
   if (length > MAX_CHARACTERS) throw refuse(`it is longer than ${MAX_CHARACTERS} characters`);
@@ -22,5 +26,5 @@ export function checkFileName(name: string): string {
   // ASSUMPTION: Graph documents CSV files only and every example is named *.csv; a name that says
   // otherwise is most likely the wrong file, caught here before any byte is sent.
   if (!/.\.csv$/i.test(name)) throw refuse('it must end in .csv');
-  return name;
+  return name as FileName;
 }

@@ -1,0 +1,38 @@
+/** How a Graph call failed, as observed; the public code is decided only in the GraphQL layer. */
+export type GraphFailureKind =
+  | 'http' // Graph answered with a non-2xx status
+  | 'network' // connection refused, reset or closed before an answer
+  | 'timeout' // the attempt timed out: Graph did not answer in time
+  | 'deadline' // the request's own deadline passed, or its caller left: not Graph's fault
+  | 'unreadable' // a 2xx answer the gateway cannot read
+  | 'unavailable'; // the gateway refused to call (circuit open, too many calls in flight)
+
+export interface GraphFailure {
+  kind: GraphFailureKind;
+  message: string;
+  status?: number;
+  graphCode?: string;
+  requestId?: string;
+  clientRequestId?: string;
+  retryAfterSeconds?: number;
+  /** On a refused create: the session that already holds the (review instance, resource) pair, when a read found it. */
+  existingUploadSessionId?: string;
+}
+
+/** The one error type the Graph client throws for a failed call: facts about it, nothing interpreted. */
+export class GraphRequestError extends Error {
+  constructor(readonly failure: GraphFailure) {
+    super(failure.message);
+    this.name = 'GraphRequestError';
+  }
+}
+
+/** The request's deadline passed, or its caller left, before a Graph call could start or go on. */
+export function deadlinePassed(): GraphRequestError {
+  return new GraphRequestError({ kind: 'deadline', message: 'the request deadline passed or its caller left' });
+}
+
+/** Graph answered this HTTP status. */
+export function isGraphStatus(error: unknown, status: number): error is GraphRequestError {
+  return error instanceof GraphRequestError && error.failure.kind === 'http' && error.failure.status === status;
+}
