@@ -3,8 +3,9 @@ import { AuthorityRequestError, type AuthorityFailure } from '../auth/authority-
 import { CallerRefusedError, type CallerRefusalReason } from '../auth/caller-refusal';
 import { GraphRequestError, type GraphFailure } from '../graph/graph-failure';
 import { InvalidInputError } from '../graph/invalid-input';
+import { ReviewScopeError } from '../graph/review-scope';
 import { MultipartRequestError } from '../http/multipart-request';
-import { CsvError } from '../upload/csv-check';
+import { CsvError } from '../upload/csv-error';
 import { ErrorCode, GatewayError, UnreachableCaseError } from './error-code';
 
 export function codeForGraphFailure(failure: GraphFailure): ErrorCode {
@@ -124,6 +125,7 @@ export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof MultipartRequestError) {
     return new GatewayError(ErrorCode.BAD_USER_INPUT, error.message, error.limitBytes === undefined ? {} : { limitBytes: error.limitBytes });
   }
+  if (error instanceof ReviewScopeError) return new GatewayError(ErrorCode.FORBIDDEN, error.message);
   if (error instanceof CallerRefusedError) return new GatewayError(CALLER_REFUSAL_CODES[error.reason], error.message);
   if (error instanceof AuthorityRequestError) return authorityFailureError(error.failure);
   return new GraphQLError(PUBLIC_MESSAGES.INTERNAL_SERVER_ERROR, {
@@ -146,7 +148,7 @@ function graphFailureError(failure: GraphFailure): GraphQLError {
   if (code === ErrorCode.CONFLICT && failure.existingUploadSessionId !== undefined) {
     extensions.existingUploadSessionId = failure.existingUploadSessionId;
   }
-  return new GraphQLError(PUBLIC_MESSAGES[code], { extensions });
+  return new GraphQLError(failure.publicMessage ?? PUBLIC_MESSAGES[code], { extensions });
 }
 
 function authorityFailureError(failure: AuthorityFailure): GraphQLError {

@@ -1,7 +1,9 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { toGraphQLError } from '../../src/graphql/to-graphql-error';
-import { CsvError, CsvScanner, MAX_HEADER_BYTES, csvCheck, type CsvCheckOptions } from '../../src/upload/csv-check';
+import { CsvScanner, csvCheck, type CsvCheckOptions } from '../../src/upload/csv-check';
+import { CsvError } from '../../src/upload/csv-error';
+import { MAX_HEADER_BYTES } from '../../src/upload/csv-header';
 
 const COLUMNS = ['principalId', 'principalType', 'permissionId', 'permissionName', 'permissionDescription', 'permissionType'];
 
