@@ -1,5 +1,4 @@
-import type { AccessReviewItemFragment } from './review-operations';
-import { timeLeft, useNow, type AccessReviews } from './use-access-reviews';
+import { timeLeft, useNow, type AccessReviewItem, type AccessReviews } from './use-access-reviews';
 
 /** Reviews whose page lists what reviewers decided: the owner records removals while APPLYING. */
 const DECIDED = new Set(['APPLYING', 'APPLIED']);
@@ -8,9 +7,9 @@ interface ReviewListProps {
   list: AccessReviews & { refresh(): void };
   disabled: boolean;
   selectedId: string | undefined;
-  onCreateSession(review: AccessReviewItemFragment): void;
+  onCreateSession(review: AccessReviewItem): void;
   onOpenSession(uploadSessionId: string): void;
-  onOpenReview(review: AccessReviewItemFragment): void;
+  onOpenReview(review: AccessReviewItem): void;
 }
 
 /**
@@ -48,7 +47,7 @@ export function ReviewList({ list, disabled, selectedId, onCreateSession, onOpen
   );
 }
 
-type ReviewActionsProps = Pick<ReviewListProps, 'disabled' | 'onCreateSession' | 'onOpenSession' | 'onOpenReview'> & { review: AccessReviewItemFragment };
+type ReviewActionsProps = Pick<ReviewListProps, 'disabled' | 'onCreateSession' | 'onOpenSession' | 'onOpenReview'> & { review: AccessReviewItem };
 
 /** Only what the review's phase allows: a session while it waits for data, its decisions once decided. */
 function ReviewActions({ review, disabled, onCreateSession, onOpenSession, onOpenReview }: ReviewActionsProps) {

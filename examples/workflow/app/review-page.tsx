@@ -1,18 +1,17 @@
-import { execute } from './gateway-client';
-import type { Resource } from './resource';
 import {
   ApplyAccessReviewDecisionsDocument,
   RecordAccessReviewDecisionAppliedDocument,
   type AccessReviewApplyResult,
-  type AccessReviewDecisionItemFragment,
-  type AccessReviewItemFragment,
-} from './review-operations';
+  type AccessReviewDecisionFieldsFragment,
+} from '../../../src/client/generated';
+import { execute, type GatewayProblem } from './gateway-client';
+import type { Resource } from './resource';
+import type { AccessReviewItem } from './use-access-reviews';
 import { useDeniedDecisions } from './use-denied-decisions';
-import type { GatewayProblem } from './gateway-client';
 
 interface ReviewPageProps {
   resource: Resource;
-  review: AccessReviewItemFragment;
+  review: AccessReviewItem;
   /** Bumped after a step that changes decisions: they are read again. */
   version: number;
   disabled: boolean;
@@ -39,7 +38,7 @@ export function ReviewPage({ resource, review, version, disabled, step, onChange
       onChanged();
       return `Recorded APPLIED_SUCCESSFULLY on every decision on the resource in ${review.displayName ?? 'the review'}.`;
     });
-  const record = (decision: AccessReviewDecisionItemFragment, applyResult: AccessReviewApplyResult) =>
+  const record = (decision: AccessReviewDecisionFieldsFragment, applyResult: AccessReviewApplyResult) =>
     void step(async () => {
       const { recordAccessReviewDecisionApplied } = await execute(RecordAccessReviewDecisionAppliedDocument, {
         input: { ...ids, decisionId: decision.id, applyResult, applyDescription: applyResult === 'APPLIED_SUCCESSFULLY' ? 'Access removed' : 'Removal failed' },
@@ -85,9 +84,9 @@ export function ReviewPage({ resource, review, version, disabled, step, onChange
 }
 
 interface DeniedTableProps {
-  decisions: AccessReviewDecisionItemFragment[];
+  decisions: AccessReviewDecisionFieldsFragment[];
   canRecord: boolean;
-  onRecord(decision: AccessReviewDecisionItemFragment, applyResult: AccessReviewApplyResult): void;
+  onRecord(decision: AccessReviewDecisionFieldsFragment, applyResult: AccessReviewApplyResult): void;
 }
 
 function DeniedTable({ decisions, canRecord, onRecord }: DeniedTableProps) {
@@ -138,6 +137,6 @@ function DeniedTable({ decisions, canRecord, onRecord }: DeniedTableProps) {
   );
 }
 
-function who({ principal }: AccessReviewDecisionItemFragment): string {
+function who({ principal }: AccessReviewDecisionFieldsFragment): string {
   return principal.displayName ?? principal.userPrincipalName ?? principal.id;
 }

@@ -1,14 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
+import { AccessReviewsDocument, type AccessReviewsQuery } from '../../../src/client/generated';
 import { execute, GatewayError, type GatewayProblem } from './gateway-client';
 import type { Resource } from './resource';
-import { AccessReviewsDocument, type AccessReviewItemFragment } from './review-operations';
+
+/** One review instance as the list shows it. */
+export type AccessReviewItem = AccessReviewsQuery['accessReviews']['edges'][number]['node'];
 
 /** One page is every review a catalog owner has on their plate at once. */
 const PAGE_SIZE = 20;
 
 export interface AccessReviews {
   /** Newest first; null until the first answer. */
-  reviews: AccessReviewItemFragment[] | null;
+  reviews: AccessReviewItem[] | null;
   /** More reviews than one page: only the newest are shown. */
   more: boolean;
   loading: boolean;

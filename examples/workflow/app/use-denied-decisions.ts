@@ -1,11 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
+import { AccessReviewDecisionsDocument, type AccessReviewDecisionFieldsFragment, type AccessReviewDecisionsInput } from '../../../src/client/generated';
 import { execute, GatewayError, type GatewayProblem } from './gateway-client';
-import { AccessReviewDecisionsDocument, type AccessReviewDecisionItemFragment, type ReviewIds } from './review-operations';
 
 const PAGE_SIZE = 50;
 
+/** The four ids every decision read or write names. */
+export type ReviewIds = Pick<AccessReviewDecisionsInput, 'catalogId' | 'resourceId' | 'reviewDefinitionId' | 'reviewInstanceId'>;
+
 export interface DeniedDecisions {
-  decisions: AccessReviewDecisionItemFragment[];
+  decisions: AccessReviewDecisionFieldsFragment[];
   totalCount: number | null;
   endCursor: string | null;
   hasNextPage: boolean;

@@ -12,11 +12,10 @@ import { ProblemList } from './problem-list';
 import { formatBytes, SEEDED_RESOURCE, type Resource } from './resource';
 import { ResourceForm } from './resource-form';
 import { ReviewList } from './review-list';
-import type { AccessReviewItemFragment } from './review-operations';
 import { ReviewPage } from './review-page';
 import { SessionList } from './session-list';
 import { SessionPanel } from './session-panel';
-import { useAccessReviews } from './use-access-reviews';
+import { useAccessReviews, type AccessReviewItem } from './use-access-reviews';
 
 /**
  * The review loop on one page: the reviews waiting for the resource's data, a session for one, its CSV files,
@@ -61,7 +60,7 @@ export function WorkflowApp() {
       setSession(uploadSession);
       return uploadSession ? `Session ${uploadSessionId} is ${uploadSession.status}.` : `Session ${uploadSessionId} no longer exists.`;
     });
-  const create = ({ reviewDefinitionId, id: reviewInstanceId }: AccessReviewItemFragment) =>
+  const create = ({ reviewDefinitionId, id: reviewInstanceId }: AccessReviewItem) =>
     void step(async () => {
       const { createUploadSession } = await execute(CreateUploadSessionDocument, { input: { ...resource, reviewDefinitionId, reviewInstanceId } });
       changed(createUploadSession);
