@@ -160,6 +160,16 @@ it('no longer lists the review as waiting once its data is complete', async () =
   await waitingReview().getByRole('button', { name: 'Session COMPLETE' }).waitFor();
 });
 
+it('opens the seeded applying review: only the resource\'s denials, with who and why', async () => {
+  const seeded = tab.getByRole('list', { name: 'Access reviews' }).getByRole('listitem').filter({ hasText: REVIEW_SEED.instances.applying });
+  await seeded.getByRole('button', { name: 'Open review' }).click();
+  await until(reviewPage().getByTestId('review-status'), 'APPLYING');
+  // Adele and Diego denied; Alex approved and Lynne not reviewed; the catalog's other resource not shown.
+  await until(reviewPage().locator('.count'), '2 of 2 denied, 2 not recorded yet');
+  expect(await deniedRow('Adele Vance').textContent()).toContain('Left the project in October (Megan Bowen)');
+  expect(await deniedRow('Diego Siciliani').textContent()).toContain('Server room');
+});
+
 it('lists what reviewers denied once the review is applying', async () => {
   await control('/advance'); // InProgress: the reviewers' turn
   await control('/review', { decision: 'Deny', principalIds: PEOPLE.slice(0, 2), justification: 'Left the team', reviewer: { id: 'e1000005-3b88-4c0a-8bb3-68ba8162beff', displayName: 'Megan Bowen' } });
