@@ -52,6 +52,17 @@ describe.each<GraphVersion>(['beta', 'v1.0'])('uploadSessionFile on Graph %s', (
 });
 
 describe('uploadSessionFile refusals', () => {
+  it('refuses a file for a completed session with CONFLICT saying so; nothing lands', async () => {
+    await start();
+    const done = t.emulator.store.add({ catalogId: SEED.catalogId, resourceId: SEED.resourceId, status: 'complete' }).key;
+    const { body } = await postMultipart(t.url, uploadParts(done, [SMALL_CSV]));
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'The upload session is already completed: it takes no more files and cannot be deleted.',
+      extensions: { code: 'CONFLICT', graph: { status: 409, code: 'uploadSessionAlreadyCompleted' } },
+    });
+    expect(filesOf(done)).toEqual([]);
+  });
+
   it('refuses a file over UPLOAD_MAX_BYTES with BAD_USER_INPUT and limitBytes; nothing lands', async () => {
     const session = await start({ UPLOAD_MAX_BYTES: '1000' });
     const { body } = await postMultipart(t.url, uploadParts(session, csvRows(100)));
