@@ -1,8 +1,9 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { headerRefusal, type CsvColumns } from './csv-columns';
 
 export interface CsvCheckOptions {
-  /** When set (`UPLOAD_CSV_COLUMNS`), the header row must be exactly these names, in this order. */
-  columns?: readonly string[];
+  /** The header's rule (`UPLOAD_CSV_COLUMNS`, see csv-columns.ts); unset, the names are not checked. */
+  columns?: CsvColumns;
 }
 
 // ASSUMPTION: Graph documents no header limit; a header row this long is not a CSV header, and the header is
@@ -63,7 +64,7 @@ const AFTER_CR = 5;
  * it streams. Only the header row is ever held; rows are counted, never built.
  */
 export class CsvScanner {
-  private readonly columns: readonly string[] | undefined;
+  private readonly columns: CsvColumns | undefined;
   private bomMatched = 0;
   private bomDone = false;
   private state = RECORD_START;
@@ -280,14 +281,8 @@ export class CsvScanner {
     names.forEach((name, index) => {
       if (name.trim() === '') throw csvError(names.length === 1 ? 'the header row is blank' : 'a blank column name in the header', 1, index + 1);
     });
-    const expected = this.columns;
-    if (expected) {
-      const wrong = names.findIndex((name, index) => name !== expected[index]);
-      if (names.length !== expected.length || wrong >= 0) {
-        const where = wrong >= 0 ? `column ${wrong + 1} is "${names[wrong]}"` : `it has ${names.length} columns`;
-        throw csvError(`the header must be exactly ${expected.join(',')}; ${where}`, this.line, wrong >= 0 ? wrong + 1 : undefined);
-      }
-    }
+    const refusal = this.columns && headerRefusal(names, this.columns);
+    if (refusal) throw csvError(refusal.reason, this.line, refusal.column);
     this.headerFields = names.length;
   }
 

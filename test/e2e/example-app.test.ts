@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { print } from 'graphql';
@@ -12,10 +12,9 @@ import { SEED } from '../support/gateway';
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/example-app.png';
 const BAD_CSV_SCREENSHOT = '/tmp/example-app-bad-csv.png';
-const HEADER = 'principalId,principalType,permissionId,permissionName,permissionDescription,permissionType\r\n';
-const GOOD_CSV = Buffer.from(`${HEADER}u1,EntraIdUser,p1,Read,"Reads, all",Role\r\nu2,EntraIdUser,p2,Write,Writes,Role\r\n`);
-// Line 3 has seven fields where the header has six.
-const BAD_CSV = Buffer.from(`${HEADER}u1,EntraIdUser,p1,Read,Reads,Role\r\nu2,EntraIdUser,p2,Write,Writes,Role,extra\r\n`);
+// The README's sample file; then the same with a seventh field on line 3, where the header has six.
+const GOOD_CSV = readFileSync('examples/access.csv');
+const BAD_CSV = Buffer.from(GOOD_CSV.toString('utf8').replace(/Role\n$/, 'Role,extra\n'));
 const EXTRA_SESSIONS = 10; // with the seed: 11, one more than the app's page of 10
 
 let example: Example;
@@ -125,13 +124,16 @@ it('completes the session and shows COMPLETE', async () => {
   expect(await tab.getByRole('alert').count()).toBe(0);
   await until(sessions().filter({ hasText: created.uploadSessionId }), /COMPLETE/);
   expect(store().get({ ...SEED, uploadSessionId: created.uploadSessionId })).toMatchObject({ status: 'complete', isUploadDone: true });
+  // What a completed session forbids is disabled, and the page says why.
+  for (const name of ['Upload', 'Complete', 'Delete']) expect(await panel().getByRole('button', { name, exact: true }).isDisabled()).toBe(true);
+  await until(panel().getByTestId('state-rule'), /cannot be deleted/);
   await tab.screenshot({ path: SCREENSHOT, fullPage: true });
 });
 
-it('shows CONFLICT when the completed review instance is asked for another session', async () => {
-  await tab.getByLabel('Review instance id').fill(created.reviewInstanceId);
+it('shows a CONFLICT naming the completed session when its review instance is asked for another, with the ids kept', async () => {
+  expect(await tab.getByLabel('Review instance id').inputValue()).toBe(created.reviewInstanceId);
   await tab.getByRole('button', { name: 'Create session' }).click();
-  await until(tab.getByRole('alert'), /^CONFLICT: /);
+  await until(tab.getByRole('alert'), new RegExp(`^CONFLICT: The upload session ${created.uploadSessionId} of this review instance and resource is already completed`));
 });
 
 // The generated document has `__typename` beside uploadSessionFile at its root: the gateway accepts it.

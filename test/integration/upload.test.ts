@@ -52,6 +52,19 @@ describe.each<GraphVersion>(['beta', 'v1.0'])('uploadSessionFile on Graph %s', (
 });
 
 describe('uploadSessionFile refusals', () => {
+  it('refuses by default a file whose header lacks a documented column, naming it; nothing lands; UPLOAD_CSV_COLUMNS= turns the check off', async () => {
+    const noPermissionType = 'principalId,principalType,permissionId,permissionName,permissionDescription\r\nu1,EntraIdUser,p1,Read,Reads\r\n';
+    let session = await start();
+    const { body } = await postMultipart(t.url, uploadParts(session, [noPermissionType]));
+    expect(body.errors?.[0]).toMatchObject({ message: expect.stringContaining('the header lacks the column(s) permissionType;'), extensions: { code: 'BAD_USER_INPUT', line: 1 } });
+    expect(filesOf(session)).toEqual([]);
+    await t.stop();
+
+    session = await start({ UPLOAD_CSV_COLUMNS: '' });
+    expect((await postMultipart(t.url, uploadParts(session, [noPermissionType]))).body.errors).toBeUndefined();
+    expect(filesOf(session)).toHaveLength(1);
+  });
+
   it('refuses a file for a completed session with CONFLICT saying so; nothing lands', async () => {
     await start();
     const done = t.emulator.store.add({ catalogId: SEED.catalogId, resourceId: SEED.resourceId, status: 'complete' }).key;

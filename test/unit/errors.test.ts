@@ -40,7 +40,7 @@ describe('toGraphQLError', () => {
     expect(toGraphQLError(new GraphRequestError({ kind: 'http', status: 409, message: '' })).extensions).not.toHaveProperty('existingUploadSessionId');
   });
 
-  it.each([
+  it.each<[{ graphCode?: string; existingUploadSessionId?: string }, string]>([
     [{ graphCode: 'uploadSessionAlreadyExists', existingUploadSessionId: 's-1' }, 'The review instance already has an upload session for this resource (s-1): upload to it, or delete it to start again.'],
     [{ existingUploadSessionId: 's-1' }, 'The review instance already has an upload session for this resource (s-1).'],
     [{ graphCode: 'uploadSessionAlreadyCompleted', existingUploadSessionId: 's-1' }, 'The upload session s-1 of this review instance and resource is already completed: no other can be created for them.'],

@@ -2,13 +2,13 @@ import { useState, type FormEvent } from 'react';
 
 interface CreateSessionFormProps {
   disabled: boolean;
-  /** Resolves true when the session was created: fresh ids are then ready for the next one. */
-  onCreate(reviewDefinitionId: string, reviewInstanceId: string): Promise<boolean>;
+  onCreate(reviewDefinitionId: string, reviewInstanceId: string): Promise<unknown>;
 }
 
 /**
- * A session for an access review: its definition and instance ids. Random GUIDs by default, so the
- * emulator always has a review without a session; one session per review instance and resource.
+ * A session for an access review: its definition and instance ids. Random GUIDs at first, so the emulator
+ * has a review without a session; they stay after a create, so a second create shows Graph's rule (one
+ * session per review instance and resource) as a CONFLICT. "New ids" draws others.
  */
 export function CreateSessionForm({ disabled, onCreate }: CreateSessionFormProps) {
   const [definitionId, setDefinitionId] = useState<string>(() => crypto.randomUUID());
@@ -19,7 +19,7 @@ export function CreateSessionForm({ disabled, onCreate }: CreateSessionFormProps
   };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (await onCreate(definitionId.trim(), instanceId.trim())) freshIds();
+    await onCreate(definitionId.trim(), instanceId.trim());
   };
   return (
     <form className="create" onSubmit={(event) => void submit(event)}>
