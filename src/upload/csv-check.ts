@@ -1,14 +1,13 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { headerRefusal, type CsvColumns } from './csv-columns';
+import { CsvError } from './csv-error';
+import type { CsvColumns } from './csv-columns';
+import { CsvHeader } from './csv-header';
+import { Utf8Check } from './utf8-check';
 
 export interface CsvCheckOptions {
   /** The header's rule (`UPLOAD_CSV_COLUMNS`, see csv-columns.ts); unset, the names are not checked. */
   columns?: CsvColumns;
 }
-
-// ASSUMPTION: Graph documents no header limit; a header row this long is not a CSV header, and the header is
-// the one row held in memory (to compare its names).
-export const MAX_HEADER_BYTES = 64 * 1024;
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -16,14 +15,13 @@ const CR = 0x0d;
 const LF = 0x0a;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-// What a byte means to the scanner. Everything else is field content.
+// What a byte means to the scanner. Everything else is field content (UTF-8 is Utf8Check's).
 const PLAIN = 0;
 const C_COMMA = 1;
 const C_QUOTE = 2;
 const C_CR = 3;
 const C_LF = 4;
-const C_HIGH = 5; // a byte of a multi-byte UTF-8 character
-const C_NUL = 6;
+const C_NUL = 5;
 
 const CLASS = new Uint8Array(256);
 CLASS[COMMA] = C_COMMA;
@@ -31,25 +29,10 @@ CLASS[QUOTE] = C_QUOTE;
 CLASS[CR] = C_CR;
 CLASS[LF] = C_LF;
 CLASS[0] = C_NUL;
-CLASS.fill(C_HIGH, 0x80);
 /** Inside quotes, commas and carriage returns are content. */
 const QUOTED_CLASS = CLASS.slice();
 QUOTED_CLASS[COMMA] = PLAIN;
 QUOTED_CLASS[CR] = PLAIN;
-
-/** Where a CSV file is not valid, and why: the GraphQL layer tells the caller. */
-export class CsvError extends Error {
-  constructor(
-    readonly reason: string,
-    /** 1-based physical line. */
-    readonly line: number,
-    /** 1-based field of the record, when a field is to blame. */
-    readonly column?: number,
-  ) {
-    super(`line ${line}${column === undefined ? '' : `, column ${column}`}: ${reason}`);
-    this.name = 'CsvError';
-  }
-}
 
 const RECORD_START = 0;
 const FIELD_START = 1;
@@ -64,7 +47,8 @@ const AFTER_CR = 5;
  * it streams. Only the header row is ever held; rows are counted, never built.
  */
 export class CsvScanner {
-  private readonly columns: CsvColumns | undefined;
+  private readonly utf8 = new Utf8Check();
+  private readonly header: CsvHeader;
   private bomMatched = 0;
   private bomDone = false;
   private state = RECORD_START;
@@ -75,25 +59,17 @@ export class CsvScanner {
   private quoteLine = 1;
   /** 0 until the header row has ended. */
   private headerFields = 0;
-  private headerParts: Buffer[] = [];
-  private headerBytes = 0;
-  // A UTF-8 character cut by a chunk boundary: how many continuation bytes are still due, and the range
-  // the next one must fall in (narrower after E0, ED, F0, F4: no overlong forms, no surrogates, nothing above U+10FFFF).
-  private utf8Need = 0;
-  private utf8Lower = 0x80;
-  private utf8Upper = 0xbf;
 
   constructor(options: CsvCheckOptions = {}) {
-    this.columns = options.columns;
+    this.header = new CsvHeader(options.columns);
   }
 
   write(chunk: Buffer): void {
-    let start = 0;
-    if (!this.bomDone) {
-      start = this.skipBom(chunk);
-      if (!this.bomDone) return;
-    }
-    this.scan(chunk, start);
+    const bad = this.utf8.write(chunk);
+    if (bad < 0) return this.consume(chunk);
+    // What comes before the bad byte may hold an earlier refusal of its own.
+    this.consume(chunk.subarray(0, bad));
+    throw utf8Error(this.line, this.field);
   }
 
   /** The end of the file: the last record is checked, and a file with no header row refused. */
@@ -102,18 +78,27 @@ export class CsvScanner {
       this.bomDone = true;
       if (this.bomMatched > 0 && this.bomMatched < 3) this.scan(BOM.subarray(0, this.bomMatched), 0);
     }
-    if (this.utf8Need > 0) throw csvError('the file ends in the middle of a UTF-8 character', this.line, this.field);
+    if (!this.utf8.end()) throw new CsvError('the file ends in the middle of a UTF-8 character', this.line, this.field);
     switch (this.state) {
       case RECORD_START:
-        if (this.headerFields === 0) throw csvError('the file is empty: a header row is required', 1);
+        if (this.headerFields === 0) throw new CsvError('the file is empty: a header row is required', 1);
         return;
       case QUOTED:
-        throw csvError(`the file ends inside a quoted field opened on line ${this.quoteLine}`, this.line, this.field);
+        throw new CsvError(`the file ends inside a quoted field opened on line ${this.quoteLine}`, this.line, this.field);
       case AFTER_CR:
-        throw csvError('a carriage return must be followed by a line feed', this.line, this.field);
+        throw new CsvError('a carriage return must be followed by a line feed', this.line, this.field);
       default:
         this.endRecord(false);
     }
+  }
+
+  private consume(chunk: Buffer): void {
+    let start = 0;
+    if (!this.bomDone) {
+      start = this.skipBom(chunk);
+      if (!this.bomDone) return;
+    }
+    this.scan(chunk, start);
   }
 
   /** Skips a leading byte order mark, which may arrive split across chunks; returns where the content starts. */
@@ -133,125 +118,83 @@ export class CsvScanner {
     return i;
   }
 
-  // One loop with the state in locals: fields are written back before anything that may throw or return.
+  // Runs of field content are skipped in this loop, without a call per byte; `next` decides the rest.
   private scan(buf: Buffer, from: number): void {
     const n = buf.length;
     let i = from;
     let state = this.state;
     let headerStart = this.headerFields === 0 ? from : -1;
-    if (this.utf8Need > 0) i = this.utf8Continue(buf, i);
     while (i < n) {
-      switch (state) {
-        case UNQUOTED: {
-          let c = 0;
-          while (i < n && (c = CLASS[buf[i]!]!) === PLAIN) i++;
-          if (i === n) break;
-          if (c === C_COMMA) {
-            this.nextField();
-            state = FIELD_START;
-          } else if (c === C_LF) {
-            state = this.lineFeed(buf, headerStart, i, false);
-            if (headerStart >= 0 && this.headerFields > 0) headerStart = -1;
-          } else if (c === C_CR) {
-            state = AFTER_CR;
-          } else if (c === C_HIGH) {
-            i = this.utf8Start(buf, i);
-            continue;
-          } else if (c === C_QUOTE) {
-            throw csvError('a quote inside an unquoted field; quote the whole field and double the quote ("")', this.line, this.field);
-          } else {
-            throw nulError(this.line, this.field);
-          }
-          i++;
-          break;
-        }
-        case QUOTED: {
-          let c = 0;
-          while (i < n && (c = QUOTED_CLASS[buf[i]!]!) === PLAIN) i++;
-          if (i === n) break;
-          if (c === C_QUOTE) {
-            state = QUOTE_IN_QUOTED;
-          } else if (c === C_LF) {
-            this.line++;
-          } else if (c === C_HIGH) {
-            i = this.utf8Start(buf, i);
-            continue;
-          } else {
-            throw nulError(this.line, this.field);
-          }
-          i++;
-          break;
-        }
-        case RECORD_START:
-        case FIELD_START: {
-          const c = CLASS[buf[i]!]!;
-          if (c === C_QUOTE) {
-            this.quoteLine = this.line;
-            state = QUOTED;
-          } else if (c === C_COMMA) {
-            this.nextField();
-            state = FIELD_START;
-          } else if (c === C_LF || c === C_CR) {
-            if (state === RECORD_START) throw csvError('a blank line', this.line);
-            if (c === C_CR) {
-              state = AFTER_CR;
-            } else {
-              state = this.lineFeed(buf, headerStart, i, false);
-              if (headerStart >= 0 && this.headerFields > 0) headerStart = -1;
-            }
-          } else if (c === C_HIGH) {
-            state = UNQUOTED;
-            i = this.utf8Start(buf, i);
-            continue;
-          } else if (c === C_NUL) {
-            throw nulError(this.line, this.field);
-          } else {
-            state = UNQUOTED;
-          }
-          i++;
-          break;
-        }
-        case QUOTE_IN_QUOTED: {
-          const c = CLASS[buf[i]!]!;
-          if (c === C_QUOTE) {
-            state = QUOTED;
-          } else if (c === C_COMMA) {
-            this.nextField();
-            state = FIELD_START;
-          } else if (c === C_LF) {
-            state = this.lineFeed(buf, headerStart, i, false);
-            if (headerStart >= 0 && this.headerFields > 0) headerStart = -1;
-          } else if (c === C_CR) {
-            state = AFTER_CR;
-          } else {
-            throw csvError('text after the closing quote of a quoted field', this.line, this.field);
-          }
-          i++;
-          break;
-        }
-        case AFTER_CR: {
-          if (buf[i] !== LF) throw csvError('a carriage return must be followed by a line feed', this.line, this.field);
-          state = this.lineFeed(buf, headerStart, i, true);
-          if (headerStart >= 0 && this.headerFields > 0) headerStart = -1;
-          i++;
-          break;
-        }
+      if (state === UNQUOTED) while (i < n && CLASS[buf[i]!] === PLAIN) i++;
+      else if (state === QUOTED) while (i < n && QUOTED_CLASS[buf[i]!] === PLAIN) i++;
+      else if (state <= FIELD_START && CLASS[buf[i]!] === PLAIN) {
+        state = UNQUOTED; // the common start of a field, without a call
+        continue;
       }
+      if (i === n) break;
+      const byte = buf[i]!;
+      if (byte === COMMA && state !== AFTER_CR) {
+        state = this.nextField(); // the common end of a field, without the switch (inside quotes a comma is content)
+        i++;
+        continue;
+      }
+      if (headerStart >= 0 && byte === LF && state !== QUOTED) {
+        this.header.keep(buf.subarray(headerStart, i), this.line);
+        headerStart = -1;
+      }
+      state = this.next(state, byte);
+      i++;
     }
     this.state = state;
-    if (headerStart >= 0 && this.headerFields === 0) this.keepHeader(buf.subarray(headerStart, n));
+    if (headerStart >= 0) this.header.keep(buf.subarray(headerStart, n), this.line);
   }
 
-  private nextField(): void {
-    this.field++;
-    if (this.headerFields > 0 && this.field > this.headerFields) {
-      throw csvError(`more fields than the header's ${this.headerFields}`, this.line, this.field);
+  /** The state after `byte`, a byte that is not plain content in `state`; throws at one the format does not allow. */
+  private next(state: number, byte: number): number {
+    const c = CLASS[byte]!;
+    switch (state) {
+      case UNQUOTED:
+      case QUOTE_IN_QUOTED:
+        if (c === C_COMMA) return this.nextField();
+        if (c === C_LF) return this.endLine(false);
+        if (c === C_CR) return AFTER_CR;
+        if (state === QUOTE_IN_QUOTED) {
+          if (c === C_QUOTE) return QUOTED;
+          throw new CsvError('text after the closing quote of a quoted field', this.line, this.field);
+        }
+        if (c === C_QUOTE) throw new CsvError('a quote inside an unquoted field; quote the whole field and double the quote ("")', this.line, this.field);
+        throw nulError(this.line, this.field);
+      case QUOTED:
+        if (c === C_QUOTE) return QUOTE_IN_QUOTED;
+        if (c !== C_LF) throw nulError(this.line, this.field);
+        this.line++;
+        return QUOTED;
+      case AFTER_CR:
+        if (c !== C_LF) throw new CsvError('a carriage return must be followed by a line feed', this.line, this.field);
+        return this.endLine(true);
+      default: // RECORD_START, FIELD_START
+        if (c === C_QUOTE) {
+          this.quoteLine = this.line;
+          return QUOTED;
+        }
+        if (c === C_COMMA) return this.nextField();
+        if (c === C_NUL) throw nulError(this.line, this.field);
+        if (c === PLAIN) return UNQUOTED;
+        if (state === RECORD_START) throw new CsvError('a blank line', this.line);
+        return c === C_CR ? AFTER_CR : this.endLine(false);
     }
   }
 
-  /** A record ends at `buf[at]` (a line feed); returns the state for what follows. */
-  private lineFeed(buf: Buffer, headerStart: number, at: number, afterCr: boolean): number {
-    if (this.headerFields === 0 && headerStart >= 0) this.keepHeader(buf.subarray(headerStart, at));
+  private nextField(): number {
+    this.field++;
+    if (this.headerFields > 0 && this.field > this.headerFields) {
+      throw new CsvError(`more fields than the header's ${this.headerFields}`, this.line, this.field);
+    }
+    return FIELD_START;
+  }
+
+  /** A line feed ends the record. */
+  private endLine(afterCr: boolean): number {
     this.endRecord(afterCr);
     this.line++;
     return RECORD_START;
@@ -259,63 +202,11 @@ export class CsvScanner {
 
   private endRecord(afterCr: boolean): void {
     if (this.headerFields === 0) {
-      this.endHeader(afterCr);
+      this.headerFields = this.header.end(afterCr, this.line);
     } else if (this.field !== this.headerFields) {
-      throw csvError(`${this.field} ${this.field === 1 ? 'field' : 'fields'} where the header has ${this.headerFields}`, this.line, this.field);
+      throw new CsvError(`${this.field} ${this.field === 1 ? 'field' : 'fields'} where the header has ${this.headerFields}`, this.line, this.field);
     }
     this.field = 1;
-  }
-
-  private keepHeader(part: Buffer): void {
-    this.headerBytes += part.length;
-    if (this.headerBytes > MAX_HEADER_BYTES) throw csvError(`the header row is longer than ${MAX_HEADER_BYTES} bytes`, this.line);
-    // A copy: the chunk belongs to the stream and is passed on.
-    if (part.length > 0) this.headerParts.push(Buffer.from(part));
-  }
-
-  private endHeader(afterCr: boolean): void {
-    let text = Buffer.concat(this.headerParts).toString('utf8');
-    if (afterCr) text = text.slice(0, -1);
-    this.headerParts = [];
-    const names = splitRecord(text);
-    names.forEach((name, index) => {
-      if (name.trim() === '') throw csvError(names.length === 1 ? 'the header row is blank' : 'a blank column name in the header', 1, index + 1);
-    });
-    const refusal = this.columns && headerRefusal(names, this.columns);
-    if (refusal) throw csvError(refusal.reason, this.line, refusal.column);
-    this.headerFields = names.length;
-  }
-
-  /** `buf[i]` is a byte of 0x80 or more where a character starts; returns the index after what it checked. */
-  private utf8Start(buf: Buffer, i: number): number {
-    const b = buf[i]!;
-    if (b >= 0xc2 && b <= 0xdf) {
-      this.utf8Need = 1;
-    } else if (b >= 0xe0 && b <= 0xef) {
-      this.utf8Need = 2;
-      if (b === 0xe0) this.utf8Lower = 0xa0;
-      else if (b === 0xed) this.utf8Upper = 0x9f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      this.utf8Need = 3;
-      if (b === 0xf0) this.utf8Lower = 0x90;
-      else if (b === 0xf4) this.utf8Upper = 0x8f;
-    } else {
-      throw utf8Error(this.line, this.field);
-    }
-    return this.utf8Continue(buf, i + 1);
-  }
-
-  private utf8Continue(buf: Buffer, i: number): number {
-    const n = buf.length;
-    while (this.utf8Need > 0 && i < n) {
-      const b = buf[i]!;
-      if (b < this.utf8Lower || b > this.utf8Upper) throw utf8Error(this.line, this.field);
-      this.utf8Lower = 0x80;
-      this.utf8Upper = 0xbf;
-      this.utf8Need--;
-      i++;
-    }
-    return i;
   }
 }
 
@@ -342,44 +233,12 @@ export function csvCheck(options: CsvCheckOptions = {}): Transform {
   });
 }
 
-/** Splits one record already known to be valid CSV: the header's names. */
-function splitRecord(text: string): string[] {
-  const names: string[] = [];
-  let i = 0;
-  for (;;) {
-    let name = '';
-    if (text[i] === '"') {
-      i++;
-      for (;;) {
-        const close = text.indexOf('"', i);
-        name += text.slice(i, close);
-        i = close + 1;
-        if (text[i] !== '"') break;
-        name += '"';
-        i++;
-      }
-    } else {
-      const comma = text.indexOf(',', i);
-      const end = comma < 0 ? text.length : comma;
-      name = text.slice(i, end);
-      i = end;
-    }
-    names.push(name);
-    if (text[i] !== ',') return names;
-    i++;
-  }
-}
-
-function csvError(reason: string, line: number, column?: number): CsvError {
-  return new CsvError(reason, line, column);
-}
-
 function utf8Error(line: number, column: number): CsvError {
-  return csvError('bytes that are not UTF-8 (save the file as UTF-8)', line, column);
+  return new CsvError('bytes that are not UTF-8 (save the file as UTF-8)', line, column);
 }
 
 // ASSUMPTION: a NUL byte is refused although RFC 4180 is silent: it is what a UTF-16 file without a
 // BOM looks like to a UTF-8 reader, and never meaningful in this data.
 function nulError(line: number, column: number): CsvError {
-  return csvError('a NUL byte (is the file UTF-16? save it as UTF-8)', line, column);
+  return new CsvError('a NUL byte (is the file UTF-16? save it as UTF-8)', line, column);
 }

@@ -7,7 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'undici';
 import { MultipartRequestError, readMultipartRequest, type MultipartLimits, type MultipartRequest } from '../../src/http/multipart-request';
 import { toGraphQLError } from '../../src/graphql/to-graphql-error';
-import { csvCheck, CsvError } from '../../src/upload/csv-check';
+import { csvCheck } from '../../src/upload/csv-check';
+import { CsvError } from '../../src/upload/csv-error';
 import { Upload } from '../../src/upload/upload';
 
 const BOUNDARY = '----gateway-test-boundary';

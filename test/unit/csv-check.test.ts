@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { toGraphQLError } from '../../src/graphql/to-graphql-error';
-import { CsvError, CsvScanner, MAX_HEADER_BYTES, csvCheck, type CsvCheckOptions } from '../../src/upload/csv-check';
+import { CsvScanner, csvCheck, type CsvCheckOptions } from '../../src/upload/csv-check';
+import { CsvError } from '../../src/upload/csv-error';
+import { MAX_HEADER_BYTES } from '../../src/upload/csv-header';
 
 /** The one sample file the README, examples/README.md and the example app's test use. */
 const SAMPLE = join(__dirname, '../../examples/access.csv');

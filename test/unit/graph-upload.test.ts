@@ -8,7 +8,7 @@ import { GraphClient, type GraphCall } from '../../src/graph/graph-client';
 import { GraphRequestError } from '../../src/graph/graph-failure';
 import { GraphGuard } from '../../src/graph/graph-guard';
 import { parseSessionKey } from '../../src/graph/session-key';
-import { CsvError } from '../../src/upload/csv-check';
+import { CsvError } from '../../src/upload/csv-error';
 import { Metrics } from '../../src/metrics';
 
 const key = parseSessionKey({

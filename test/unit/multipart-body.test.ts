@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { parseFileName } from '../../src/graph/file-name';
 import { MultipartFileBody } from '../../src/graph/multipart-body';
-import { CsvError } from '../../src/upload/csv-check';
+import { CsvError } from '../../src/upload/csv-error';
 
 const A_CSV = parseFileName('a.csv');
 
