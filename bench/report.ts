@@ -108,8 +108,8 @@ export function printSummary(summary: Summary, rounds: PeakRound[], print: (line
   else {
     const { overFloor, overApolloStandalone, overApolloFetch, perRound } = summary.ratios;
     const rounds = (pick: (round: Ratios['perRound'][number]) => Ratio) => `rounds ${perRound.map((round) => `${fixed(pick(round).rate, 2)}/${fixed(pick(round).cpu, 2)}`).join(' · ')}`;
-    print(`gateway ÷ floor:             ${fixed(overFloor.rate, 2)} in req/s, ${fixed(overFloor.cpu, 2)} per CPU µs   target ≥ 0.80   (${rounds((round) => round.overFloor)})`);
-    print(`gateway ÷ apollo-standalone: ${fixed(overApolloStandalone.rate, 2)} in req/s, ${fixed(overApolloStandalone.cpu, 2)} per CPU µs   target ≥ 2.00   (${rounds((round) => round.overApolloStandalone)})`);
+    print(`gateway ÷ floor:             ${fixed(overFloor.rate, 2)} in req/s, ${fixed(overFloor.cpu, 2)} per CPU µs   (for information)   (${rounds((round) => round.overFloor)})`);
+    print(`gateway ÷ apollo-standalone: ${fixed(overApolloStandalone.rate, 2)} in req/s, ${fixed(overApolloStandalone.cpu, 2)} per CPU µs   target ≥ 0.90 per CPU µs (${rounds((round) => round.overApolloStandalone)})`);
     print(`gateway ÷ apollo-fetch:      ${fixed(overApolloFetch.rate, 2)} in req/s, ${fixed(overApolloFetch.cpu, 2)} per CPU µs   (the fetch baseline, no target)`);
     const { overPrevious } = summary.ratios;
     if (overPrevious) {

@@ -126,7 +126,7 @@ function loadEmulator(): typeof import('./emulator/emulator-server') {
 }
 
 /**
- * Federation's libraries are ~2 MB of heap that every full GC would mark again: loaded only for a subgraph.
+ * Federation's libraries are heap that every full GC would mark again (BENCHMARKS.md): loaded only for a subgraph.
  * A synchronous require keeps the module CommonJS (a dynamic import() would go through Node's ES loader).
  */
 function loadSubgraphModule(): typeof import('./graphql/subgraph-schema') {

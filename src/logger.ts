@@ -49,7 +49,7 @@ export function createLogger(settings: LogLevel | LoggerSettings, destination?: 
   // Asynchronous, batched writes to stdout: a line per operation must not cost a write of its own. Lines
   // leave in 16 KB batches, or within FLUSH_MS when fewer come; pino flushes what is left when the process
   // exits (process.exit included), and `logger.flush()` sends lifecycle lines at once. Each write to a pipe
-  // wakes its reader, which costs about as much as the write: a 4 KB batch cost ~19 µs a request, 16 KB ~3.
+  // wakes its reader, which costs about as much as the write (BENCHMARKS.md, "Measured choices in the code").
   return pino(options, destination ?? stdout());
 }
 

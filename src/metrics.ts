@@ -1,10 +1,10 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type CounterConfiguration, type LabelValues } from 'prom-client';
 
 /** Every metric the gateway exports, on a registry of its own (several gateways can share a process in tests). */
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly operations = new Counter({
+  readonly operations = new TalliedCounter({
     name: 'gateway_graphql_operations_total',
     help: 'GraphQL operations answered, by operation name and outcome code (OK when no error).',
     labelNames: ['operation', 'code'] as const,
@@ -19,7 +19,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly graphRequests = new Counter({
+  readonly graphRequests = new TalliedCounter({
     name: 'gateway_graph_requests_total',
     help: 'Graph attempts made, by HTTP method and status ("error" when no answer came).',
     labelNames: ['method', 'status'] as const,
@@ -34,14 +34,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly graphRetries = new Counter({
+  readonly graphRetries = new TalliedCounter({
     name: 'gateway_graph_retries_total',
     help: 'Graph attempts retried, by reason (status code, network or timeout).',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
 
-  readonly graphThrottles = new Counter({
+  readonly graphThrottles = new TalliedCounter({
     name: 'gateway_graph_throttled_total',
     help: 'Graph answers of 429 Too Many Requests, retried or not.',
     registers: [this.registry],
@@ -54,14 +54,73 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly graphInFlight = new Gauge({
+  readonly graphInFlight = new InFlightGauge({
     name: 'gateway_graph_requests_in_flight',
     help: 'Graph attempts on the wire now, per Graph host.',
-    labelNames: ['host'] as const,
     registers: [this.registry],
   });
 
   constructor({ defaultMetrics = true } = {}) {
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+}
+
+/**
+ * A counter whose counts wait in a map keyed by their label values and reach prom-client when the registry is
+ * read (a scrape): prom-client hashes and validates the labels on every `inc`, which a request would otherwise pay
+ * for each count it makes. A scrape reads the same totals.
+ */
+export class TalliedCounter<L extends string> {
+  private readonly tallies = new Map<string, { labels: LabelValues<L>; count: number }>();
+  private readonly labelNames: readonly L[];
+
+  constructor(configuration: Omit<CounterConfiguration<L>, 'collect'>) {
+    this.labelNames = configuration.labelNames ?? [];
+    const tallies = this.tallies;
+    new Counter<L>({
+      ...configuration,
+      collect() {
+        for (const tally of tallies.values()) {
+          if (tally.count === 0) continue;
+          this.inc(tally.labels, tally.count);
+          tally.count = 0;
+        }
+      },
+    });
+  }
+
+  inc(labels: LabelValues<L> = {}, count = 1): void {
+    let key = '';
+    for (const name of this.labelNames) key += `${labels[name]}\u0000`;
+    const tally = this.tallies.get(key);
+    if (tally) tally.count += count;
+    else this.tallies.set(key, { labels: { ...labels }, count });
+  }
+}
+
+/** Attempts on the wire per host: a plain number per host, which prom-client's gauge takes when the registry is read. */
+export class InFlightGauge {
+  private readonly counts = new Map<string, { value: number }>();
+
+  constructor(configuration: { name: string; help: string; registers: Registry[] }) {
+    const counts = this.counts;
+    new Gauge<'host'>({
+      ...configuration,
+      labelNames: ['host'],
+      collect() {
+        for (const [host, count] of counts) this.set({ host }, count.value);
+      },
+    });
+  }
+
+  /** The host's count, made once (at the guard's start) and then moved by each attempt. */
+  labels({ host }: { host: string }): { inc(): void; dec(): void } {
+    let count = this.counts.get(host);
+    if (!count) this.counts.set(host, (count = { value: 0 }));
+    const held = count;
+    return {
+      inc: () => void held.value++,
+      dec: () => void held.value--,
+    };
   }
 }

@@ -1,13 +1,17 @@
 import type { FileName } from './file-name';
-import { GraphRequestError, isGraphStatus, type GraphFailure } from './graph-failure';
+import { GraphRequestError, isGraphStatus } from './graph-failure';
+import { AccessReviewClient } from './access-review-client';
+import { AccessReviewDecisionClient } from './access-review-decisions';
+import { AccessReviewPaths } from './access-review-paths';
+import { isAmbiguous, isRefusal, read, unreadable } from './graph-answer';
 import { GraphPaths } from './graph-paths';
 import { GraphTransport, type GraphAnswer, type GraphCall, type GraphTransportOptions } from './graph-transport';
 import { MultipartFileBody, type FileSource } from './multipart-body';
 import { retryDelayMs, retryIdempotent, retryRefusedOnly, sleep } from './retry-policy';
 import type { Guid, ResourceKey, SessionKey } from './session-key';
 import { cursorBinding, makeCursor, readCursor, type PagePosition, type SessionFilter } from './upload-session-cursor';
-import { toFiles, toUploadSession, UnreadableSessionError, type UploadedFile, type UploadSession } from './upload-session';
-import { collection, pageQuery, PAGING_PARAMS, toODataFilter, type PageSize } from './upload-session-query';
+import { toFiles, toUploadSession, type UploadedFile, type UploadSession } from './upload-session';
+import { collection, MAX_PAGE_SIZE, pageQuery, toODataFilter, type PageSize } from './upload-session-query';
 
 export { MAX_PAGE_SIZE } from './upload-session-query';
 
@@ -58,10 +62,19 @@ const COMPLETE_BODY = JSON.stringify({ isUploadDone: true });
 export class GraphClient {
   private readonly paths: GraphPaths;
   private readonly transport: GraphTransport;
+  /** The catalog's access reviews, on the same transport (its retries, breaker and bulkhead). */
+  readonly reviews: AccessReviewClient;
+  readonly decisions: AccessReviewDecisionClient;
 
   constructor(options: GraphClientOptions) {
     this.paths = new GraphPaths(options.baseUrl);
     this.transport = new GraphTransport(this.paths.origin, options);
+    const reviewPaths = new AccessReviewPaths(this.paths);
+    // ASSUMPTION: the sessions of a page of instances are among the resource's newest MAX_PAGE_SIZE sessions
+    // (one session per instance, both listed newest first): one read serves the page.
+    const newestSessions = (resource: ResourceKey, call: GraphCall) => this.listSessions(resource, { first: MAX_PAGE_SIZE as PageSize }, call).then((page) => page.sessions);
+    this.reviews = new AccessReviewClient(reviewPaths, this.transport, newestSessions);
+    this.decisions = new AccessReviewDecisionClient(reviewPaths, this.transport, this.reviews);
   }
 
   /** GET: retried on 429/503/504, lost connections and timeouts (retryIdempotent). */
@@ -188,7 +201,7 @@ export class GraphClient {
     const odataFilter = toODataFilter(filter);
     const binding = cursorBinding(resource, filter);
     const collectionPath = this.paths.sessions(resource);
-    const checkLink = (link: string) => this.nextLinkPath(link, collectionPath, odataFilter);
+    const checkLink = (link: string) => this.paths.pagingLinkPath(link, collectionPath, odataFilter);
     const position: PagePosition = after === undefined ? { skip: 0 } : readCursor(after, binding, checkLink);
 
     const answer = await this.get(position.nextPath ?? collectionPath + pageQuery(first, odataFilter, position.skip), call);
@@ -255,21 +268,6 @@ export class GraphClient {
   private get(path: string, call: GraphCall): Promise<GraphAnswer> {
     return this.transport.send({ method: 'GET', path, retryable: retryIdempotent }, call);
   }
-
-  /**
-   * A nextLink is followed only on Graph's origin and this collection's path, with no query parameter
-   * beyond paging's and, if it names a `$filter`, only the one this request's filter makes.
-   */
-  private nextLinkPath(link: string, collectionPath: string, odataFilter: string | undefined): string | undefined {
-    const path = this.paths.nextLinkPath(link, collectionPath);
-    if (path === undefined) return undefined;
-    const params = new URL(path, this.paths.origin).searchParams;
-    for (const [name, value] of params) {
-      if (!PAGING_PARAMS.has(name)) return undefined;
-      if (name === '$filter' && value !== odataFilter) return undefined;
-    }
-    return path;
-  }
 }
 
 /**
@@ -282,39 +280,6 @@ export function hasNewFile(before: UploadedFile[], after: UploadedFile[], name: 
   if (after.some((file) => file.id !== null && !knownIds.has(file.id) && same(file))) return true;
   const withoutId = (files: UploadedFile[]) => files.filter((file) => file.id === null && same(file)).length;
   return withoutId(after) > withoutId(before);
-}
-
-/** The outcome is unknown: Graph may or may not have acted on the request. */
-function isAmbiguous(failure: GraphFailure): boolean {
-  switch (failure.kind) {
-    case 'network':
-    case 'timeout':
-    case 'unreadable':
-      return true;
-    case 'http':
-      return (failure.status ?? 0) >= 500 && failure.status !== 503;
-    default:
-      return false;
-  }
-}
-
-/** A 4xx that says "not in this state", as opposed to who is asking, what is asked for, or how often. */
-function isRefusal(error: unknown): error is GraphRequestError {
-  const status = error instanceof GraphRequestError && error.failure.kind === 'http' ? (error.failure.status ?? 0) : 0;
-  return status >= 400 && status < 500 && ![401, 403, 404, 429].includes(status);
-}
-
-function read<T>(answer: GraphAnswer, map: (json: unknown) => T): T {
-  try {
-    return map(answer.json);
-  } catch (error) {
-    if (!(error instanceof UnreadableSessionError)) throw error;
-    throw unreadable(answer, `the answer cannot be read: ${error.message}`);
-  }
-}
-
-function unreadable(answer: GraphAnswer, message: string): GraphRequestError {
-  return new GraphRequestError({ kind: 'unreadable', message, status: answer.status, requestId: answer.requestId, clientRequestId: answer.clientRequestId });
 }
 
 function unreadableAnswer(message: string): GraphRequestError {

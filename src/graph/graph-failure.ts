@@ -17,6 +17,11 @@ export interface GraphFailure {
   retryAfterSeconds?: number;
   /** On a refused create: the session that already holds the (review instance, resource) pair, when a read found it. */
   existingUploadSessionId?: string;
+  /**
+   * The gateway's own words for what was refused (which permission a 403 lacks, which review a 404 did not
+   * find), said instead of the code's usual message. Never Graph's text.
+   */
+  publicMessage?: string;
 }
 
 /** The one error type the Graph client throws for a failed call: facts about it, nothing interpreted. */

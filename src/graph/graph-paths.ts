@@ -1,4 +1,5 @@
 import type { ResourceKey, SessionKey } from './session-key';
+import { PAGING_PARAMS } from './upload-session-query';
 
 export type GraphVersion = 'beta' | 'v1.0';
 
@@ -32,7 +33,8 @@ export function sessionPath(key: SessionKey, version: GraphVersion = 'beta'): st
 export class GraphPaths {
   readonly version: GraphVersion;
   readonly origin: string;
-  private readonly root: string;
+  /** The base URL's path up to and including the version segment. */
+  readonly root: string;
 
   constructor(baseUrl: URL) {
     this.version = graphVersion(baseUrl);
@@ -69,5 +71,20 @@ export class GraphPaths {
     }
     if (url.origin !== this.origin || url.pathname !== expectedPath || url.username || url.password || url.hash) return undefined;
     return url.pathname + url.search;
+  }
+
+  /**
+   * A nextLink is followed only on Graph's origin and this collection's path, with no query parameter
+   * beyond paging's and, if it names a `$filter`, only the one this request's filter makes.
+   */
+  pagingLinkPath(link: string, collectionPath: string, odataFilter: string | undefined): string | undefined {
+    const path = this.nextLinkPath(link, collectionPath);
+    if (path === undefined) return undefined;
+    const params = new URL(path, this.origin).searchParams;
+    for (const [name, value] of params) {
+      if (!PAGING_PARAMS.has(name)) return undefined;
+      if (name === '$filter' && value !== odataFilter) return undefined;
+    }
+    return path;
   }
 }

@@ -48,6 +48,8 @@ export interface GraphRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Absolute from the origin, query included (graph-paths.ts). */
   path: string;
+  /** Headers the operation needs besides the usual ones (beta's batch apply asks for one). */
+  headers?: Readonly<Record<string, string>>;
   /** A JSON body, sent as `application/json`. */
   json?: string;
   /** A streamed body; the transport opens it afresh for each attempt it makes. */
@@ -58,7 +60,7 @@ export interface GraphRequest {
 
 export interface GraphAnswer {
   status: number;
-  /** The parsed body; undefined only for a 204. */
+  /** The parsed body; undefined only for a 204 or 202. */
   json: unknown;
   requestId?: string;
   clientRequestId: string;
@@ -105,6 +107,7 @@ export class GraphTransport {
       accept: 'application/json',
       'client-request-id': clientRequestId,
     };
+    if (request.headers) Object.assign(headers, request.headers);
     if (jsonBody !== undefined) headers['content-type'] = 'application/json';
     // ASSUMPTION: Graph takes a chunked multipart body (no Content-Length): the size is not known before it has streamed.
     if (stream) headers['content-type'] = stream.contentType;
@@ -139,7 +142,8 @@ export class GraphTransport {
       call.log.debug({ graph: { method, status, requestId, clientRequestId, attempt, durationMs: elapsed(started) } }, 'Graph call');
       if (status === 429) metrics.graphThrottles.inc();
       if (status >= 200 && status < 300) {
-        if (json === undefined && status !== 204) {
+        // 204 No Content, and 202 Accepted as Graph sends it (batch apply): no body to read.
+        if (json === undefined && status !== 204 && status !== 202) {
           throw new GraphRequestError({ kind: 'unreadable', message: 'the answer is not JSON', status, requestId, clientRequestId });
         }
         return { status, json, requestId, clientRequestId };

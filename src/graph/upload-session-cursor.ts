@@ -31,8 +31,7 @@ const MAX_CURSOR_LENGTH = 4096;
  * Graph link that is checked again on the way back in (`readCursor`).
  */
 export function cursorBinding(resource: ResourceKey, filter: SessionFilter): string {
-  const canonical = JSON.stringify([resource.catalogId.toLowerCase(), resource.resourceId.toLowerCase(), filter.status ?? null, filter.referenceId ?? null]);
-  return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
+  return bindingOf([resource.catalogId.toLowerCase(), resource.resourceId.toLowerCase(), filter.status ?? null, filter.referenceId ?? null]);
 }
 
 export function makeCursor(position: { skip: number; nextLink?: string }, binding: string): string {
@@ -51,11 +50,21 @@ export function readCursor(cursor: string, binding: string, checkLink: (link: st
   if (!json || json.b !== binding) throw refused('was made for another resource or filter, or is not a cursor');
   if (json.n === undefined) return { skip: json.s };
   const nextPath = checkLink(json.n);
-  if (nextPath === undefined) throw refused('does not point into this resource’s upload sessions');
+  if (nextPath === undefined) throw refused('does not point into the list it was made for');
   return { skip: json.s, nextPath };
 }
 
 function decode(cursor: string): CursorJson | undefined {
+  const json = parseCursorJson(cursor);
+  if (json === undefined) return undefined;
+  const { s, n, b } = json;
+  if (!Number.isSafeInteger(s) || (s as number) < 0 || typeof b !== 'string') return undefined;
+  if (n !== undefined && typeof n !== 'string') return undefined;
+  return { s: s as number, n: n as string | undefined, b };
+}
+
+/** A cursor's JSON object (base64url, bounded in length), or undefined for anything that is not one. */
+export function parseCursorJson(cursor: string): Record<string, unknown> | undefined {
   if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
   let json: unknown;
   try {
@@ -63,13 +72,14 @@ function decode(cursor: string): CursorJson | undefined {
   } catch {
     return undefined;
   }
-  if (typeof json !== 'object' || json === null) return undefined;
-  const { s, n, b } = json as Record<string, unknown>;
-  if (!Number.isSafeInteger(s) || (s as number) < 0 || typeof b !== 'string') return undefined;
-  if (n !== undefined && typeof n !== 'string') return undefined;
-  return { s: s as number, n: n as string | undefined, b };
+  return typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
 }
 
-function refused(why: string): InvalidInputError {
+/** A short hash of what a cursor is bound to: not a secret, only a check that it is used where it was made. */
+export function bindingOf(parts: readonly unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
+}
+
+export function refused(why: string): InvalidInputError {
   return new InvalidInputError(`The cursor in "after" ${why}.`, ['after']);
 }

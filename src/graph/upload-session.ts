@@ -118,19 +118,19 @@ function toStatus(value: unknown): UploadSessionStatus {
   return (typeof value === 'string' && STATUSES.get(value.toLowerCase())) || UploadSessionStatus.UNKNOWN_FUTURE_VALUE;
 }
 
-function record(value: unknown, name: string): Record<string, unknown> {
+export function record(value: unknown, name: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UnreadableSessionError(`${name} is not an object`);
   }
   return value as Record<string, unknown>;
 }
 
-function requiredString(value: unknown, name: string): string {
+export function requiredString(value: unknown, name: string): string {
   if (typeof value !== 'string' || value === '') throw new UnreadableSessionError(`${name} is missing`);
   return value;
 }
 
-function optionalString(value: unknown, name: string): string | null {
+export function optionalString(value: unknown, name: string): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw new UnreadableSessionError(`${name} is not a string`);
   return value;
@@ -150,7 +150,7 @@ function int64(value: unknown, name: string): number {
   return number;
 }
 
-function dateTime(value: unknown, name: string): Date | null {
+export function dateTime(value: unknown, name: string): Date | null {
   if (value === undefined || value === null) return null;
   const date = typeof value === 'string' ? new Date(value) : undefined;
   if (!date || Number.isNaN(date.getTime())) throw new UnreadableSessionError(`${name} is not a date-time`);

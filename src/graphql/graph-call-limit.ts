@@ -95,7 +95,8 @@ function limitMessage(calls: number, max: number): string {
  */
 export function graphCallLimit<TContext extends BaseContext>(max: number): ApolloServerPlugin<TContext> {
   // Apollo hands a repeated document's cached operation node back, so the count of an operation that no
-  // variable can change is kept on it: counting costs ~50 µs of CPU per request. (Held weakly: it goes when
+  // variable can change is kept on it: counting it on every request costs more than the plugin's own work
+  // (BENCHMARKS.md, "Measured choices in the code"). (Held weakly: it goes when
   // Apollo's document store lets the document go.)
   const counted = new WeakMap<OperationDefinitionNode, number>();
   const listener: GraphQLRequestListener<TContext> = {

@@ -3,6 +3,7 @@ import { AuthorityRequestError, type AuthorityFailure } from '../auth/authority-
 import { CallerRefusedError, type CallerRefusalReason } from '../auth/caller-refusal';
 import { GraphRequestError, type GraphFailure } from '../graph/graph-failure';
 import { InvalidInputError } from '../graph/invalid-input';
+import { ReviewScopeError } from '../graph/review-scope';
 import { MultipartRequestError } from '../http/multipart-request';
 import { CsvError } from '../upload/csv-error';
 import { ErrorCode, GatewayError, UnreachableCaseError } from './error-code';
@@ -124,6 +125,7 @@ export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof MultipartRequestError) {
     return new GatewayError(ErrorCode.BAD_USER_INPUT, error.message, error.limitBytes === undefined ? {} : { limitBytes: error.limitBytes });
   }
+  if (error instanceof ReviewScopeError) return new GatewayError(ErrorCode.FORBIDDEN, error.message);
   if (error instanceof CallerRefusedError) return new GatewayError(CALLER_REFUSAL_CODES[error.reason], error.message);
   if (error instanceof AuthorityRequestError) return authorityFailureError(error.failure);
   return new GraphQLError(PUBLIC_MESSAGES.INTERNAL_SERVER_ERROR, {
@@ -146,7 +148,8 @@ function graphFailureError(failure: GraphFailure): GraphQLError {
   if (code === ErrorCode.CONFLICT && failure.existingUploadSessionId !== undefined) {
     extensions.existingUploadSessionId = failure.existingUploadSessionId;
   }
-  return new GraphQLError(code === ErrorCode.CONFLICT ? conflictMessage(failure) : PUBLIC_MESSAGES[code], { extensions });
+  const message = failure.publicMessage ?? (code === ErrorCode.CONFLICT ? conflictMessage(failure) : PUBLIC_MESSAGES[code]);
+  return new GraphQLError(message, { extensions });
 }
 
 /**

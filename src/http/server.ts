@@ -168,8 +168,8 @@ type RequestTarget = Pick<URL, 'pathname' | 'search'>;
 
 /**
  * The path and query of a request, or undefined when its target is not a URL. `/graphql` and `/graphql?…`
- * as they come (every operation's target) are split without a WHATWG URL, whose parse was ~7 µs of CPU per
- * request; anything else (dot segments, a fragment, an empty `?`) is parsed in full, so both give what
+ * as they come (every operation's target) are split without a WHATWG URL, whose parse cost more than the rest of
+ * the routing (BENCHMARKS.md, "Measured choices in the code"); anything else (dot segments, a fragment, an empty `?`) is parsed in full, so both give what
  * `new URL` gives.
  */
 function requestTarget(target = '/'): RequestTarget | undefined {

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { getOperationAST, parse } from 'graphql';
 import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { countGraphCalls, graphCallLimit } from '../../src/graphql/graph-call-limit';
@@ -26,6 +28,18 @@ async function errors(query: string, max: number, variables: Record<string, unkn
 }
 
 describe('graphCallLimit', () => {
+  it('lets the typed client’s page of 20 access reviews (with each one’s session) through the default limit of 10, and counts the review operations', () => {
+    const accessReviews = readFileSync(join(__dirname, '../../src/client/operations/access-reviews.graphql'), 'utf8');
+    const fragments = ['upload-session-summary', 'page-info-fields'].map((name) => readFileSync(join(__dirname, `../../src/client/operations/${name}.graphql`), 'utf8'));
+    const document = parse([accessReviews, ...fragments].join('\n'));
+    expect(countGraphCalls(schema, document, getOperationAST(document, 'AccessReviews')!, { catalogId: 'a', resourceId: 'b', first: 20 })).toBe(9);
+    const review = `catalogId: "a", resourceId: "b", reviewDefinitionId: "c", reviewInstanceId: "d"`;
+    const count = (query: string) => countGraphCalls(schema, parse(query), getOperationAST(parse(query))!);
+    expect(count(`{ accessReviewDecisions(input: {${review}}) { edges { node { id } } } }`)).toBe(3);
+    expect(count(`mutation { applyAccessReviewDecisions(input: {${review}, applyResult: APPLIED_SUCCESSFULLY}) { accepted } }`)).toBe(5);
+    expect(count(`mutation { recordAccessReviewDecisionApplied(input: {${review}, decisionId: "e", applyResult: APPLIED_SUCCESSFULLY}) { id } }`)).toBe(5);
+  });
+
   it('counts root fields, aliases and selected files', async () => {
     const query = `{ a: uploadSession(${ids}) { id } b: uploadSession(${ids}) { id files { name } } }`;
     expect(await errors(query, 3)).toEqual([]);

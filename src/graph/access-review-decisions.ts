@@ -1,0 +1,170 @@
+import { APPLY_RESULT, AccessReviewApplyResult, DECISION_VALUE, toDecision, type AccessReviewDecision, type AccessReviewDecisionValue } from './access-review-decision';
+import { explained, READ_PERMISSION, WRITE_PERMISSION, type AccessReviewClient, type ReviewKey } from './access-review-client';
+import type { AccessReviewPaths } from './access-review-paths';
+import { isAmbiguous, isRefusal, read } from './graph-answer';
+import { parseKnown } from './graph-enum';
+import type { GraphCall, GraphTransport } from './graph-transport';
+import { retryIdempotent, type RetryRule } from './retry-policy';
+import { ReviewScopeError } from './review-scope';
+import type { Guid } from './session-key';
+import { bindingOf, makeCursor, readCursor, type PagePosition } from './upload-session-cursor';
+import { collection, type PageSize } from './upload-session-query';
+
+/** The Graph calls each operation may make (the transport's retries aside): the two review checks, then its own. */
+export const DECISION_GRAPH_CALLS = {
+  /** One page of decisions. */
+  list: 3,
+  /** The batch apply, and after an ambiguous failure and a refusal, two counts of the resource's decisions. */
+  apply: 5,
+  /** The decision, the PATCH, and the decision again after a 204. */
+  record: 5,
+} as const;
+
+export interface DecisionPageRequest {
+  first: PageSize;
+  after?: string;
+  decision?: AccessReviewDecisionValue;
+  applyResult?: AccessReviewApplyResult;
+}
+
+export interface AccessReviewDecisionPage {
+  edges: { cursor: string; node: AccessReviewDecision }[];
+  /** Graph's `@odata.count`, when Graph sent it and every decision it sent was this resource's. */
+  totalCount?: number;
+  endCursor?: string;
+  hasNextPage: boolean;
+}
+
+export interface ApplyOutcome {
+  applyResult: AccessReviewApplyResult;
+  applyDescription?: string | null;
+}
+
+/**
+ * The decisions of one resource in one review instance, and the apply results the resource's owner
+ * records on them. Every operation first confirms the review is the catalog's (AccessReviewClient), and
+ * a decision of another resource is never returned or written.
+ */
+export class AccessReviewDecisionClient {
+  constructor(
+    private readonly paths: AccessReviewPaths,
+    private readonly transport: GraphTransport,
+    private readonly reviews: AccessReviewClient,
+  ) {}
+
+  /**
+   * One Graph page of the instance's decisions, filtered by Graph on decision, apply result and resource.
+   * ASSUMPTION: Graph filters decisions with `resourceId eq '…'` as Microsoft's how-to writes it (no
+   * reference page documents the property); decisions of other resources are dropped here all the same.
+   */
+  async listDecisions(key: ReviewKey, request: DecisionPageRequest, call: GraphCall): Promise<AccessReviewDecisionPage> {
+    const { first, after, decision, applyResult } = request;
+    const odataFilter = decisionFilter(key.resourceId, decision, applyResult);
+    const ids = [key.catalogId, key.resourceId, key.reviewDefinitionId, key.reviewInstanceId].map((id) => id.toLowerCase());
+    const binding = bindingOf(['decisions', ...ids, decision ?? null, applyResult ?? null]);
+    const decisionsPath = this.paths.decisions(key);
+    const checkLink = (link: string) => this.paths.pagingLink(link, decisionsPath, odataFilter);
+    const position: PagePosition = after === undefined ? { skip: 0 } : readCursor(after, binding, checkLink);
+    await this.reviews.confirmReview(key, READ_PERMISSION, call);
+
+    const query = `?$top=${first}&$filter=${encodeURIComponent(odataFilter)}&$count=true${position.skip > 0 ? `&$skip=${position.skip}` : ''}`;
+    const answer = await this.reviews.get(position.nextPath ?? decisionsPath + query, call, READ_PERMISSION, 'decision list');
+    const { value, nextLink, count } = read(answer, collection);
+    const all = read(answer, () => value.map(toDecision)).slice(0, first);
+    const mine = all.filter((item) => item.resourceId === key.resourceId.toLowerCase());
+    const end = position.skip + all.length;
+    const graphNext = all.length === value.length && nextLink !== undefined && checkLink(nextLink) !== undefined ? nextLink : undefined;
+    const hasNextPage = all.length < value.length || graphNext !== undefined || (count !== undefined && end < count);
+    const cursorAt = (skip: number, last: boolean) => makeCursor({ skip, nextLink: last ? graphNext : undefined }, binding);
+    const edges = mine.map((node) => ({ node, cursor: cursorAt(position.skip + all.indexOf(node) + 1, node === all.at(-1)) }));
+    return { edges, totalCount: mine.length === all.length ? count : undefined, endCursor: all.length > 0 ? cursorAt(end, true) : undefined, hasNextPage };
+  }
+
+  /**
+   * batchApplyCustomDataProvidedResourceDecisions: one result on every decision of the resource, 202.
+   * Sending it twice sets the same result on the same decisions, so it is retried like a GET (a lost
+   * answer, a 429). A refusal is passed on as Graph gave it (an instance not in Applying is asked once),
+   * unless an earlier attempt of this call may have landed: when that attempt moved the instance on, the
+   * retry's refusal is checked against the decisions, and a resource whose every decision carries the
+   * result is the success the caller asked for.
+   */
+  async applyDecisions(key: ReviewKey, outcome: ApplyOutcome, call: GraphCall): Promise<void> {
+    const json = JSON.stringify({ ...writable(outcome, APPLY_RESULT.camel), customDataProvidedResourceId: key.resourceId });
+    await this.reviews.confirmReview(key, WRITE_PERMISSION, call);
+    let ambiguous = false;
+    const retryable: RetryRule = (failure) => {
+      const again = retryIdempotent(failure);
+      ambiguous ||= again && isAmbiguous(failure);
+      return again;
+    };
+    const request = { method: 'POST', path: this.paths.batchApply(key), headers: this.paths.batchApplyHeaders(), json, retryable } as const;
+    try {
+      await this.transport.send(request, call);
+    } catch (error) {
+      if (!ambiguous || !isRefusal(error) || !(await this.everyDecisionCarries(key, outcome.applyResult, call).catch(() => false))) throw explained(error, WRITE_PERMISSION, 'access review instance');
+      call.log.info({ graph: { refusedWith: error.failure.status, code: error.failure.graphCode } }, 'apply result found on every decision after an ambiguous failure');
+    }
+  }
+
+  /**
+   * PATCH of one decision's `applyResult` and `applyDescription`, as Microsoft's how-to does (the reference
+   * pages call both read-only). The decision is read first: one of another resource is refused, unwritten.
+   * Retried like a GET: the same PATCH twice leaves what it leaves once.
+   * ASSUMPTION: Graph answers 204 (as for the documented PATCH of a decision) or 200 with the decision;
+   * after a 204 the decision is read again, so the answer is the decision as it now is.
+   */
+  async recordApplied(key: ReviewKey, decisionId: Guid, outcome: ApplyOutcome, call: GraphCall): Promise<AccessReviewDecision> {
+    const json = JSON.stringify(writable(outcome, APPLY_RESULT.pascal));
+    await this.reviews.confirmReview(key, WRITE_PERMISSION, call);
+    const path = this.paths.decision(key, decisionId);
+    const before = read(await this.reviews.get(path, call, WRITE_PERMISSION, 'decision in that review instance'), toDecision);
+    if (before.resourceId !== key.resourceId.toLowerCase()) {
+      throw new ReviewScopeError('The decision is not about this resource: each resource’s owner records results on its own decisions only.');
+    }
+    let answer;
+    try {
+      answer = await this.transport.send({ method: 'PATCH', path, json, retryable: retryIdempotent }, call);
+    } catch (error) {
+      throw explained(error, WRITE_PERMISSION, 'decision in that review instance');
+    }
+    if (answer.status !== 204 && answer.json !== undefined) return read(answer, toDecision);
+    return read(await this.reviews.get(path, call, WRITE_PERMISSION, 'decision in that review instance'), toDecision);
+  }
+
+  /** Two counts under Graph's filter: the resource's decisions, and those of them that carry `applyResult`. */
+  private async everyDecisionCarries(key: ReviewKey, applyResult: AccessReviewApplyResult, call: GraphCall): Promise<boolean> {
+    const counted = async (filter: string) => {
+      const path = `${this.paths.decisions(key)}?$top=1&$count=true&$filter=${encodeURIComponent(filter)}`;
+      return read(await this.reviews.get(path, call, WRITE_PERMISSION, 'decision list'), collection).count;
+    };
+    const all = await counted(decisionFilter(key.resourceId));
+    const applied = await counted(decisionFilter(key.resourceId, undefined, applyResult));
+    return all !== undefined && all > 0 && applied === all;
+  }
+}
+
+/** `$filter` on the documented `decision` and `applyResult` (String properties, spelled as Graph spells values) and the resource. */
+function decisionFilter(resourceId: string, decision?: AccessReviewDecisionValue, applyResult?: AccessReviewApplyResult): string {
+  const clauses: string[] = [];
+  if (decision !== undefined) clauses.push(`decision eq '${DECISION_VALUE.pascal(decision)}'`);
+  if (applyResult !== undefined) clauses.push(`applyResult eq '${APPLY_RESULT.pascal(applyResult)}'`);
+  clauses.push(`resourceId eq '${resourceId}'`);
+  return clauses.join(' and ');
+}
+
+/** The body Graph is sent: exactly the result and its description (null when none is given, which clears an older one). */
+function writable(outcome: ApplyOutcome, spell: (value: AccessReviewApplyResult) => string) {
+  return { applyResult: spell(outcome.applyResult), applyDescription: outcome.applyDescription ?? null };
+}
+
+/** Decision filters and apply results as a caller sent them: values Graph takes (not UNKNOWN_FUTURE_VALUE). */
+export function parseOutcome(input: { applyResult: AccessReviewApplyResult; applyDescription?: string | null }): ApplyOutcome {
+  return { applyResult: parseKnown(input.applyResult, 'input.applyResult'), applyDescription: input.applyDescription ?? null };
+}
+
+export function parseDecisionFilter(input: { decision?: AccessReviewDecisionValue | null; applyResult?: AccessReviewApplyResult | null }) {
+  return {
+    decision: input.decision == null ? undefined : parseKnown(input.decision, 'input.decision'),
+    applyResult: input.applyResult == null ? undefined : parseKnown(input.applyResult, 'input.applyResult'),
+  };
+}
