@@ -32,6 +32,8 @@ export class RequestBody {
   constructor(
     private readonly req: IncomingMessage,
     private readonly failAfterBytes?: number,
+    /** Called once, when the body is first read (the emulator's cue to send `100 Continue`). */
+    private readonly beforeRead: () => void = () => undefined,
   ) {}
 
   /** Bytes of body received so far. */
@@ -43,6 +45,7 @@ export class RequestBody {
     if (this.meter) throw new Error('The request body can be read only once.');
     const meter = new BodyMeter(this.failAfterBytes);
     this.meter = meter;
+    this.beforeRead();
     // A client that goes away mid-body must fail the reader, not leave it waiting.
     this.req.on('error', (error) => meter.destroy(error));
     this.req.pipe(meter);

@@ -3,8 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { isGuid } from '../graph/session-key';
 import { readJson, type RequestBody } from './body-reader';
 import { FaultInvalidError, type FaultPlan, type FaultSpec } from './faults';
-import { sessionJson } from './graph-json';
-import { HttpError, badRequest } from './http-error';
+import { ALL_FILES, sessionJson } from './graph-json';
+import { HttpError, badRequest, echo } from './http-error';
 import type { Answer } from './session-handlers';
 import type { SessionSeed, SessionStore } from './session-store';
 
@@ -41,16 +41,30 @@ export async function control(req: IncomingMessage, url: URL, body: RequestBody,
     case 'DELETE /_emulator/requests':
       requests.length = 0;
       return { status: 204 };
+    case 'GET /_emulator/resources':
+      return { status: 200, body: { value: store.resources.list() } };
+    case 'POST /_emulator/resources': {
+      const { catalogId, resourceId = randomUUID() } = (await readJson(req, body)) as { catalogId?: unknown; resourceId?: unknown };
+      assertIds([catalogId, resourceId], 'catalogId and resourceId (if given) must be GUIDs.');
+      if (!store.resources.add(catalogId as string, resourceId as string)) throw inAnotherCatalog(resourceId as string);
+      return { status: 201, body: { catalogId, resourceId } };
+    }
     case 'POST /_emulator/sessions': {
       const seed = (await readJson(req, body)) as unknown as SessionSeed;
-      const ids = [seed.catalogId, seed.resourceId, seed.uploadSessionId ?? randomUUID()];
-      if (!ids.every((id) => typeof id === 'string' && isGuid(id))) {
-        throw badRequest('catalogId, resourceId and uploadSessionId (if given) must be GUIDs.');
-      }
+      assertIds([seed.catalogId, seed.resourceId, seed.uploadSessionId ?? randomUUID()], 'catalogId, resourceId and uploadSessionId (if given) must be GUIDs.');
+      if (!store.resources.add(seed.catalogId, seed.resourceId)) throw inAnotherCatalog(seed.resourceId);
       const session = store.add(seed);
-      return { status: 201, body: { ...session.key, ...sessionJson(session, { expandFiles: true }) } };
+      return { status: 201, body: { ...session.key, ...sessionJson(session, ALL_FILES) } };
     }
     default:
-      throw new HttpError(404, 'ResourceNotFound', `The emulator has no ${what}.`);
+      throw new HttpError(404, 'ResourceNotFound', `The emulator has no ${echo(what)}.`);
   }
+}
+
+function assertIds(ids: unknown[], message: string): void {
+  if (!ids.every((id) => typeof id === 'string' && isGuid(id))) throw badRequest(message);
+}
+
+function inAnotherCatalog(resourceId: string): HttpError {
+  return new HttpError(409, 'Conflict', `The resource ${resourceId} is already in another catalog.`);
 }

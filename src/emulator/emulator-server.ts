@@ -7,10 +7,11 @@ import { route } from './emulator-routes';
 import { FaultPlan, faultCode } from './faults';
 import { errorJson } from './graph-json';
 import { GraphTokenRefused, graphTokenCheck, type EmulatorAuth, type GraphCaller } from './graph-token-check';
+import { GRAPH_CHALLENGE, GRAPH_CONTENT_TYPE, answerClientError, closeLingering } from './http-edges';
 import { HttpError, badRequest } from './http-error';
 import { reviewControl } from './review-control';
 import { routeReview } from './review-routes';
-import { reviewSeeds } from './review-seed';
+import { REVIEW_SEED, reviewSeeds } from './review-seed';
 import { ReviewStore } from './review-store';
 import type { Answer } from './session-handlers';
 import { SessionStore } from './session-store';
@@ -51,7 +52,6 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const GRAPH_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 const MAX_LOGGED_REQUESTS = 10_000;
 /** A Host header the emulator may echo into links: a name or IP literal and a port, nothing else. */
 const PLAIN_HOST = /^(?:[\w.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
@@ -62,13 +62,16 @@ export function createEmulator({ seed = true, auth }: { seed?: boolean; auth?: E
   const reviews = new ReviewStore(store);
   if (seed) {
     store.addSeed();
+    store.resources.add(REVIEW_SEED.catalogId, REVIEW_SEED.otherResourceId);
     for (const review of reviewSeeds(Date.now())) reviews.addDefinition(review);
   }
   const requests: LoggedRequest[] = [];
   const faults = new FaultPlan();
   const checkToken = graphTokenCheck(auth);
 
-  const server = createServer((req, res) => {
+  // With `Expect: 100-continue` (checkContinue), the 100 goes out only when a handler starts reading the
+  // body, as Graph's servers do: a request refused on its headers alone never has its body sent.
+  const handleRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue = false): void => {
     // Everything logged is read now: once the socket is destroyed (a reset fault, a client gone) it is gone.
     const requestId = randomUUID();
     const receivedAt = Date.now();
@@ -76,7 +79,7 @@ export function createEmulator({ seed = true, auth }: { seed?: boolean; auth?: E
     const url = parseUrl(req.url);
     const isControl = url?.pathname.startsWith('/_emulator/') ?? false;
     const fault = isControl || !url ? undefined : faults.take(req.method ?? '', url.pathname);
-    const body = new RequestBody(req, fault?.failAfterBytes);
+    const body = new RequestBody(req, fault?.failAfterBytes, () => expectsContinue && res.writeContinue());
     const entry: Omit<LoggedRequest, 'at' | 'status' | 'bodyBytes'> = {
       receivedAt,
       method: req.method ?? '',
@@ -129,15 +132,15 @@ export function createEmulator({ seed = true, auth }: { seed?: boolean; auth?: E
         if (fault.retryAfter !== undefined) res.setHeader('retry-after', fault.retryAfter);
         error = new HttpError(fault.status, faultCode(fault), `Injected fault ${fault.id} after ${fault.failAfterBytes} body bytes.`);
       }
-      // An answer before the body ended: drop the rest and close, so the next request starts clean.
-      if (!req.complete) {
-        body.discard();
-        res.setHeader('connection', 'close');
-      }
+      if (!req.complete) closeLingering(req, res, body);
       const { status, code, message } = error instanceof HttpError ? error : new HttpError(500, 'generalException', 'Unexpected emulator error.');
+      if (status === 401) res.setHeader('www-authenticate', GRAPH_CHALLENGE);
       reply({ status, body: errorJson(code, message, requestId, clientRequestId) });
     });
-  });
+  };
+  const server = createServer(handleRequest);
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handleRequest(req, res, true));
+  server.on('clientError', answerClientError);
 
   return {
     server,
@@ -172,6 +175,10 @@ function send(res: ServerResponse, answer: Answer, ids: { requestId: string; cli
   if (answer.text !== undefined) {
     res.setHeader('content-type', 'text/plain;charset=utf-8');
     return void res.end(answer.text);
+  }
+  if (answer.bytes !== undefined) {
+    res.setHeader('content-type', 'application/octet-stream');
+    return void res.end(answer.bytes);
   }
   if (answer.body === undefined) return void res.end();
   res.setHeader('content-type', GRAPH_CONTENT_TYPE);

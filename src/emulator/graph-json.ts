@@ -1,11 +1,16 @@
+import { FILE_TYPE, sortBy } from './odata-order';
+import { applySelect, type CollectionQuery } from './odata-query';
 import type { StoredFile, StoredSession } from './session-store';
+
+/** `$expand=files` with no nested options: every file, in upload order. */
+export const ALL_FILES: CollectionQuery = { select: undefined, order: [], top: undefined, offset: 0, count: false };
 
 const SESSION_TYPE = '#microsoft.graph.customDataProvidedResourceUploadSession';
 /** The derived type Graph creates and answers with for a session created for an access review. */
 export const ACCESS_REVIEW_SESSION_TYPE = '#microsoft.graph.customDataProvidedResourceAccessReviewUploadSession';
 
-/** A stored session in Graph's JSON, in the shape the session was seeded with. */
-export function sessionJson(session: StoredSession, { expandFiles = false } = {}): Record<string, unknown> {
+/** A stored session in Graph's JSON, in the shape the session was seeded with; files as `$expand=files(…)` asks. */
+export function sessionJson(session: StoredSession, expand?: CollectionQuery): Record<string, unknown> {
   const stats = {
     filesUploaded: session.files.length,
     totalBytesUploaded: session.files.reduce((total, file) => total + file.size, 0),
@@ -31,8 +36,23 @@ export function sessionJson(session: StoredSession, { expandFiles = false } = {}
     status: session.status,
     stats,
     ...(session.data ? { data: { ...session.data } } : {}),
-    ...(expandFiles ? { files: session.files.map(fileJson) } : {}),
+    ...(expand && expandedFiles(session.files, expand)),
   };
+}
+
+/** The files `$expand=files(…)` asks for: ordered, sliced and selected, with their count when asked. */
+function expandedFiles(files: readonly StoredFile[], query: CollectionQuery): Record<string, unknown> {
+  const ordered = sortBy(files, query.order, FILE_TYPE, fileValue);
+  const end = query.top === undefined ? ordered.length : query.offset + query.top;
+  return {
+    ...(query.count && { 'files@odata.count': files.length }),
+    files: ordered.slice(query.offset, end).map((file) => applySelect(fileJson(file), query.select)),
+  };
+}
+
+/** A file's property as `$orderby` compares it. */
+export function fileValue(file: StoredFile, property: string): string | number {
+  return file[property as 'id' | 'name' | 'size' | 'uploadedDateTime'];
 }
 
 export function fileJson(file: StoredFile): Record<string, unknown> {

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const url = await emulator.listen(port, host);
   process.stdout.write(
     `Graph emulator listening (this is not Microsoft Graph; seeded with the documentation's session and catalog access reviews in each phase; see docs/emulator.md). ` +
-      `Point the gateway at it with GRAPH_BASE_URL=${url.href} (or ${new URL('/v1.0', url).href}: every version serves every session path). ` +
+      `Point the gateway at it with GRAPH_BASE_URL=${url.href} (or ${new URL('/v1.0', url).href}: each version serves the session paths its SDK builds). ` +
       (auth ? `Graph tokens are checked against ${auth.jwksUri?.href ?? auth.issuer}.\n` : 'Any bearer token is accepted.\n'),
   );
   const stop = () => void emulator.close().then(() => process.exit(0));

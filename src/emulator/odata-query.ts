@@ -1,48 +1,86 @@
-import { badRequest } from './http-error';
+import { badRequest, echo } from './http-error';
+import { FILE_TYPE, SESSION_TYPE, parseOrderBy, type EntityType, type OrderKey } from './odata-order';
 import type { StoredSession } from './session-store';
 
 /**
- * ASSUMPTIONS (Graph documents the options, not their bounds): a page holds 100 sessions unless `$top`
+ * ASSUMPTIONS (Graph documents the options, not their bounds): a page holds 100 items unless `$top`
  * says otherwise, `$top` is 1-999, and sessions come oldest first unless `$orderby` says otherwise.
  */
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 999;
-export const DEFAULT_ORDER: SortOrder = 'asc';
+export const DEFAULT_ORDER: readonly OrderKey[] = [{ property: 'createdDateTime', descending: false }];
 
-/** The session properties `$select` may name (`id` is always kept, as are annotations). */
-const SELECTABLE = new Set(['id', 'createdDateTime', 'isUploadDone', 'referenceId', 'status', 'stats', 'data', 'expirationDateTime', 'files']);
+/** The properties `$select` may name besides the type's own (the seed page's `expirationDateTime`). */
+const EXTRA_SELECTABLE = ['expirationDateTime'];
 
-export type SortOrder = 'asc' | 'desc';
 export type FilterClause = { property: 'status' | 'referenceId'; value: string };
 
-/** The options every read of a session honours. */
-export interface EntityQuery {
+/** Paging, order and `$select` over a collection (sessions, or a session's files). */
+export interface CollectionQuery {
   select: string[] | undefined;
-  expandFiles: boolean;
-}
-
-export interface ListQuery extends EntityQuery {
-  filter: FilterClause[];
-  top: number;
-  /** Where the page starts: from `$skiptoken` when following a nextLink, else `$skip`. */
+  order: readonly OrderKey[];
+  /** Undefined: every item (inside `$expand`), else the page size. */
+  top: number | undefined;
   offset: number;
   count: boolean;
-  order: SortOrder;
+}
+
+/** The options every read of a session honours; `expand` is how `$expand=files(…)` shapes the files. */
+export interface EntityQuery {
+  select: string[] | undefined;
+  expand: CollectionQuery | undefined;
+}
+
+export interface ListQuery extends CollectionQuery {
+  expand: CollectionQuery | undefined;
+  filter: FilterClause[];
+}
+
+/**
+ * The system query options a request may carry. One the emulator does not implement is refused with 400,
+ * as Graph refuses what it does not support, never ignored; a repeated option likewise.
+ */
+export function assertOptions(params: URLSearchParams, allowed: ReadonlySet<string>): void {
+  const seen = new Set<string>();
+  for (const name of params.keys()) {
+    if (!name.startsWith('$')) continue;
+    if (!allowed.has(name)) throw badRequest(`Query option '${echo(name)}' is not allowed on this request.`);
+    if (seen.has(name)) throw badRequest(`Query option '${name}' was specified more than once, but it must be specified at most once.`);
+    seen.add(name);
+  }
 }
 
 export function parseEntityQuery(params: URLSearchParams): EntityQuery {
-  return { select: parseSelect(params.get('$select')), expandFiles: parseExpand(params.get('$expand')) };
+  return { select: parseSelect(params.get('$select'), SESSION_TYPE, EXTRA_SELECTABLE), expand: parseExpand(params.get('$expand')) };
 }
 
 export function parseListQuery(params: URLSearchParams): ListQuery {
-  const skiptoken = params.get('$skiptoken');
   return {
-    ...parseEntityQuery(params),
+    ...parseCollection(params, SESSION_TYPE, DEFAULT_ORDER),
+    select: parseSelect(params.get('$select'), SESSION_TYPE, EXTRA_SELECTABLE),
+    expand: parseExpand(params.get('$expand')),
     filter: parseFilter(params.get('$filter')),
+  };
+}
+
+/** `$select` alone, on one entity of the type. */
+export function parseSelectOnly(params: URLSearchParams, type: EntityType): string[] | undefined {
+  return parseSelect(params.get('$select'), type);
+}
+
+/** `GET …/files`: `$top`, `$skip`, `$skiptoken`, `$count`, `$orderby`, `$select` on the files. */
+export function parseFilesQuery(params: URLSearchParams): CollectionQuery {
+  return { ...parseCollection(params, FILE_TYPE, []), select: parseSelect(params.get('$select'), FILE_TYPE) };
+}
+
+function parseCollection(params: URLSearchParams, type: EntityType, defaultOrder: readonly OrderKey[]): Omit<CollectionQuery, 'select'> {
+  const skiptoken = params.get('$skiptoken');
+  const orderby = params.get('$orderby');
+  return {
     top: parseWhole(params.get('$top'), '$top', DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
     offset: skiptoken === null ? parseWhole(params.get('$skip'), '$skip', 0, 0, Number.MAX_SAFE_INTEGER) : readSkipToken(skiptoken),
     count: parseCount(params.get('$count')),
-    order: parseOrder(params.get('$orderby')),
+    order: orderby === null ? defaultOrder : parseOrderBy(orderby, type),
   };
 }
 
@@ -56,7 +94,17 @@ export function matchesFilter(session: StoredSession, filter: readonly FilterCla
 /** Keeps the `$select`ed properties, `id`, the annotations and expanded files. */
 export function applySelect(json: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> {
   if (!select) return json;
-  return Object.fromEntries(Object.entries(json).filter(([name]) => name === 'id' || name.startsWith('@odata.') || name === 'files' || select.includes(name)));
+  return Object.fromEntries(Object.entries(json).filter(([name]) => name === 'id' || name.includes('@odata.') || name === 'files' || select.includes(name)));
+}
+
+/** One page of a collection as Graph answers it: `@odata.count` on `$count=true`, a nextLink while more remain. */
+export function collectionPage<T>(items: readonly T[], query: CollectionQuery, requestUrl: URL): { count?: number; page: T[]; nextLink?: string } {
+  const end = query.top === undefined ? items.length : Math.min(items.length, query.offset + query.top);
+  return {
+    ...(query.count && { count: items.length }),
+    page: items.slice(query.offset, end),
+    ...(end < items.length && { nextLink: nextLink(requestUrl, end) }),
+  };
 }
 
 /** The link to the next page: the same request with an opaque `$skiptoken` instead of `$skip`. */
@@ -113,24 +161,28 @@ export function parseCount(text: string | null): boolean {
   throw badRequest('Invalid value for $count: it must be true or false.');
 }
 
-function parseOrder(text: string | null): SortOrder {
-  if (text === null) return DEFAULT_ORDER;
-  const order = /^\s*createdDateTime(?:\s+(asc|desc))?\s*$/.exec(text);
-  if (!order) throw badRequest('Invalid $orderby: only createdDateTime asc or desc is supported.');
-  return (order[1] as SortOrder | undefined) ?? 'asc';
-}
-
-function parseSelect(text: string | null): string[] | undefined {
+function parseSelect(text: string | null, type: EntityType, extra: readonly string[] = []): string[] | undefined {
   if (text === null) return undefined;
   const names = text.split(',').map((name) => name.trim());
-  const unknown = names.find((name) => !SELECTABLE.has(name));
-  if (unknown !== undefined) throw badRequest(`Could not find a property named '${unknown}' on the upload session.`);
+  const unknown = names.find((name) => !(name in type.properties) && !extra.includes(name));
+  if (unknown !== undefined) throw badRequest(`Could not find a property named '${echo(unknown)}' on type '${type.name}'.`);
   return names;
 }
 
-function parseExpand(text: string | null): boolean {
-  if (text === null) return false;
-  const names = text.split(',').map((name) => name.trim());
-  if (!names.every((name) => name === 'files')) throw badRequest('Only files can be expanded on an upload session.');
-  return true;
+/** The options `$expand=files(…)` may carry, separated by `;` as OData writes them. */
+const NESTED_OPTIONS = new Set(['$select', '$orderby', '$top', '$skip', '$count']);
+
+/** `$expand=files` or `files($select=…;$orderby=…;$top=…;$skip=…;$count=true)`; nothing else expands. */
+function parseExpand(text: string | null): CollectionQuery | undefined {
+  if (text === null) return undefined;
+  const match = /^\s*files\s*(?:\((.*)\))?\s*$/s.exec(text);
+  if (!match) throw badRequest(`Could not find a navigation property named '${echo(text.split(/[,(]/)[0]!.trim())}' to expand on type '${SESSION_TYPE.name}'.`);
+  const params = new URLSearchParams();
+  for (const option of (match[1] ?? '').split(';').filter((part) => part.trim() !== '')) {
+    const [name = '', ...value] = option.split('=');
+    if (!name.trim().startsWith('$')) throw badRequest(`Syntax error in $expand at '${echo(option.trim())}'.`);
+    params.append(name.trim(), value.join('='));
+  }
+  assertOptions(params, NESTED_OPTIONS);
+  return { ...parseCollection(params, FILE_TYPE, []), top: params.has('$top') ? parseWhole(params.get('$top'), '$top', 0, 0, MAX_PAGE_SIZE) : undefined, select: parseSelect(params.get('$select'), FILE_TYPE) };
 }

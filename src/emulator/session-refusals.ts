@@ -1,21 +1,29 @@
 import { HttpError, notFound } from './http-error';
 
 /**
- * ASSUMPTION (Graph documents none of these codes): the 409 codes the emulator answers when a session's
- * state forbids the operation. Change them here.
+ * ASSUMPTIONS (Graph documents none of these answers; the emulator invented them, and a client that
+ * branches on them must know that): how the emulator refuses an operation a session's state forbids.
+ * Each is chosen here and only here.
  */
-export const CONFLICT_CODES = Object.freeze({
-  alreadyExists: 'uploadSessionAlreadyExists',
-  alreadyCompleted: 'uploadSessionAlreadyCompleted',
-  expired: 'uploadSessionExpired',
+export const ASSUMED_REFUSALS = Object.freeze({
+  /** A create while the review instance and resource already have an active session. */
+  createWhileActive: { status: 409, code: 'uploadSessionAlreadyExists' },
+  /** A create when the pair's session is complete. */
+  createWhenCompleted: { status: 409, code: 'uploadSessionAlreadyCompleted' },
+  /** Completing twice, deleting a completed session, uploading into one or changing its files. */
+  changeCompleted: { status: 409, code: 'uploadSessionAlreadyCompleted' },
+  /** Completing an expired session, uploading into one or changing its files. */
+  changeExpired: { status: 409, code: 'uploadSessionExpired' },
+  /** A PATCH body other than `{"isUploadDone": true}` (`false` included). */
+  otherUpdate: { status: 400, code: 'BadRequest' },
 });
 
-export function alreadyCompleted(): HttpError {
-  return new HttpError(409, CONFLICT_CODES.alreadyCompleted, 'The upload session is already complete.');
-}
+export type AssumedRefusal = keyof typeof ASSUMED_REFUSALS;
 
-export function expired(): HttpError {
-  return new HttpError(409, CONFLICT_CODES.expired, 'The upload session has expired.');
+/** The refusal chosen for `kind`, with its message. */
+export function assumedRefusal(kind: AssumedRefusal, message: string): HttpError {
+  const { status, code } = ASSUMED_REFUSALS[kind];
+  return new HttpError(status, code, message);
 }
 
 /** Graph's answer when the session a request names is missing or in a state that forbids the change. */
@@ -24,8 +32,8 @@ export function refusal(kind: 'not-found' | 'already-complete' | 'expired'): Htt
     case 'not-found':
       return notFound();
     case 'already-complete':
-      return alreadyCompleted();
+      return assumedRefusal('changeCompleted', 'The upload session is already complete.');
     case 'expired':
-      return expired();
+      return assumedRefusal('changeExpired', 'The upload session has expired.');
   }
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { GraphClock } from './graph-dates';
+import { ResourceRegistry } from './resource-registry';
 import type { CsvRow } from './csv-rows';
 import { SEED_FILES, SEED_SESSION_KEY } from './seed';
 
@@ -23,7 +25,15 @@ export interface StoredFile {
   name: string;
   size: number;
   uploadedDateTime: string;
+  /** The file's bytes when they were kept (see MAX_KEPT_CONTENT_BYTES); the `$value` Graph serves. */
+  content?: Buffer;
   /** The file's first rows, which become review decisions once the session is complete (review-store.ts). */
+  rows?: readonly CsvRow[];
+}
+
+/** What the emulator kept of a file's bytes besides their count. */
+export interface ReceivedContent {
+  content?: Buffer;
   rows?: readonly CsvRow[];
 }
 
@@ -72,15 +82,24 @@ export type DeleteOutcome = { kind: 'deleted' | 'not-found' | 'already-complete'
 /** Whether a file may be added: only to an active session. */
 export type WritableOutcome = { kind: 'writable'; session: StoredSession } | { kind: 'not-found' | 'already-complete' | 'expired' };
 export type AddFileOutcome = { kind: 'added'; session: StoredSession; file: StoredFile } | { kind: 'not-found' | 'already-complete' | 'expired' };
+export type FileContentOutcome = { kind: 'replaced'; file: StoredFile } | { kind: 'not-found' | 'file-not-found' | 'already-complete' | 'expired' };
 
-/** The emulator's in-memory sessions, keyed by catalog, resource and session id. */
+/** The emulator's in-memory sessions, keyed by catalog, resource and session id, and the resources they belong to. */
 export class SessionStore {
   private readonly sessions = new Map<string, StoredSession>();
+  readonly resources = new ResourceRegistry();
+  private readonly clock: GraphClock;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {
+    this.clock = new GraphClock(now);
+  }
 
+  /** Adds a session as given, registering its catalog and resource; throws when the resource is in another catalog. */
   add(seed: SessionSeed): StoredSession {
-    const created = seed.createdDateTime ?? new Date(this.now()).toISOString();
+    if (!this.resources.add(seed.catalogId, seed.resourceId)) {
+      throw new Error(`The resource ${seed.resourceId} belongs to another catalog than ${seed.catalogId}.`);
+    }
+    const created = seed.createdDateTime ?? this.clock.stamp();
     const session: StoredSession = {
       key: { catalogId: seed.catalogId, resourceId: seed.resourceId, uploadSessionId: seed.uploadSessionId ?? randomUUID() },
       referenceId: seed.referenceId ?? null,
@@ -97,7 +116,7 @@ export class SessionStore {
   }
 
   addSeed(): StoredSession {
-    return this.add({ ...SEED_SESSION_KEY, files: SEED_FILES.map((file) => ({ ...file })) });
+    return this.add({ ...SEED_SESSION_KEY, createdDateTime: this.clock.wholeSecond(), files: SEED_FILES.map((file) => ({ ...file })) });
   }
 
   get(key: SessionKey): StoredSession | undefined {
@@ -157,12 +176,30 @@ export class SessionStore {
   }
 
   /** Records a file that arrived whole; sizes are JS numbers, exact up to 2^53-1 as Graph's Int64 needs. */
-  addFile(key: SessionKey, name: string, size: number, rows?: readonly CsvRow[]): AddFileOutcome {
+  addFile(key: SessionKey, name: string, size: number, { content, rows }: ReceivedContent = {}): AddFileOutcome {
     const outcome = this.writable(key);
     if (outcome.kind !== 'writable') return outcome;
-    const file: StoredFile = { id: randomUUID(), name, size, uploadedDateTime: new Date(this.now()).toISOString(), rows };
+    const file: StoredFile = { id: randomUUID(), name, size, uploadedDateTime: this.clock.stamp(), ...(content && { content }), ...(rows && { rows }) };
     outcome.session.files.push(file);
     return { kind: 'added', session: outcome.session, file };
+  }
+
+  /**
+   * Replaces a file's content (`PUT …/$value`), or empties it (`DELETE …/$value`: size 0, the file kept).
+   * ASSUMPTION (the metadata has the operations, the docs nothing): only in an active session, as uploads.
+   */
+  replaceContent(key: SessionKey, fileId: string, size: number, { content, rows }: ReceivedContent = {}): FileContentOutcome {
+    const outcome = this.writable(key);
+    if (outcome.kind !== 'writable') return outcome;
+    const file = outcome.session.files.find((candidate) => sameId(candidate.id, fileId));
+    if (!file) return { kind: 'file-not-found' };
+    file.size = size;
+    file.uploadedDateTime = this.clock.stamp();
+    if (content) file.content = content;
+    else delete file.content;
+    if (rows) file.rows = rows;
+    else delete file.rows;
+    return { kind: 'replaced', file };
   }
 
   /**

@@ -2,15 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { RequestBody } from './body-reader';
-import { CsvRowCollector } from './csv-rows';
-import { HttpError, badRequest } from './http-error';
+import { fileReceiver } from './file-handlers';
+import { HttpError, badRequest, echo } from './http-error';
 import { refusal } from './session-refusals';
 import type { SessionKey, SessionStore, StoredSession } from './session-store';
 
 interface ReceivedFile {
   name: string;
-  size: number;
-  rows: CsvRowCollector;
+  content: ReturnType<typeof fileReceiver>;
 }
 
 /**
@@ -26,13 +25,15 @@ export async function uploadFile(req: IncomingMessage, body: RequestBody, store:
   if (writable.kind !== 'writable') throw refusal(writable.kind);
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: req.headers });
+    // Graph reads a file name as UTF-8 (busboy's default for a plain filename= is Latin-1).
+    parser = busboy({ headers: req.headers, defParamCharset: 'utf8' });
   } catch {
     throw badRequest('The multipart body has no boundary.');
   }
   const file = await receiveOneFile(body, parser);
   // The session may have been completed, expired or deleted while the file was flowing.
-  const outcome = store.addFile(key, file.name, file.size, file.rows.rows());
+  const { size, ...received } = file.content.result();
+  const outcome = store.addFile(key, file.name, size, received);
   if (outcome.kind !== 'added') throw refusal(outcome.kind);
   return outcome.session;
 }
@@ -53,15 +54,12 @@ function receiveOneFile(body: RequestBody, parser: busboy.Busboy): Promise<Recei
         problem ??= received ? 'The body must carry one file part only.' : 'The file part must be named "file" and carry a filename.';
         return void stream.resume();
       }
-      const file: ReceivedFile = { name: filename, size: 0, rows: new CsvRowCollector() };
+      const file: ReceivedFile = { name: filename, content: fileReceiver() };
       received = file;
-      stream.on('data', (chunk: Buffer) => {
-        file.size += chunk.length;
-        file.rows.write(chunk);
-      });
+      stream.on('data', (chunk: Buffer) => file.content.write(chunk));
     });
     parser.on('field', (name) => {
-      problem ??= `Unexpected form field '${name}': the body must be one part named "file".`;
+      problem ??= `Unexpected form field '${echo(name)}': the body must be one part named "file".`;
     });
     parser.on('error', (error: Error) => fail(badRequest(`The multipart body is malformed: ${error.message}.`)));
     source.on('error', fail);

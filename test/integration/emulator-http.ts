@@ -1,23 +1,51 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
+import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
 import type { FaultSpec } from '../../src/emulator/faults';
 
 /** Helpers for the emulator's own tests: real HTTP to an emulator on 127.0.0.1, as a Graph client would. */
 
-export type PathShape = 'beta-seed' | 'beta-catalogs' | 'v1.0';
+/** An emulator of the test file's own on 127.0.0.1: started before its tests, closed after them. */
+export function emulatorForTests(): { readonly emulator: Emulator; readonly origin: string; readonly port: number } {
+  const running = { emulator: createEmulator(), origin: '', port: 0 };
+  beforeAll(async () => {
+    const url = await running.emulator.listen(0, '127.0.0.1');
+    running.origin = url.origin;
+    running.port = Number(url.port);
+  });
+  afterAll(() => running.emulator.close());
+  return running;
+}
 
-export const PATH_SHAPES: readonly PathShape[] = ['beta-seed', 'beta-catalogs', 'v1.0'];
+/** The session path shapes Microsoft's generated SDKs build, per version (the emulator serves exactly these). */
+export type PathShape = 'beta-seed' | 'beta-catalogs' | 'beta-resource' | 'v1.0' | 'v1.0-catalogs' | 'v1.0-resource';
 
-/** `…/uploadSessions` of a catalog's resource in one of Graph's three path shapes. */
+export const PATH_SHAPES: readonly PathShape[] = ['beta-seed', 'beta-catalogs', 'beta-resource', 'v1.0', 'v1.0-catalogs', 'v1.0-resource'];
+
+/** `…/uploadSessions` of a catalog's resource in one of the shapes (the `-resource` ones name no catalog). */
 export function sessionsUrl(origin: string, shape: PathShape, catalogId: string, resourceId: string): string {
   switch (shape) {
     case 'beta-seed':
       return `${origin}/beta/identityGovernance/entitlementManagement/accessPackageCatalogs/${catalogId}/accessPackageResources/${resourceId}/uploadSessions`;
     case 'beta-catalogs':
       return `${origin}/beta/identityGovernance/catalogs/${catalogId}/accessPackageResources/${resourceId}/uploadSessions`;
+    case 'beta-resource':
+      return `${origin}/beta/identityGovernance/entitlementManagement/accessPackageResources/${resourceId}/uploadSessions`;
     case 'v1.0':
       return `${origin}/v1.0/identityGovernance/entitlementManagement/catalogs/${catalogId}/resources/${resourceId}/uploadSessions`;
+    case 'v1.0-catalogs':
+      return `${origin}/v1.0/identityGovernance/catalogs/${catalogId}/resources/${resourceId}/uploadSessions`;
+    case 'v1.0-resource':
+      return `${origin}/v1.0/identityGovernance/entitlementManagement/resources/${resourceId}/uploadSessions`;
   }
+}
+
+/** A new catalog and resource, registered through the control API (the emulator answers 404 for unknown ones). */
+export async function newResource(origin: string): Promise<{ catalogId: string; resourceId: string }> {
+  const resource = { catalogId: randomUUID(), resourceId: randomUUID() };
+  const reply = await call('POST', `${origin}/_emulator/resources`, { json: resource });
+  if (reply.status !== 201) throw new Error(`resource refused: ${reply.text}`);
+  return resource;
 }
 
 export interface Reply {

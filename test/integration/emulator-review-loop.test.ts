@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { REVIEW_SEED } from '../../src/emulator/review-seed';
-import { addFault, call, createBody, multipart, sessionsUrl, type PathShape } from './emulator-http';
+import { addFault, call, createBody, multipart, newResource, sessionsUrl, type PathShape } from './emulator-http';
 import { batchApply, decisionSeed, freshReview, instanceUrl, readAll, seededEmulator, type FreshReview } from './emulator-review-http';
 
 const { catalogId, resourceId, otherResourceId } = REVIEW_SEED;
@@ -22,8 +22,8 @@ const CSV = [
 ].join('\r\n');
 
 describe.each<PathShape>(['v1.0', 'beta-seed'])('a completed upload session (%s) turns its CSV rows into the instance’s decisions', (shape) => {
-  async function upload(review: FreshReview, inCatalog: string = catalogId): Promise<string> {
-    const collection = sessionsUrl(origin(), shape, inCatalog, resourceId);
+  async function upload(review: FreshReview, where: { catalogId: string; resourceId: string } = { catalogId, resourceId }): Promise<string> {
+    const collection = sessionsUrl(origin(), shape, where.catalogId, where.resourceId);
     const body = createBody(review.instanceId);
     (body.data as Record<string, string>).reviewDefinitionId = review.definitionId;
     const created = await call('POST', collection, { json: body });
@@ -54,7 +54,7 @@ describe.each<PathShape>(['v1.0', 'beta-seed'])('a completed upload session (%s)
 
   it('counts only sessions under the review’s own catalog', async () => {
     const review = await freshReview(origin(), { status: 'Initializing' });
-    const session = await upload(review, randomUUID());
+    const session = await upload(review, await newResource(origin())); // a resource of another catalog
     expect((await call('PATCH', session, { json: { isUploadDone: true } })).status).toBe(200);
     expect(await decisionsOf(review)).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
-import { addFault, call, createBody, multipart, sessionsUrl, waitUntil, type PathShape } from './emulator-http';
+import { addFault, call, createBody, multipart, newResource, sessionsUrl, waitUntil, type PathShape } from './emulator-http';
 
 const CSV = 'principalId,principalType,permissionId,permissionName,permissionDescription,permissionType\n' + 'a1,user,p1,Read,Reads,role\n';
 
@@ -18,7 +18,7 @@ afterEach(() => emulator.faults.clear());
 
 /** A new active session; its URL and its key in the store. */
 async function newSession(shape: PathShape = 'v1.0') {
-  const [catalogId, resourceId] = [randomUUID(), randomUUID()];
+  const { catalogId, resourceId } = await newResource(origin);
   const reply = await call('POST', sessionsUrl(origin, shape, catalogId, resourceId), { json: createBody() });
   expect(reply.status).toBe(201);
   const uploadSessionId = reply.json.id as string;

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { FaultSpec } from '../../src/emulator/faults';
 import type { GraphVersion } from '../../src/graph/graph-paths';
 import type { SessionKey } from '../../src/emulator/session-store';
-import { SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
+import { postGraphQL, SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
 import { CSV_HEADER, csvRows, postMultipart, uploadParts, UPLOAD_FILE } from '../support/upload-request';
 import { waitUntil } from './emulator-http';
 
@@ -48,6 +48,23 @@ describe.each<GraphVersion>(['beta', 'v1.0'])('uploadSessionFile on Graph %s', (
     expect(filesOf(session)).toEqual([expect.objectContaining({ name: 'building-b.csv', size })]);
     expect(uploadFileCalls()).toEqual([expect.objectContaining({ status: 200 })]);
     expect(uploadFileCalls()[0]!.path).toContain(version === 'beta' ? '/beta/identityGovernance/entitlementManagement/accessPackageCatalogs/' : '/v1.0/identityGovernance/entitlementManagement/catalogs/');
+  });
+});
+
+describe('file names', () => {
+  it('keeps a UTF-8 name (accented letters, spaces, CJK) from the browser to Graph and back, unchanged', async () => {
+    const session = await start();
+    const name = 'Müller café 東京 データ.csv';
+    const { body } = await postMultipart(t.url, uploadParts(session, [SMALL_CSV], name));
+    expect(body.errors).toBeUndefined();
+    expect((body.data?.uploadSessionFile as { files: { name: string }[] }).files.map((file) => file.name)).toEqual([name]);
+    expect(filesOf(session).map((file) => file.name)).toEqual([name]);
+    const read = await postGraphQL(t.url, `query R($c: ID!, $r: ID!, $s: ID!) { uploadSession(catalogId: $c, resourceId: $r, uploadSessionId: $s) { files { name } } }`, {
+      c: session.catalogId,
+      r: session.resourceId,
+      s: session.uploadSessionId,
+    });
+    expect(read.body.data?.uploadSession).toEqual({ files: [{ name }] });
   });
 });
 

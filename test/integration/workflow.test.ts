@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FaultSpec } from '../../src/emulator/faults';
 import type { GraphVersion } from '../../src/graph/graph-paths';
-import { postGraphQL, SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
+import { postGraphQL, registerResource, SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
 
 /**
  * Over real HTTP: a frontend's whole session workflow (create, list, read, complete, delete)
@@ -40,7 +40,7 @@ describe.each<GraphVersion>(['beta', 'v1.0'])('the upload-session workflow on Gr
 
   beforeEach(async () => {
     t = await startTestGateway(FAST_BACKOFF, {}, { version });
-    resource = { catalogId: SEED.catalogId, resourceId: randomUUID() };
+    resource = await registerResource(t, { catalogId: SEED.catalogId, resourceId: randomUUID() });
   });
 
   afterEach(() => t.stop());

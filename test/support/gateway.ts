@@ -93,11 +93,21 @@ export const COMPLETE_SEED = `mutation {
 
 /** Scripts a fault through the emulator's control API, over HTTP, as a developer would. */
 export async function scriptFault(gateway: TestGateway, spec: FaultSpec): Promise<void> {
-  const response = await request(new URL('/_emulator/faults', gateway.emulatorUrl), {
+  await postToControlApi(gateway, '/_emulator/faults', spec);
+}
+
+/** Registers a catalog's resource with the emulator through its control API (it answers 404 for unknown ones); returns it. */
+export async function registerResource(gateway: TestGateway, resource: { catalogId: string; resourceId: string }): Promise<{ catalogId: string; resourceId: string }> {
+  await postToControlApi(gateway, '/_emulator/resources', resource);
+  return resource;
+}
+
+async function postToControlApi(gateway: TestGateway, path: string, json: unknown): Promise<void> {
+  const response = await request(new URL(path, gateway.emulatorUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(spec),
+    body: JSON.stringify(json),
   });
-  if (response.statusCode !== 201) throw new Error(`the emulator refused the fault: ${response.statusCode} ${await response.body.text()}`);
+  if (response.statusCode !== 201) throw new Error(`the emulator refused ${path}: ${response.statusCode} ${await response.body.text()}`);
   await response.body.dump();
 }
