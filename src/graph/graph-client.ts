@@ -1,19 +1,18 @@
-import type { FileName } from './file-name';
 import { GraphRequestError, isGraphStatus } from './graph-failure';
 import { AccessReviewClient } from './access-review-client';
 import { AccessReviewDecisionClient } from './access-review-decisions';
 import { AccessReviewPaths } from './access-review-paths';
-import { isAmbiguous, isRefusal, read, unreadable } from './graph-answer';
+import { hasNewFile, isAmbiguous, isRefusal, read, unreadable, unreadableAnswer } from './graph-answer';
 import { GraphPaths } from './graph-paths';
 import { GraphTransport, type GraphAnswer, type GraphCall, type GraphTransportOptions } from './graph-transport';
-import { MultipartFileBody, type FileSource } from './multipart-body';
+import { MultipartFileBody, type OutgoingFile } from './multipart-body';
 import { retryDelayMs, retryIdempotent, retryRefusedOnly, sleep } from './retry-policy';
-import type { Guid, ResourceKey, SessionKey } from './session-key';
-import { cursorBinding, makeCursor, readCursor, type PagePosition, type SessionFilter } from './upload-session-cursor';
+import type { ResourceKey, ReviewIds, SessionKey } from './session-key';
+import { cursorBinding, makeCursor, readCursor, type PagePosition } from './upload-session-cursor';
 import { toFiles, toUploadSession, type UploadedFile, type UploadSession } from './upload-session';
-import { collection, MAX_PAGE_SIZE, pageQuery, toODataFilter, type PageSize } from './upload-session-query';
+import { collection, MAX_PAGE_SIZE, pageQuery, toODataFilter, type PageSize, type SessionPageRequest, type UploadSessionPage } from './upload-session-query';
 
-export { MAX_PAGE_SIZE } from './upload-session-query';
+export { MAX_PAGE_SIZE, type SessionPageRequest, type UploadSessionPage } from './upload-session-query';
 
 export type { GraphAttemptRecord, GraphCall } from './graph-transport';
 export type { SessionFilter } from './upload-session-cursor';
@@ -21,34 +20,6 @@ export type { SessionFilter } from './upload-session-cursor';
 export interface GraphClientOptions extends GraphTransportOptions {
   /** Graph's root, ending in its version segment: `/beta` or `/v1.0` picks the path shape. */
   baseUrl: URL;
-}
-
-export interface ReviewIds {
-  reviewDefinitionId: Guid;
-  reviewInstanceId: Guid;
-}
-
-export interface SessionPageRequest {
-  first: PageSize;
-  /** An `endCursor` or edge cursor of an earlier page, under the same resource and filter. */
-  after?: string;
-  filter?: SessionFilter;
-}
-
-export interface UploadSessionPage {
-  sessions: UploadSession[];
-  /** The same sessions, each with the cursor that starts the page after it. */
-  edges: { cursor: string; node: UploadSession }[];
-  /** Graph's `@odata.count` under the filter, when Graph sent it. */
-  totalCount?: number;
-  endCursor?: string;
-  hasNextPage: boolean;
-}
-
-/** A file to send to Graph: its name, and its bytes as they arrive. */
-export interface OutgoingFile {
-  fileName: FileName;
-  body: FileSource;
 }
 
 /** ASSUMPTION: a session has at most this many pages of files; beyond it the answer is treated as unreadable. */
@@ -268,20 +239,4 @@ export class GraphClient {
   private get(path: string, call: GraphCall): Promise<GraphAnswer> {
     return this.transport.send({ method: 'GET', path, retryable: retryIdempotent }, call);
   }
-}
-
-/**
- * A file that was not in `before`: by id when Graph gives ids; ASSUMPTION for answers without ids
- * (the Oct 2025 shape): one more file of this name and size than before.
- */
-export function hasNewFile(before: UploadedFile[], after: UploadedFile[], name: string, size: number): boolean {
-  const same = (file: UploadedFile) => file.name === name && file.size === size;
-  const knownIds = new Set(before.map((file) => file.id));
-  if (after.some((file) => file.id !== null && !knownIds.has(file.id) && same(file))) return true;
-  const withoutId = (files: UploadedFile[]) => files.filter((file) => file.id === null && same(file)).length;
-  return withoutId(after) > withoutId(before);
-}
-
-function unreadableAnswer(message: string): GraphRequestError {
-  return new GraphRequestError({ kind: 'unreadable', message });
 }

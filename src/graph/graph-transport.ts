@@ -102,19 +102,10 @@ export class GraphTransport {
     const { method, path, json: jsonBody, stream } = request;
     const clientRequestId = randomUUID();
     const started = performance.now();
-    const headers: Record<string, string> = {
-      authorization: await call.authorization(),
-      accept: 'application/json',
-      'client-request-id': clientRequestId,
-    };
-    if (request.headers) Object.assign(headers, request.headers);
-    if (jsonBody !== undefined) headers['content-type'] = 'application/json';
-    // ASSUMPTION: Graph takes a chunked multipart body (no Content-Length): the size is not known before it has streamed.
-    if (stream) headers['content-type'] = stream.contentType;
-    if (attempt > 0) headers['retry-attempt'] = String(attempt);
+    // Before the span and the try: a credential that cannot be had is no Graph attempt.
+    const headers = await requestHeaders(request, call, clientRequestId, attempt);
     const span = call.trace?.graphAttempt(method, path, attempt);
     if (span) headers.traceparent = span.traceparent;
-
     const { metrics } = this.options;
     let status: number | 'error' = 'error';
     let requestId: string | undefined;
@@ -141,22 +132,7 @@ export class GraphTransport {
       // The operation's own line lists every attempt; this one is for following a single call.
       call.log.debug({ graph: { method, status, requestId, clientRequestId, attempt, durationMs: elapsed(started) } }, 'Graph call');
       if (status === 429) metrics.graphThrottles.inc();
-      if (status >= 200 && status < 300) {
-        // 204 No Content, and 202 Accepted as Graph sends it (batch apply): no body to read.
-        if (json === undefined && status !== 204 && status !== 202) {
-          throw new GraphRequestError({ kind: 'unreadable', message: 'the answer is not JSON', status, requestId, clientRequestId });
-        }
-        return { status, json, requestId, clientRequestId };
-      }
-      throw new GraphRequestError({
-        kind: 'http',
-        status,
-        message: `Graph answered ${status}`,
-        graphCode: graphErrorCode(json),
-        requestId: requestId ?? graphInnerRequestId(json),
-        clientRequestId,
-        retryAfterSeconds: RETRYABLE_STATUSES.has(status) ? retryAfterSeconds(header(response.headers, 'retry-after')) : undefined,
-      });
+      return answerOf(status, response.headers, json, requestId, clientRequestId);
     } catch (error) {
       if (error instanceof GraphRequestError) throw error;
       // The file's own check refused it mid-stream: the caller's error, passed on as it is, and the
@@ -174,6 +150,40 @@ export class GraphTransport {
       span?.end(status === 'error' ? undefined : status, requestId);
     }
   }
+}
+
+async function requestHeaders(request: GraphRequest, call: GraphCall, clientRequestId: string, attempt: number): Promise<Record<string, string>> {
+  const headers: Record<string, string> = {
+    authorization: await call.authorization(),
+    accept: 'application/json',
+    'client-request-id': clientRequestId,
+  };
+  if (request.headers) Object.assign(headers, request.headers);
+  if (request.json !== undefined) headers['content-type'] = 'application/json';
+  // ASSUMPTION: Graph takes a chunked multipart body (no Content-Length): the size is not known before it has streamed.
+  if (request.stream) headers['content-type'] = request.stream.contentType;
+  if (attempt > 0) headers['retry-attempt'] = String(attempt);
+  return headers;
+}
+
+/** A 2xx with a JSON body (or none, where Graph sends none) is the answer; anything else is a GraphRequestError with Graph's facts. */
+function answerOf(status: number, headers: Headers, json: unknown, requestId: string | undefined, clientRequestId: string): GraphAnswer {
+  if (status >= 200 && status < 300) {
+    // 204 No Content, and 202 Accepted as Graph sends it (batch apply): no body to read.
+    if (json === undefined && status !== 204 && status !== 202) {
+      throw new GraphRequestError({ kind: 'unreadable', message: 'the answer is not JSON', status, requestId, clientRequestId });
+    }
+    return { status, json, requestId, clientRequestId };
+  }
+  throw new GraphRequestError({
+    kind: 'http',
+    status,
+    message: `Graph answered ${status}`,
+    graphCode: graphErrorCode(json),
+    requestId: requestId ?? graphInnerRequestId(json),
+    clientRequestId,
+    retryAfterSeconds: RETRYABLE_STATUSES.has(status) ? retryAfterSeconds(header(headers, 'retry-after')) : undefined,
+  });
 }
 
 /** Sorts an error from undici into a timeout (ours or the attempt's) or a network failure. */
@@ -207,7 +217,9 @@ function graphInnerRequestId(json: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+type Headers = Record<string, string | string[] | undefined>;
+
+function header(headers: Headers, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

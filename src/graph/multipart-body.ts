@@ -5,6 +5,12 @@ import type { FileName } from './file-name';
 /** A file's bytes as they arrive: an async iterable of chunks, or a Node stream. */
 export type FileSource = AsyncIterable<Uint8Array> | Readable;
 
+/** A file to send to Graph: its name, and its bytes as they arrive. */
+export interface OutgoingFile {
+  fileName: FileName;
+  body: FileSource;
+}
+
 /** What the transport needs from a streamed body: a fresh stream per attempt, and what its source did. */
 export interface StreamBody {
   readonly contentType: string;

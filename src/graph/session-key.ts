@@ -15,6 +15,12 @@ export interface SessionKey extends ResourceKey {
   readonly uploadSessionId: Guid;
 }
 
+/** The access review a session is for. */
+export interface ReviewIds {
+  readonly reviewDefinitionId: Guid;
+  readonly reviewInstanceId: Guid;
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isGuid(value: unknown): value is Guid {

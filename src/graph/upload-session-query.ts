@@ -1,5 +1,5 @@
 import { InvalidInputError } from './invalid-input';
-import { UnreadableSessionError, type UploadSessionStatus } from './upload-session';
+import { UnreadableSessionError, type UploadSession, type UploadSessionStatus } from './upload-session';
 import type { SessionFilter } from './upload-session-cursor';
 
 /** ASSUMPTION: a page of at most 100 sessions; Graph documents no $top limit for this collection. */
@@ -15,6 +15,23 @@ const GRAPH_STATUS: Record<UploadSessionStatus, string> = {
 
 /** The query parameters a Graph nextLink may carry back to us: paging's, nothing that changes what is read. */
 export const PAGING_PARAMS = new Set(['$top', '$skip', '$skiptoken', '$filter', '$count', '$orderby']);
+
+export interface SessionPageRequest {
+  first: PageSize;
+  /** An `endCursor` or edge cursor of an earlier page, under the same resource and filter. */
+  after?: string;
+  filter?: SessionFilter;
+}
+
+export interface UploadSessionPage {
+  sessions: UploadSession[];
+  /** The same sessions, each with the cursor that starts the page after it. */
+  edges: { cursor: string; node: UploadSession }[];
+  /** Graph's `@odata.count` under the filter, when Graph sent it. */
+  totalCount?: number;
+  endCursor?: string;
+  hasNextPage: boolean;
+}
 
 declare const pageSize: unique symbol;
 /** 1 to MAX_PAGE_SIZE: made only by `parsePageSize`. */
