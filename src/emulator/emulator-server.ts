@@ -47,7 +47,7 @@ export interface Emulator {
   reviews: ReviewStore;
   faults: FaultPlan;
   requests: LoggedRequest[];
-  /** Listens and resolves to the Graph base URL (with `/beta`); every version prefix is served. */
+  /** Listens and resolves to the Graph base URL (with `/beta`); `/v1.0` is served too, each with its own path shapes. */
   listen(port?: number, host?: string): Promise<URL>;
   close(): Promise<void>;
 }
