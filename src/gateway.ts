@@ -3,10 +3,13 @@ import { Agent } from 'undici';
 import type { Logger } from 'pino';
 import { createCallerAuthenticator } from './auth/caller-authentication';
 import { graphAuthorization } from './auth/graph-authorization';
+import { throttleScopeOf } from './auth/throttle-scope';
 import type { Config } from './config';
 import type { Emulator } from './emulator/emulator-server';
 import { GraphClient } from './graph/graph-client';
 import { GraphGuard } from './graph/graph-guard';
+import { ScopePauses } from './graph/scope-pauses';
+import type { CallerSource } from './graphql/caller-limit';
 import { createApollo } from './graphql/apollo';
 import { createDeveloperConsole } from './graphql/developer-console';
 import { SANDBOX_DOCUMENT } from './graphql/sandbox-document';
@@ -15,6 +18,7 @@ import { buildGatewaySchema } from './graphql/schema';
 import { trustedDocuments } from './graphql/trusted-documents';
 import { createHttpServer } from './http/server';
 import { Metrics } from './metrics';
+import type { RedisState } from './shared-state/redis-state';
 import { startTracing } from './tracing';
 
 export interface Gateway {
@@ -51,6 +55,9 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 5_000 } });
   const freshConnections = new Agent({ connect: { timeout: 5_000 } });
   const metrics = new Metrics();
+  const redis = config.sharedState.redisUrl ? startRedisState(config, logger, metrics) : undefined;
+  const pauses = new ScopePauses({ scopeOf: throttleScopeOf(config.graph), broadcast: redis, metrics });
+  redis?.onPause((scope, pauseMs) => pauses.pause(scope, pauseMs, 'replica'));
   const graph = new GraphClient({
     baseUrl: graphBaseUrl,
     dispatcher,
@@ -63,6 +70,7 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
       breakerHalfOpenAfterMs: config.graph.breakerHalfOpenMs,
       metrics,
     }),
+    pauses,
     retry: { maxRetries: config.graph.maxRetries, baseDelayMs: config.graph.retryBaseMs, maxDelayMs: config.graph.retryMaxMs },
     attemptTimeoutMs: config.graph.attemptTimeoutMs,
     metrics,
@@ -81,6 +89,7 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
       authorization: authorization.authorize,
       callerCredential: callerCredential(config, logger),
       trustedDocuments: trustedDocuments(config.graphql.trustedDocuments, config.graphql.trustedDocumentsManifest, logger),
+      callerLimit: callerLimit(config, redis),
       console: createDeveloperConsole({ ide: config.graphql.ide, document: SANDBOX_DOCUMENT, variables: { ...config.graphql.exampleVariables } }),
       upload: config.upload,
       metrics,
@@ -102,6 +111,7 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
       await http.drain();
       await apollo.stop();
       await Promise.all([dispatcher.close(), freshConnections.close()]);
+      redis?.close();
       await emulator?.close();
       if (tracing) await tracing.shutdown();
     },
@@ -117,6 +127,24 @@ function callerCredential({ graph, auth }: Config, logger: Logger): GraphQLHandl
   if (auth.disabled) logger.warn({ graphAuth: graph.auth }, 'AUTH_DISABLED=true: callers are NOT authenticated; anyone who reaches this gateway can use its Graph credential');
   // Passthrough forwards the caller's token and on-behalf-of exchanges it: without one there is nothing to call Graph with.
   return graph.auth === 'passthrough' || graph.auth === 'obo' ? { kind: 'bearer' } : { kind: 'none' };
+}
+
+/** Redis and its client are loaded only with REDIS_URL; the gateway serves at once, whether Redis is there or not. */
+function startRedisState({ sharedState }: Config, logger: Logger, metrics: Metrics): RedisState {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when configured, as above
+  const { RedisState } = require('./shared-state/redis-state') as typeof import('./shared-state/redis-state');
+  const redis = new RedisState({ url: sharedState.redisUrl!.reveal(), host: sharedState.redisHost!, logger, metrics });
+  redis.start();
+  return redis;
+}
+
+/** RATE_LIMIT_PER_CALLER, counted on Redis when there is one; the caller is its validated token, its Graph token or its address. */
+function callerLimit({ sharedState, auth, graph }: Config, redis: RedisState | undefined): GraphQLHandlerOptions['callerLimit'] {
+  if (!sharedState.callerLimit) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when configured
+  const { createCallerLimiter } = require('./shared-state/caller-limiter') as typeof import('./shared-state/caller-limiter');
+  const source: CallerSource = auth.callers ? 'token' : graph.auth === 'passthrough' ? 'graph-token' : 'address';
+  return { limiter: createCallerLimiter(sharedState.callerLimit, redis?.commands), source };
 }
 
 /** The emulator's code is loaded only in emulator mode. */

@@ -47,6 +47,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly graphPauses = new Counter({
+    name: 'gateway_graph_pauses_total',
+    help: 'Throttling scopes paused: by a Graph answer to this process (graph) or to another replica (replica).',
+    labelNames: ['origin'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sharedStateUp = new Gauge({
+    name: 'gateway_shared_state_up',
+    help: '1 while this process shares pauses and caller counts with the other replicas through Redis; 0 while it keeps them in its own memory.',
+    registers: [this.registry],
+  });
+
   readonly graphCircuitState = new Gauge({
     name: 'gateway_graph_circuit_state',
     help: 'Circuit breaker per Graph host: 0 closed, 1 open, 2 half-open.',

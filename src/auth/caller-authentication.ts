@@ -3,11 +3,14 @@ import type { JWTPayload } from 'jose' with { 'resolution-mode': 'import' };
 import type { CallerAuthConfig } from '../config';
 import { CallerRefusedError, unauthenticated } from './caller-refusal';
 import { createJwtVerifier, TokenRejected } from './jwt-verifier';
+import { stringClaim } from './token-claims';
 
 /** Who is calling, as the caller's validated token says; never the token itself. */
 export interface CallerIdentity {
   /** Object id of the user or service principal. */
   oid: string | undefined;
+  /** The token's subject: who it was issued to, when there is no `oid` (tokens of other issuers). */
+  sub: string | undefined;
   /** Tenant id. */
   tid: string | undefined;
   /** The client application the caller used (`appid` in v1 tokens, `azp` in v2). */
@@ -36,6 +39,7 @@ export function createCallerAuthenticator(config: CallerAuthConfig, logger: Logg
 
     const identity = {
       oid: stringClaim(claims.oid),
+      sub: stringClaim(claims.sub),
       tid: stringClaim(claims.tid),
       appId: stringClaim(claims.appid) ?? stringClaim(claims.azp),
     };
@@ -51,8 +55,4 @@ export function createCallerAuthenticator(config: CallerAuthConfig, logger: Logg
     }
     return identity;
   };
-}
-
-function stringClaim(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }

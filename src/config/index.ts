@@ -5,6 +5,7 @@ import { readGraphQLConfig, type GraphQLConfig } from './graphql';
 import { readObservabilityConfig, type ObservabilityConfig } from './observability';
 import type { Env } from './read';
 import { readServerConfig, type ServerConfig } from './server';
+import { readSharedStateConfig, type SharedStateConfig } from './shared-state';
 import { readUploadConfig, type UploadConfig } from './upload';
 
 export type { AuthConfig, CallerAuthConfig } from './auth';
@@ -12,6 +13,7 @@ export type { AuthorityConfig, GraphAuthMode, GraphCloud, GraphConfig, GraphCred
 export type { GraphQLConfig, GraphQLIde, TrustedDocumentsMode } from './graphql';
 export type { LogLevel, ObservabilityConfig } from './observability';
 export type { ServerConfig } from './server';
+export type { CallerLimitConfig, SharedStateConfig } from './shared-state';
 export type { UploadConfig } from './upload';
 export { loadEmulatorConfig, type EmulatorConfig } from './emulator';
 export { ConfigError, isLoopback, type Env } from './read';
@@ -29,6 +31,7 @@ export interface Config {
   readonly auth: AuthConfig;
   readonly observability: ObservabilityConfig;
   readonly upload: UploadConfig;
+  readonly sharedState: SharedStateConfig;
 }
 
 /** Loads `.env` from the working directory (variables already set win), then returns the environment. */
@@ -48,6 +51,7 @@ export function loadConfig(env: Env): Config {
     auth: readAuthConfig(env, graph.auth),
     observability: readObservabilityConfig(env),
     upload: readUploadConfig(env),
+    sharedState: readSharedStateConfig(env),
   });
 }
 

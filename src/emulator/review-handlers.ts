@@ -1,6 +1,6 @@
 import { isGuid } from '../graph/session-key';
 import { badRequest } from './http-error';
-import { nextLink } from './odata-query';
+import { collectionPage } from './odata-query';
 import { decisionJson, definitionJson, instanceJson } from './review-json';
 import { APPLY_RESULTS, DECISIONS, oneOf, sameId, type StoredDecision, type StoredDefinition, type StoredInstance } from './review-model';
 import type { ReviewPath } from './review-paths';
@@ -152,16 +152,15 @@ function entityAnswer(place: ReviewPlace, json: Record<string, unknown>): Answer
 
 /** One page, Graph's way: `$top` is the page size (capped by the server's), `@odata.nextLink` carries the rest. */
 function listAnswer<T>(reviews: ReviewStore, place: ReviewPlace, query: ReviewListQuery, items: T[], json: (item: T) => Record<string, unknown>): Answer {
-  const size = Math.min(query.top, reviews.maxPageSize ?? query.top);
-  const page = items.slice(query.offset, query.offset + size);
-  const end = query.offset + page.length;
+  const top = Math.min(query.top, reviews.maxPageSize ?? query.top);
+  const { count, page, nextLink } = collectionPage(items, { ...query, top, order: [] }, new URL(place.url.pathname + place.url.search, place.origin));
   return {
     status: 200,
     body: {
       '@odata.context': context(place),
-      ...(query.count ? { '@odata.count': items.length } : {}),
+      ...(count !== undefined && { '@odata.count': count }),
       value: page.map((item) => selectProperties(json(item), query.select)),
-      ...(end < items.length ? { '@odata.nextLink': nextLink(new URL(place.url.pathname + place.url.search, place.origin), end) } : {}),
+      ...(nextLink && { '@odata.nextLink': nextLink }),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { badRequest } from './http-error';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parseCount, parseWhole, readSkipToken } from './odata-query';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, assertOptions, parseCount, parseWhole, readSkipToken } from './odata-query';
 
 export type ReviewCollection = 'definitions' | 'instances' | 'decisions';
 
@@ -31,10 +31,11 @@ const FILTERABLE: Record<ReviewCollection, Readonly<Record<string, ReviewFilterC
 };
 
 const LIST_OPTIONS = new Set(['$filter', '$top', '$skip', '$skiptoken', '$count', '$select', '$orderby']);
+const ENTITY_OPTIONS = new Set(['$select']);
 
 /** The options of a list; an option the emulator does not implement is refused as Graph refuses one it does not support. */
 export function parseReviewListQuery(params: URLSearchParams, collection: ReviewCollection): ReviewListQuery {
-  refuseOtherOptions(params, LIST_OPTIONS);
+  assertOptions(params, LIST_OPTIONS);
   const skiptoken = params.get('$skiptoken');
   return {
     filter: parseReviewFilter(params.get('$filter'), collection),
@@ -48,7 +49,7 @@ export function parseReviewListQuery(params: URLSearchParams, collection: Review
 
 /** The options of a single entity's read: `$select` only. */
 export function parseReviewEntityQuery(params: URLSearchParams): string[] | undefined {
-  refuseOtherOptions(params, new Set(['$select']));
+  assertOptions(params, ENTITY_OPTIONS);
   return parseSelectNames(params.get('$select'));
 }
 
@@ -97,9 +98,4 @@ function parseInstanceOrder(text: string | null, collection: ReviewCollection): 
 
 function parseSelectNames(text: string | null): string[] | undefined {
   return text === null ? undefined : text.split(',').map((name) => name.trim());
-}
-
-function refuseOtherOptions(params: URLSearchParams, allowed: ReadonlySet<string>): void {
-  const other = [...params.keys()].find((name) => name.startsWith('$') && !allowed.has(name));
-  if (other !== undefined) throw badRequest(`The query option '${other}' is not supported here.`);
 }

@@ -1,3 +1,4 @@
+import { graphDateTime } from './graph-dates';
 import { SEED_SESSION_KEY } from './seed';
 
 /** What a review is seeded with (the seed below, or the control API's `POST /_emulator/reviews`). */
@@ -86,7 +87,7 @@ function denied(justification: string): Partial<DecisionSeed> {
 
 /** The reviews the emulator starts with, dated around `now` (the emulator's start). */
 export function reviewSeeds(now: number): DefinitionSeed[] {
-  const at = (offset: number) => new Date(now + offset).toISOString();
+  const at = (offset: number) => graphDateTime(now + offset);
   const ids = REVIEW_SEED.instances;
   return [
     {

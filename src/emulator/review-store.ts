@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CsvRow } from './csv-rows';
+import { GraphClock, graphDateTime } from './graph-dates';
 import { HttpError, badRequest } from './http-error';
 import { APPLY_RESULTS, DECISIONS, NOT_APPLIED, PHASES, oneOf, sameId, type Identity, type StoredDecision, type StoredDefinition, type StoredInstance } from './review-model';
 import { notApplying, notInProgress, reviewNotFound } from './review-refusals';
@@ -25,11 +26,14 @@ export class ReviewStore {
   private readonly decisions = new Map<string, StoredDecision[]>();
   /** The most items one page holds whatever `$top` asks (Graph's server-driven paging); set by the control API. */
   maxPageSize: number | undefined;
+  private readonly clock: GraphClock;
 
   constructor(
     private readonly sessions: SessionStore,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.clock = new GraphClock(now);
+  }
 
   addDefinition(seed: DefinitionSeed): StoredDefinition {
     const definition: StoredDefinition = {
@@ -50,7 +54,7 @@ export class ReviewStore {
       definitionId,
       status: seed.status ?? 'Initializing',
       startDateTime: start,
-      endDateTime: seed.endDateTime ?? new Date(Date.parse(start) + 7 * 24 * 60 * 60 * 1000).toISOString(),
+      endDateTime: seed.endDateTime ?? graphDateTime(Date.parse(start) + 7 * 24 * 60 * 60 * 1000),
       importedSessions: new Set(),
     };
     this.instances.set(instance.id.toLowerCase(), instance);
@@ -179,7 +183,7 @@ export class ReviewStore {
   }
 
   private timestamp(): string {
-    return new Date(this.now()).toISOString();
+    return this.clock.stamp();
   }
 }
 

@@ -2,7 +2,8 @@ import { HttpError, notFound } from './http-error';
 
 /**
  * ASSUMPTIONS (Graph documents none of these answers; the emulator invented them, and a client that
- * branches on them must know that): how the emulator refuses an operation a session's state forbids.
+ * branches on them must know that): how the emulator refuses an operation a session's or an access
+ * review instance's state forbids.
  * Each is chosen here and only here.
  */
 export const ASSUMED_REFUSALS = Object.freeze({
@@ -16,6 +17,12 @@ export const ASSUMED_REFUSALS = Object.freeze({
   changeExpired: { status: 409, code: 'uploadSessionExpired' },
   /** A PATCH body other than `{"isUploadDone": true}` (`false` included). */
   otherUpdate: { status: 400, code: 'BadRequest' },
+  /** Batch apply, or an apply result by PATCH, on a review instance that is not Applying (Applied included). */
+  reviewNotApplying: { status: 409, code: 'AccessReviewInstanceNotApplying' },
+  /** A reviewer's decision on a review instance that is not InProgress. */
+  reviewNotInProgress: { status: 409, code: 'AccessReviewInstanceNotInProgress' },
+  /** Beta's batch apply on the classic route without `x-accessreviews-version: vNext`. */
+  reviewWithoutVersionHeader: { status: 400, code: 'BadRequest' },
 });
 
 export type AssumedRefusal = keyof typeof ASSUMED_REFUSALS;

@@ -5,7 +5,8 @@ export type GraphFailureKind =
   | 'timeout' // the attempt timed out: Graph did not answer in time
   | 'deadline' // the request's own deadline passed, or its caller left: not Graph's fault
   | 'unreadable' // a 2xx answer the gateway cannot read
-  | 'unavailable'; // the gateway refused to call (circuit open, too many calls in flight)
+  | 'unavailable' // the gateway refused to call (circuit open, too many calls in flight)
+  | 'paused'; // the gateway held the call: Graph throttles its scope until after the request's deadline
 
 export interface GraphFailure {
   kind: GraphFailureKind;

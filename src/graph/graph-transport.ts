@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { GraphRequestError, type GraphFailure } from './graph-failure';
 import type { Metrics } from '../metrics';
 import type { GraphGuard } from './graph-guard';
+import type { ScopePauses } from './scope-pauses';
 import type { OperationTrace } from '../tracing';
 import type { StreamBody } from './multipart-body';
 import { RETRYABLE_STATUSES, retryAfterSeconds, retryDelayMs, sleep, withRetryAdvice, type RetryPolicy, type RetryRule } from './retry-policy';
@@ -39,6 +40,8 @@ export interface GraphTransportOptions {
   /** A pool used only with `reset: true`, so every request on it opens a connection no one used before. */
   freshConnections?: Dispatcher;
   guard: GraphGuard;
+  /** Holds calls in a scope Graph throttles; absent, nothing is held. */
+  pauses?: ScopePauses;
   retry: RetryPolicy;
   attemptTimeoutMs: number;
   metrics: Metrics;
@@ -78,12 +81,15 @@ export class GraphTransport {
   }
 
   async send(request: GraphRequest, call: GraphCall): Promise<GraphAnswer> {
-    const { retry, guard, metrics } = this.options;
+    const { retry, guard, pauses, metrics } = this.options;
     const { signal } = call;
     let freshConnection = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await guard.run(signal, () => this.attempt(request, signal, call, attempt, freshConnection));
+        // Before the pause and the guard: the scope is the credential's, and one that cannot be had is no Graph attempt.
+        const authorization = await call.authorization();
+        const send = () => guard.run(signal, () => this.attempt(request, authorization, signal, call, attempt, freshConnection));
+        return await (pauses ? pauses.run(authorization, call, send) : send());
       } catch (error) {
         if (!(error instanceof GraphRequestError)) throw error;
         const { failure } = error;
@@ -98,12 +104,18 @@ export class GraphTransport {
     }
   }
 
-  private async attempt(request: GraphRequest, signal: AbortSignal, call: GraphCall, attempt: number, freshConnection: boolean): Promise<GraphAnswer> {
+  private async attempt(
+    request: GraphRequest,
+    authorization: string,
+    signal: AbortSignal,
+    call: GraphCall,
+    attempt: number,
+    freshConnection: boolean,
+  ): Promise<GraphAnswer> {
     const { method, path, json: jsonBody, stream } = request;
     const clientRequestId = randomUUID();
     const started = performance.now();
-    // Before the span and the try: a credential that cannot be had is no Graph attempt.
-    const headers = await requestHeaders(request, call, clientRequestId, attempt);
+    const headers = requestHeaders(request, authorization, clientRequestId, attempt);
     const span = call.trace?.graphAttempt(method, path, attempt);
     if (span) headers.traceparent = span.traceparent;
     const { metrics } = this.options;
@@ -152,9 +164,9 @@ export class GraphTransport {
   }
 }
 
-async function requestHeaders(request: GraphRequest, call: GraphCall, clientRequestId: string, attempt: number): Promise<Record<string, string>> {
+function requestHeaders(request: GraphRequest, authorization: string, clientRequestId: string, attempt: number): Record<string, string> {
   const headers: Record<string, string> = {
-    authorization: await call.authorization(),
+    authorization,
     accept: 'application/json',
     'client-request-id': clientRequestId,
   };

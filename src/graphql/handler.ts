@@ -9,6 +9,7 @@ import type { GraphClient } from '../graph/graph-client';
 import type { GraphQLHandler, GraphQLHttpRequest, HttpAnswer } from '../http/graphql-request';
 import type { Metrics } from '../metrics';
 import type { Tracing } from '../tracing';
+import { callerKey, callerLimited, type CallerLimiter, type CallerSource } from './caller-limit';
 import type { GatewayContext } from './context';
 import type { DeveloperConsole } from './developer-console';
 import { CONSOLE, recordOutcome } from './operation-record';
@@ -28,6 +29,8 @@ export interface GraphQLHandlerOptions {
    */
   callerCredential: { kind: 'token'; authenticate: CallerAuthenticator } | { kind: 'bearer' } | { kind: 'none' };
   trustedDocuments: TrustedDocuments;
+  /** RATE_LIMIT_PER_CALLER: counts each operation of a caller, known by `source`. */
+  callerLimit?: { limiter: CallerLimiter; source: CallerSource };
   /** A browser's page request: the developer console (or the page saying it is off). */
   console: DeveloperConsole;
   /** How an uploaded file is checked (UPLOAD_MAX_BYTES, UPLOAD_CSV_COLUMNS). */
@@ -79,6 +82,11 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
         return refuse(callerRefusal(error), 'caller-refused');
       }
       if (context.caller) context.call.log = context.call.log.child({ caller: context.caller });
+    }
+    if (options.callerLimit && operation.runs) {
+      const { limiter, source } = options.callerLimit;
+      const retryInMs = await limiter(callerKey(source, { identity: context.caller, bearer, clientAddress: request.clientAddress }));
+      if (retryInMs !== undefined) return refuse(callerLimited(retryInMs), 'caller-refused');
     }
 
     const response = await apollo.executeHTTPGraphQLRequest({

@@ -20,6 +20,8 @@ export function codeForGraphFailure(failure: GraphFailure): ErrorCode {
       return ErrorCode.UPSTREAM_TIMEOUT;
     case 'unreadable':
       return ErrorCode.UPSTREAM_ERROR;
+    case 'paused':
+      return ErrorCode.THROTTLED;
     default:
       throw new UnreachableCaseError(failure.kind);
   }

@@ -11,6 +11,8 @@ export interface GraphQLHttpRequest {
   search: string;
   body: RequestBody;
   requestId: string;
+  /** The peer's IP address (a proxy's, behind one). */
+  clientAddress: string;
   /** Aborts when the caller leaves or the deadline passes; its reason says which. */
   signal: AbortSignal;
   /** Epoch milliseconds. */

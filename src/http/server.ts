@@ -110,6 +110,7 @@ export function createHttpServer({ config, upload, graphql, metrics, logger }: H
       search: url.search,
       body,
       requestId,
+      clientAddress: req.socket.remoteAddress ?? '',
       signal: controller.signal,
       deadline,
     });

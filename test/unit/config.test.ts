@@ -184,9 +184,27 @@ describe('loadConfig', () => {
     expect(loadConfig({ UPLOAD_CSV_COLUMNS: '' }).upload.csvColumns).toBe('off');
   });
 
+  it('shares nothing and limits no caller unless asked; reads REDIS_URL (redis: or rediss:) and the per-caller limit', () => {
+    expect(loadConfig({}).sharedState).toEqual({ redisUrl: undefined, redisHost: undefined, callerLimit: undefined });
+    const shared = loadConfig({ REDIS_URL: 'rediss://:p%40ss@cache.example.com:6380/0', RATE_LIMIT_PER_CALLER: '600' }).sharedState;
+    expect(shared.redisUrl?.reveal()).toBe('rediss://:p%40ss@cache.example.com:6380/0');
+    expect(shared.redisHost).toBe('rediss://cache.example.com:6380');
+    expect(shared.callerLimit).toEqual({ requests: 600, windowSeconds: 60 });
+    expect(loadConfig({ RATE_LIMIT_PER_CALLER: '5', RATE_LIMIT_WINDOW_S: '1' }).sharedState.callerLimit).toEqual({ requests: 5, windowSeconds: 1 });
+    expect(() => loadConfig({ REDIS_URL: 'http://cache:6379' })).toThrow('REDIS_URL must be an redis: or rediss: URL');
+    expect(() => loadConfig({ RATE_LIMIT_PER_CALLER: '0' })).toThrow('RATE_LIMIT_PER_CALLER must be a whole number from 1');
+    expect(() => loadConfig({ RATE_LIMIT_WINDOW_S: '0' })).toThrow('RATE_LIMIT_WINDOW_S must be a whole number from 1');
+  });
+
   it('never prints a secret, however the config is printed', () => {
-    const config = loadConfig({ GRAPH_AUTH: 'app', ...CALLER, ...APP, AZURE_CLIENT_SECRET: 'hunter2-secret' });
-    const printed = [JSON.stringify(config), inspect(config, { depth: 10 }), String((config.graph.credential as { clientSecret: unknown }).clientSecret)];
+    const config = loadConfig({ GRAPH_AUTH: 'app', ...CALLER, ...APP, AZURE_CLIENT_SECRET: 'hunter2-secret', REDIS_URL: 'rediss://:hunter3-secret@cache:6380' });
+    const printed = [
+      JSON.stringify(config),
+      inspect(config, { depth: 10 }),
+      String((config.graph.credential as { clientSecret: unknown }).clientSecret),
+      String(config.sharedState.redisUrl),
+    ];
+    for (const text of printed) expect(text).not.toContain('hunter3-secret');
     for (const text of printed) expect(text).not.toContain('hunter2-secret');
     const lines: string[] = [];
     createLogger('info', { write: (line: string) => void lines.push(line) }).info({ config }, 'config');

@@ -8,7 +8,7 @@ const OPTIONS: Omit<DeveloperConsoleOptions, 'ide'> = { document: 'query Q { a }
 function browserGet(search = '', acceptEncoding?: string): GraphQLHttpRequest {
   const headers: Record<string, string> = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
   if (acceptEncoding) headers['accept-encoding'] = acceptEncoding;
-  return { method: 'GET', headers, search, body: { kind: 'none' }, requestId: 'r', signal: new AbortController().signal, deadline: Date.now() + 1000 };
+  return { method: 'GET', headers, search, body: { kind: 'none' }, requestId: 'r', clientAddress: '127.0.0.1', signal: new AbortController().signal, deadline: Date.now() + 1000 };
 }
 
 function header(answer: HttpAnswer, name: string): string | undefined {

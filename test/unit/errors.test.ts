@@ -59,6 +59,7 @@ describe('toGraphQLError', () => {
     ['timeout', 'UPSTREAM_TIMEOUT'],
     ['deadline', 'UPSTREAM_TIMEOUT'],
     ['unreadable', 'UPSTREAM_ERROR'],
+    ['paused', 'THROTTLED'],
   ] as const)('maps a %s failure to %s', (kind, code) => {
     expect(toGraphQLError(new GraphRequestError({ kind, message: 'x' })).extensions.code).toBe(code);
   });

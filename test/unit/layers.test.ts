@@ -20,6 +20,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   client: [],
   graphql: ['auth', 'client', 'config', 'graph', 'graphiql', 'http', 'metrics.ts', 'tracing.ts', 'upload'],
   emulator: ['auth', 'config', 'graph'],
+  'shared-state': ['config', 'metrics.ts'],
 };
 
 /** The layers that speak GraphQL: every other one may import GraphQL packages for their types only. */
