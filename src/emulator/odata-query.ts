@@ -36,6 +36,9 @@ export interface ListQuery extends CollectionQuery {
   filter: FilterClause[];
 }
 
+/** OData's system query options, as the emulator spells them. */
+const SYSTEM_OPTIONS = new Set(['$apply', '$compute', '$count', '$deltatoken', '$expand', '$filter', '$format', '$orderby', '$search', '$select', '$skip', '$skiptoken', '$top']);
+
 /**
  * The system query options a request may carry. One the emulator does not implement is refused with 400,
  * as Graph refuses what it does not support, never ignored; a repeated option likewise.
@@ -43,6 +46,9 @@ export interface ListQuery extends CollectionQuery {
 export function assertOptions(params: URLSearchParams, allowed: ReadonlySet<string>): void {
   const seen = new Set<string>();
   for (const name of params.keys()) {
+    const spelled = `$${name.replace(/^\$/, '').toLowerCase()}`;
+    // Graph's beta also reads `top=` without `$`, and Graph is lenient about case: rather than ignore such a spelling, say so.
+    if (SYSTEM_OPTIONS.has(spelled) && spelled !== name) throw badRequest(`The emulator reads the query option '${echo(name)}' only as '${spelled}'.`);
     if (!name.startsWith('$')) continue;
     if (!allowed.has(name)) throw badRequest(`Query option '${echo(name)}' is not allowed on this request.`);
     if (seen.has(name)) throw badRequest(`Query option '${name}' was specified more than once, but it must be specified at most once.`);

@@ -61,6 +61,8 @@ describe('the emulator OData options', () => {
     expect(() => assertOptions(new URLSearchParams('$top=1&other=2'), allowed)).not.toThrow();
     expect(() => assertOptions(new URLSearchParams('$search=x'), allowed)).toThrow("Query option '$search' is not allowed");
     expect(() => assertOptions(new URLSearchParams('$top=1&$top=2'), allowed)).toThrow('specified more than once');
+    expect(() => assertOptions(new URLSearchParams('top=1'), allowed)).toThrow("reads the query option 'top' only as '$top'");
+    expect(() => assertOptions(new URLSearchParams('$TOP=1'), allowed)).toThrow("only as '$top'");
   });
 });
 
