@@ -5,6 +5,7 @@ import { print } from 'graphql';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startExample, type Example } from '../../examples/workflow/server/start-example';
 import { UploadSessionFileDocument } from '../../src/client/generated';
+import { REVIEW_SEED } from '../../src/emulator/review-seed';
 import { SEED } from '../support/gateway';
 
 // The example app (npm run example) in Chromium: the whole job through the page, on the gateway's embedded emulator.
@@ -12,10 +13,16 @@ import { SEED } from '../support/gateway';
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/example-app.png';
 const BAD_CSV_SCREENSHOT = '/tmp/example-app-bad-csv.png';
-// The README's sample file; then the same with a seventh field on line 3, where the header has six.
+const REVIEW_SCREENSHOT = '/tmp/example-app-review.png';
+// The README's sample file: three people with access to the resource; reviewers deny the first two.
 const GOOD_CSV = readFileSync('examples/access.csv');
-const BAD_CSV = Buffer.from(GOOD_CSV.toString('utf8').replace(/Role\n$/, 'Role,extra\n'));
+const SAMPLE_LINES = GOOD_CSV.toString('utf8').split('\n');
+const PEOPLE = SAMPLE_LINES.slice(1, 4).map((line) => line.split(',')[0]!) as [string, string, string];
+// Line 3 has seven fields where the header has six.
+const BAD_CSV = Buffer.from(SAMPLE_LINES.map((line, index) => (index === 2 ? `${line},extra` : line)).join('\n'));
 const EXTRA_SESSIONS = 10; // with the seed: 11, one more than the app's page of 10
+/** The seeded review waiting for the resource's data: started 20 minutes before the emulator, no session. */
+const WAITING = { reviewDefinitionId: REVIEW_SEED.definitionId, reviewInstanceId: REVIEW_SEED.instances.initializing };
 
 let example: Example;
 let browser: BrowserContext;
@@ -23,7 +30,7 @@ let profile: string;
 let tab: Page;
 /** Every request the page tried to make off the loopback interface: there must be none. */
 const offLoopback: string[] = [];
-let created: { uploadSessionId: string; reviewInstanceId: string };
+let created: { uploadSessionId: string };
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
@@ -66,7 +73,20 @@ async function until(locator: Locator, text: string | RegExp): Promise<void> {
   await locator.filter({ hasText: exactly }).waitFor({ timeout: 10_000 });
 }
 
+/** The emulator's control API plays the service and the reviewers, as a test or a demo would. */
+async function control(path: string, body?: unknown): Promise<void> {
+  const response = await fetch(new URL(`/_emulator/reviews/instances/${WAITING.reviewInstanceId}${path}`, example.gateway.graphBaseUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  });
+  if (!response.ok) throw new Error(`${path}: the emulator answered ${response.status} ${await response.text()}`);
+}
+
 const panel = () => tab.getByRole('region', { name: 'Selected session' });
+const reviewPage = () => tab.getByRole('region', { name: 'Review' });
+const waitingReview = () => tab.getByRole('list', { name: 'Access reviews' }).getByRole('listitem').filter({ hasText: WAITING.reviewInstanceId });
+const deniedRow = (person: string) => reviewPage().getByRole('row').filter({ hasText: person });
 const sessions = () => tab.getByRole('list', { name: 'Sessions' }).getByRole('listitem');
 
 async function upload(name: string, buffer: Buffer): Promise<void> {
@@ -75,27 +95,33 @@ async function upload(name: string, buffer: Buffer): Promise<void> {
 }
 
 it('lists the seeded resource\'s sessions a page at a time', async () => {
-  await until(tab.locator('.count'), '10 of 11 session(s)');
+  await until(tab.locator('.session-list .count'), '10 of 11 session(s)');
   expect(await sessions().count()).toBe(10);
   await tab.getByRole('button', { name: 'Load more' }).click();
-  await until(tab.locator('.count'), '11 of 11 session(s)');
+  await until(tab.locator('.session-list .count'), '11 of 11 session(s)');
   expect(await sessions().filter({ hasText: SEED.uploadSessionId }).textContent()).toContain('ACTIVE');
   expect(await tab.getByRole('button', { name: 'Load more' }).count()).toBe(0);
 });
 
-it('creates a session for a review with the generated ids', async () => {
-  const reviewInstanceId = await tab.getByLabel('Review instance id').inputValue();
-  expect(reviewInstanceId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-  await tab.getByRole('button', { name: 'Create session' }).click();
+it('lists the reviews waiting for the resource\'s data with the time left in their window', async () => {
+  await until(tab.locator('.review-list .count'), /^4 review\(s\), 1 waiting for your data/);
+  await until(waitingReview().getByTestId('time-left'), /^1 h [0-5]\d left$/);
+  expect(await waitingReview().textContent()).toContain('INITIALIZING');
+});
+
+it('creates the session for a review from the list, with the review\'s own ids', async () => {
+  await waitingReview().getByRole('button', { name: 'Create session' }).click();
   await until(tab.getByRole('status'), /^Created session /);
 
   const uploadSessionId = /Created session ([0-9a-f-]{36})/.exec((await tab.getByRole('status').textContent())!)![1]!;
-  created = { uploadSessionId, reviewInstanceId };
-  expect(store().get({ ...SEED, uploadSessionId })).toMatchObject({ referenceId: reviewInstanceId, status: 'active' });
+  created = { uploadSessionId };
+  expect(store().get({ ...SEED, uploadSessionId })).toMatchObject({ referenceId: WAITING.reviewInstanceId, status: 'active', data: WAITING });
   await until(panel().getByTestId('session-status'), 'ACTIVE');
   await until(panel().getByTestId('files-uploaded'), '0');
-  // The list is read again: the new session is in it.
-  await until(tab.locator('.count'), '10 of 12 session(s)');
+  // Both lists are read again: the review has its session, and the session is listed.
+  await waitingReview().getByRole('button', { name: 'Session ACTIVE' }).waitFor();
+  expect(await waitingReview().getByRole('button', { name: 'Create session' }).count()).toBe(0);
+  await until(tab.locator('.session-list .count'), '10 of 12 session(s)');
   await sessions().filter({ hasText: uploadSessionId }).waitFor();
 });
 
@@ -130,10 +156,49 @@ it('completes the session and shows COMPLETE', async () => {
   await tab.screenshot({ path: SCREENSHOT, fullPage: true });
 });
 
-it('shows a CONFLICT naming the completed session when its review instance is asked for another, with the ids kept', async () => {
-  expect(await tab.getByLabel('Review instance id').inputValue()).toBe(created.reviewInstanceId);
-  await tab.getByRole('button', { name: 'Create session' }).click();
-  await until(tab.getByRole('alert'), new RegExp(`^CONFLICT: The upload session ${created.uploadSessionId} of this review instance and resource is already completed`));
+it('no longer lists the review as waiting once its data is complete', async () => {
+  await until(tab.locator('.review-list .count'), /^4 review\(s\), 0 waiting for your data/);
+  await waitingReview().getByRole('button', { name: 'Session COMPLETE' }).waitFor();
+});
+
+it('opens the seeded applying review: only the resource\'s denials, with who and why', async () => {
+  const seeded = tab.getByRole('list', { name: 'Access reviews' }).getByRole('listitem').filter({ hasText: REVIEW_SEED.instances.applying });
+  await seeded.getByRole('button', { name: 'Open review' }).click();
+  await until(reviewPage().getByTestId('review-status'), 'APPLYING');
+  // Adele and Diego denied; Alex approved and Lynne not reviewed; the catalog's other resource not shown.
+  await until(reviewPage().locator('.count'), '2 of 2 denied, 2 not recorded yet');
+  expect(await deniedRow('Adele Vance').textContent()).toContain('Left the project in October (Megan Bowen)');
+  expect(await deniedRow('Diego Siciliani').textContent()).toContain('Server room');
+});
+
+it('lists what reviewers denied once the review is applying', async () => {
+  await control('/advance'); // InProgress: the reviewers' turn
+  await control('/review', { decision: 'Deny', principalIds: PEOPLE.slice(0, 2), justification: 'Left the team', reviewer: { id: 'e1000005-3b88-4c0a-8bb3-68ba8162beff', displayName: 'Megan Bowen' } });
+  await control('/review', { decision: 'Approve', principalIds: [PEOPLE[2]] });
+  await control('/advance'); // Applying: the owner's turn
+  await tab.getByRole('button', { name: 'Refresh' }).click();
+  await until(waitingReview().locator('.status'), 'APPLYING');
+  await waitingReview().getByRole('button', { name: 'Open review' }).click();
+
+  await until(reviewPage().getByTestId('review-status'), 'APPLYING');
+  await until(reviewPage().locator('.count'), '2 of 2 denied, 2 not recorded yet');
+  expect(await deniedRow(PEOPLE[0]).textContent()).toContain('Left the team (Megan Bowen)');
+  expect(await deniedRow(PEOPLE[2]).count()).toBe(0);
+});
+
+it('records one removal, then the rest at once: the review shows APPLIED', async () => {
+  await deniedRow(PEOPLE[0]).getByRole('button', { name: 'Mark removed' }).click();
+  await until(deniedRow(PEOPLE[0]).getByTestId('apply-result'), 'APPLIED_SUCCESSFULLY');
+  await until(reviewPage().locator('.count'), '2 of 2 denied, 1 not recorded yet');
+  expect(await reviewPage().getByTestId('review-status').textContent()).toBe('APPLYING');
+
+  await reviewPage().getByRole('button', { name: 'Mark all removed' }).click();
+  await until(reviewPage().getByTestId('review-status'), 'APPLIED');
+  await until(deniedRow(PEOPLE[1]).getByTestId('apply-result'), 'APPLIED_SUCCESSFULLY');
+  expect(await reviewPage().getByRole('button', { name: 'Mark all removed' }).isDisabled()).toBe(true);
+  const instance = example.gateway.emulator!.reviews.instance(WAITING.reviewInstanceId)!;
+  expect(instance.status).toBe('Applied');
+  await tab.screenshot({ path: REVIEW_SCREENSHOT, fullPage: true });
 });
 
 // The generated document has `__typename` beside uploadSessionFile at its root: the gateway accepts it.

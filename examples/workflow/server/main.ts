@@ -16,6 +16,7 @@ async function main(): Promise<void> {
       `  Upload sessions example: ${example.url.href}`,
       `  Its /graphql is the gateway (${example.gateway.url.href}) on the embedded Graph emulator:`,
       '  Microsoft Graph is not called. Ctrl-C stops both.',
+      `  Play the reviewers with the emulator's control API: ${new URL('/_emulator/reviews', example.gateway.graphBaseUrl).href}`,
       '',
       '',
     ].join('\n'),
