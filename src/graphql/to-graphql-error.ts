@@ -4,7 +4,7 @@ import { CallerRefusedError, type CallerRefusalReason } from '../auth/caller-ref
 import { GraphRequestError, type GraphFailure } from '../graph/graph-failure';
 import { InvalidInputError } from '../graph/invalid-input';
 import { ReviewScopeError } from '../graph/review-scope';
-import { MultipartRequestError } from '../http/multipart-request';
+import { MultipartRequestError } from '../http/multipart-error';
 import { CsvError } from '../upload/csv-error';
 import { ErrorCode, GatewayError, UnreachableCaseError } from './error-code';
 

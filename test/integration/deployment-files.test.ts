@@ -2,6 +2,7 @@ import { constants, accessSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { parseAllDocuments } from 'yaml';
+import { loadConfig } from '../../src/config';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 
 const ROOT = join(__dirname, '..', '..');
@@ -110,6 +111,12 @@ describe('Kubernetes manifests', () => {
     expect(byKind('Service').spec.selector).toEqual(selector);
     expect(byKind('HorizontalPodAutoscaler').spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name });
     expect(byKind('PodDisruptionBudget').spec.minAvailable).toBeLessThanOrEqual(byKind('HorizontalPodAutoscaler').spec.minReplicas - 1);
+  });
+
+  it('take REDIS_URL from the Secret (empty: each pod on its own memory), never from the ConfigMap', () => {
+    expect(byKind('Secret').stringData).toHaveProperty('REDIS_URL', '');
+    expect(byKind('ConfigMap').data).not.toHaveProperty('REDIS_URL');
+    expect(loadConfig({ GRAPH_AUTH: 'passthrough', ...byKind('ConfigMap').data, ...byKind('Secret').stringData }).sharedState.redisUrl).toBeUndefined();
   });
 
   it('carry no secret values in the repository', () => {

@@ -3,7 +3,7 @@ import { CallerRefusedError } from '../../src/auth/caller-refusal';
 import { GraphRequestError } from '../../src/graph/graph-failure';
 import { ErrorCode, GatewayError } from '../../src/graphql/error-code';
 import { toGraphQLError } from '../../src/graphql/to-graphql-error';
-import { MultipartRequestError } from '../../src/http/multipart-request';
+import { MultipartRequestError } from '../../src/http/multipart-error';
 
 const ids = { requestId: 'r-1', clientRequestId: 'c-1' };
 
