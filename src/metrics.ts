@@ -21,14 +21,14 @@ export class Metrics {
 
   readonly graphRequests = new TalliedCounter({
     name: 'gateway_graph_requests_total',
-    help: 'Graph attempts made, by HTTP method and status ("error" when no answer came).',
+    help: 'Graph attempts made, by HTTP method and status ("error" when no answer came, "aborted_by_gateway" when the gateway stopped it).',
     labelNames: ['method', 'status'] as const,
     registers: [this.registry],
   });
 
   readonly graphDuration = new Histogram({
     name: 'gateway_graph_request_duration_seconds',
-    help: 'Time of one Graph attempt, by HTTP method and status ("error" when no answer came).',
+    help: 'Time of one Graph attempt, by HTTP method and status (as gateway_graph_requests_total).',
     labelNames: ['method', 'status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],

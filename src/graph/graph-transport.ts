@@ -25,10 +25,13 @@ export interface GraphCall {
   attempts?: GraphAttemptRecord[];
 }
 
+/** Graph's status; `error` when no answer came; `aborted_by_gateway` when the gateway stopped it (no fault of Graph's). */
+export type GraphAttemptStatus = number | 'error' | 'aborted_by_gateway';
+
 /** One Graph attempt as the operation's log line reports it. */
 export interface GraphAttemptRecord {
   method: string;
-  status: number | 'error';
+  status: GraphAttemptStatus;
   requestId?: string;
   attempt: number;
   durationMs: number;
@@ -119,7 +122,7 @@ export class GraphTransport {
     const span = call.trace?.graphAttempt(method, path, attempt);
     if (span) headers.traceparent = span.traceparent;
     const { metrics } = this.options;
-    let status: number | 'error' = 'error';
+    let status: GraphAttemptStatus = 'error';
     let requestId: string | undefined;
     try {
       const { dispatcher, freshConnections = dispatcher } = this.options;
@@ -147,8 +150,9 @@ export class GraphTransport {
       return answerOf(status, response.headers, json, requestId, clientRequestId);
     } catch (error) {
       if (error instanceof GraphRequestError) throw error;
-      // The file's own check refused it mid-stream: the caller's error, passed on as it is, and the
-      // aborted request (nothing landed) is no failure of Graph's.
+      // The gateway stopped it (the file's check or size limit, the request's deadline, the caller gone): not Graph's failure.
+      if (stream?.sourceError !== undefined || signal.aborted) status = 'aborted_by_gateway';
+      // The file's own check refused it mid-stream: the caller's error, passed on as it is (nothing landed).
       if (stream?.sourceError !== undefined) throw stream.sourceError;
       const failure = transportFailure(error, signal, clientRequestId);
       call.log.warn({ graph: { method, clientRequestId, attempt, failure: failure.message, durationMs: elapsed(started) } }, 'Graph call failed');
@@ -159,7 +163,7 @@ export class GraphTransport {
       metrics.graphRequests.inc(labels);
       metrics.graphDuration.observe(labels, durationMs / 1000);
       call.attempts?.push({ method, status, requestId, attempt, durationMs: Math.round(durationMs * 10) / 10 });
-      span?.end(status === 'error' ? undefined : status, requestId);
+      span?.end(typeof status === 'number' ? status : undefined, requestId);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import { GraphClient } from '../../src/graph/graph-client';
-import { COMPLETE_SEED, postGraphQL, SEED, startTestGateway, type TestGateway } from '../support/gateway';
+import { COMPLETE_SEED, postGraphQL, scriptFault, SEED, startTestGateway, type TestGateway } from '../support/gateway';
+import { csvRows, postMultipart, uploadParts } from '../support/upload-request';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
@@ -85,6 +86,20 @@ describe('logs and metrics', () => {
     expect(metrics).toMatch(/gateway_graph_requests_in_flight\{host="127.0.0.1:\d+"\} 0/);
     expect(metrics).toMatch(/gateway_graph_circuit_state\{host="127.0.0.1:\d+"\} 0/);
     expect(metrics).toContain('process_cpu_seconds_total');
+  });
+
+  it('counts an upload the gateway refused mid-stream as aborted_by_gateway, and a dropped Graph connection still as error', async () => {
+    const session = t.emulator.store.add({ catalogId: SEED.catalogId, resourceId: SEED.resourceId }).key;
+    const refused = await postMultipart(t.url, uploadParts(session, csvRows(5_000, { bad: 4_000 })));
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const graphPosts = async () => (await (await request(new URL('/metrics', t.url))).body.text()).split('\n').filter((line) => line.startsWith('gateway_graph_requests_total{method="POST"'));
+    expect(await graphPosts()).toEqual(['gateway_graph_requests_total{method="POST",status="aborted_by_gateway"} 1']);
+    expect(logLines(t).find((line) => line.msg === 'GraphQL operation')).toMatchObject({ code: 'BAD_USER_INPUT', graph: expect.arrayContaining([expect.objectContaining({ method: 'POST', status: 'aborted_by_gateway' })]) });
+
+    await scriptFault(t, { method: 'POST', path: '/uploadFile', reset: 'before', times: 1 });
+    const dropped = await postMultipart(t.url, uploadParts(session, csvRows(10)));
+    expect(dropped.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(await graphPosts()).toEqual(['gateway_graph_requests_total{method="POST",status="aborted_by_gateway"} 1', 'gateway_graph_requests_total{method="POST",status="error"} 1']);
   });
 });
 
