@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { request } from 'undici';
 import type { IncomingMessage } from 'node:http';
 import type { FaultSpec } from '../../src/emulator/faults';
 import type { GraphVersion } from '../../src/graph/graph-paths';
@@ -189,7 +190,7 @@ describe('uploadSessionFile refusals', () => {
 });
 
 describe('uploadSessionFile when a side goes away', () => {
-  it('aborts Graph’s request when the caller aborts mid-upload; nothing lands', async () => {
+  it('aborts Graph’s request when the caller aborts mid-upload; nothing lands; the attempt counts as aborted_by_gateway', async () => {
     const session = await start();
     let graphStarted = false;
     const startedOnGraph = (req: IncomingMessage) => {
@@ -213,6 +214,11 @@ describe('uploadSessionFile when a side goes away', () => {
     expect(uploadFileCalls()).toEqual([expect.objectContaining({ status: 0 })]);
     expect(uploadFileCalls()[0]!.bodyBytes).toBeGreaterThan(0);
     expect(filesOf(session)).toEqual([]);
+    // The operation's log line comes after its Graph attempt is counted: the gateway stopped it, Graph did not fail.
+    await waitUntil(() => t.logs.some((chunk) => chunk.includes('"msg":"GraphQL operation"')));
+    const metrics = await (await request(new URL('/metrics', t.url))).body.text();
+    expect(metrics).toContain('gateway_graph_requests_total{method="POST",status="aborted_by_gateway"} 1');
+    expect(metrics).not.toContain('status="error"');
   });
 
   it.each([
