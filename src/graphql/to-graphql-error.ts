@@ -4,7 +4,7 @@ import { CallerRefusedError, type CallerRefusalReason } from '../auth/caller-ref
 import { GraphRequestError, type GraphFailure } from '../graph/graph-failure';
 import { InvalidInputError } from '../graph/invalid-input';
 import { ReviewScopeError } from '../graph/review-scope';
-import { MultipartRequestError } from '../http/multipart-request';
+import { MultipartRequestError } from '../http/multipart-error';
 import { CsvError } from '../upload/csv-error';
 import { ErrorCode, GatewayError, UnreachableCaseError } from './error-code';
 
@@ -150,7 +150,30 @@ function graphFailureError(failure: GraphFailure): GraphQLError {
   if (code === ErrorCode.CONFLICT && failure.existingUploadSessionId !== undefined) {
     extensions.existingUploadSessionId = failure.existingUploadSessionId;
   }
-  return new GraphQLError(failure.publicMessage ?? PUBLIC_MESSAGES[code], { extensions });
+  const message = failure.publicMessage ?? (code === ErrorCode.CONFLICT ? conflictMessage(failure) : PUBLIC_MESSAGES[code]);
+  return new GraphQLError(message, { extensions });
+}
+
+/**
+ * A 409 says which state forbade the change, by Graph's code (the emulator's, see session-refusals.ts) or by
+ * the session a refused create found holding the pair; any other refusal keeps the general message.
+ */
+function conflictMessage({ graphCode, existingUploadSessionId: existing }: GraphFailure): string {
+  const session = existing === undefined ? 'The upload session' : `The upload session ${existing}`;
+  switch (graphCode) {
+    case 'uploadSessionAlreadyCompleted':
+      return existing === undefined
+        ? 'The upload session is already completed: it takes no more files and cannot be deleted.'
+        : `${session} of this review instance and resource is already completed: no other can be created for them.`;
+    case 'uploadSessionExpired':
+      return `${session} has expired: it takes no more files and cannot be completed.`;
+    case 'uploadSessionAlreadyExists':
+      return existing === undefined
+        ? 'The review instance already has an upload session for this resource: upload to it, or delete it to start again.'
+        : `The review instance already has an upload session for this resource (${existing}): upload to it, or delete it to start again.`;
+  }
+  if (existing !== undefined) return `The review instance already has an upload session for this resource (${existing}).`;
+  return PUBLIC_MESSAGES.CONFLICT;
 }
 
 function authorityFailureError(failure: AuthorityFailure): GraphQLError {

@@ -38,7 +38,7 @@ export class UploadSessionFileResolver {
     const { stream } = file;
     // The CSV is checked as it streams to Graph: a bad row fails the body before its end, so nothing lands.
     // (UPLOAD_MAX_BYTES is the multipart reader's: it counts the same bytes, before they get here.)
-    const checked = csvCheck({ columns: upload.csvColumns });
+    const checked = csvCheck({ columns: upload.csvColumns === 'off' ? undefined : upload.csvColumns });
     pipeline(stream, checked).catch(() => {}); // its failure reaches Graph's request through `checked`
     return graph.uploadFile(key, { fileName, body: checked }, call);
   }

@@ -9,7 +9,7 @@ export interface GraphQLHttpRequest {
   headers: IncomingHttpHeaders;
   /** The query string, `?…` or empty (GET operations live there). */
   search: string;
-  body: RequestBody;
+  body: ReceivedBody;
   requestId: string;
   /** The peer's IP address (a proxy's, behind one). */
   clientAddress: string;
@@ -19,7 +19,7 @@ export interface GraphQLHttpRequest {
   deadline: number;
 }
 
-export type RequestBody =
+export type ReceivedBody =
   | { kind: 'none' }
   /** A JSON body, parsed; any JSON value (the GraphQL layer decides what shape is acceptable). */
   | { kind: 'json'; value: unknown }

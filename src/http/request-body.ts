@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestBody } from './graphql-request';
-import { MultipartRequestError, readMultipartRequest } from './multipart-request';
+import type { ReceivedBody } from './graphql-request';
+import { MultipartRequestError } from './multipart-error';
+import { readMultipartRequest } from './multipart-request';
 
 /** JSON bodies only; an upload's file streams and has a limit of its own (UPLOAD_MAX_BYTES). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -13,7 +14,7 @@ const PREFLIGHT_HEADERS = ['apollo-require-preflight', 'x-apollo-operation-name'
  * streaming), other text, or a refusal for the GraphQL layer to render. Undefined when the caller left
  * before the body ended: there is no one to answer.
  */
-export async function readRequestBody(req: IncomingMessage, res: ServerResponse, maxFileBytes: number): Promise<RequestBody | undefined> {
+export async function readRequestBody(req: IncomingMessage, res: ServerResponse, maxFileBytes: number): Promise<ReceivedBody | undefined> {
   if (req.method !== 'POST') return { kind: 'none' };
   if (isMultipart(req)) return readUpload(req, res, maxFileBytes);
   const read = await readText(req, MAX_BODY_BYTES);
@@ -60,7 +61,7 @@ function readText(req: IncomingMessage, limit: number): Promise<string | 'too-la
  * A GraphQL multipart request. A form post needs no preflight, so CSRF prevention is decided before a byte
  * of it is read; the file is then left for its resolver, and destroyed (the rest drained) if nobody reads it.
  */
-async function readUpload(req: IncomingMessage, res: ServerResponse, maxFileBytes: number): Promise<RequestBody> {
+async function readUpload(req: IncomingMessage, res: ServerResponse, maxFileBytes: number): Promise<ReceivedBody> {
   if (!PREFLIGHT_HEADERS.some((name) => req.headers[name])) {
     res.shouldKeepAlive = false;
     return {

@@ -1,11 +1,12 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { CsvError } from './csv-error';
+import type { CsvColumns } from './csv-columns';
 import { CsvHeader } from './csv-header';
 import { Utf8Check } from './utf8-check';
 
 export interface CsvCheckOptions {
-  /** When set (`UPLOAD_CSV_COLUMNS`), the header row must be exactly these names, in this order. */
-  columns?: readonly string[];
+  /** The header's rule (`UPLOAD_CSV_COLUMNS`, see csv-columns.ts); unset, the names are not checked. */
+  columns?: CsvColumns;
 }
 
 const QUOTE = 0x22;

@@ -1,16 +1,17 @@
+import { headerRefusal, type CsvColumns } from './csv-columns';
 import { CsvError } from './csv-error';
 
 // ASSUMPTION: Graph documents no header limit; a header row this long is not a CSV header, and the header is
 // the one row held in memory (to compare its names).
 export const MAX_HEADER_BYTES = 64 * 1024;
 
-/** The header row's bytes as they stream by, then its names: blank ones refused, and the configured ones required. */
+/** The header row's bytes as they stream by, then its names: blank ones refused, and the rule's columns required. */
 export class CsvHeader {
   private parts: Buffer[] = [];
   private bytes = 0;
 
-  /** When set (`UPLOAD_CSV_COLUMNS`), the header row must be exactly these names, in this order. */
-  constructor(private readonly columns: readonly string[] | undefined) {}
+  /** The names' rule (`UPLOAD_CSV_COLUMNS`, see csv-columns.ts); undefined, they are not checked. */
+  constructor(private readonly columns: CsvColumns | undefined) {}
 
   keep(part: Buffer, line: number): void {
     this.bytes += part.length;
@@ -28,14 +29,8 @@ export class CsvHeader {
     names.forEach((name, index) => {
       if (name.trim() === '') throw new CsvError(names.length === 1 ? 'the header row is blank' : 'a blank column name in the header', 1, index + 1);
     });
-    const expected = this.columns;
-    if (expected) {
-      const wrong = names.findIndex((name, index) => name !== expected[index]);
-      if (names.length !== expected.length || wrong >= 0) {
-        const where = wrong >= 0 ? `column ${wrong + 1} is "${names[wrong]}"` : `it has ${names.length} columns`;
-        throw new CsvError(`the header must be exactly ${expected.join(',')}; ${where}`, line, wrong >= 0 ? wrong + 1 : undefined);
-      }
-    }
+    const refusal = this.columns && headerRefusal(names, this.columns);
+    if (refusal) throw new CsvError(refusal.reason, line, refusal.column);
     return names.length;
   }
 }

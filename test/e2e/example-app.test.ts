@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { print } from 'graphql';
@@ -14,14 +14,12 @@ const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/example-app.png';
 const BAD_CSV_SCREENSHOT = '/tmp/example-app-bad-csv.png';
 const REVIEW_SCREENSHOT = '/tmp/example-app-review.png';
-const HEADER = 'principalId,principalType,permissionId,permissionName,permissionDescription,permissionType\r\n';
-// Three people with access to the resource: reviewers deny the first two.
-const PEOPLE = ['e2000001-3b88-4c0a-8bb3-68ba8162beff', 'e2000002-3b88-4c0a-8bb3-68ba8162beff', 'e2000003-3b88-4c0a-8bb3-68ba8162beff'] as const;
-const GOOD_CSV = Buffer.from(
-  `${HEADER}${PEOPLE[0]},EntraIdUser,p1,Read,"Reads, all",Role\r\n${PEOPLE[1]},EntraIdUser,p2,Write,Writes,Role\r\n${PEOPLE[2]},EntraIdUser,p1,Read,"Reads, all",Role\r\n`,
-);
+// The README's sample file: three people with access to the resource; reviewers deny the first two.
+const GOOD_CSV = readFileSync('examples/access.csv');
+const SAMPLE_LINES = GOOD_CSV.toString('utf8').split('\n');
+const PEOPLE = SAMPLE_LINES.slice(1, 4).map((line) => line.split(',')[0]!) as [string, string, string];
 // Line 3 has seven fields where the header has six.
-const BAD_CSV = Buffer.from(`${HEADER}u1,EntraIdUser,p1,Read,Reads,Role\r\nu2,EntraIdUser,p2,Write,Writes,Role,extra\r\n`);
+const BAD_CSV = Buffer.from(SAMPLE_LINES.map((line, index) => (index === 2 ? `${line},extra` : line)).join('\n'));
 const EXTRA_SESSIONS = 10; // with the seed: 11, one more than the app's page of 10
 /** The seeded review waiting for the resource's data: started 20 minutes before the emulator, no session. */
 const WAITING = { reviewDefinitionId: REVIEW_SEED.definitionId, reviewInstanceId: REVIEW_SEED.instances.initializing };
@@ -152,6 +150,9 @@ it('completes the session and shows COMPLETE', async () => {
   expect(await tab.getByRole('alert').count()).toBe(0);
   await until(sessions().filter({ hasText: created.uploadSessionId }), /COMPLETE/);
   expect(store().get({ ...SEED, uploadSessionId: created.uploadSessionId })).toMatchObject({ status: 'complete', isUploadDone: true });
+  // What a completed session forbids is disabled, and the page says why.
+  for (const name of ['Upload', 'Complete', 'Delete']) expect(await panel().getByRole('button', { name, exact: true }).isDisabled()).toBe(true);
+  await until(panel().getByTestId('state-rule'), /cannot be deleted/);
   await tab.screenshot({ path: SCREENSHOT, fullPage: true });
 });
 

@@ -94,6 +94,7 @@ describe('completeUploadSession over real HTTP, gateway → emulator', () => {
     const expired = t.emulator.store.add({ catalogId: SEED.catalogId, resourceId: SEED.resourceId, createdDateTime: '2024-03-06T01:35:12.123Z' });
     const { body } = await postGraphQL(t.url, COMPLETE, { input: expired.key });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', graph: { status: 409, code: 'uploadSessionExpired' } });
+    expect(body.errors?.[0]?.message).toBe('The upload session has expired: it takes no more files and cannot be completed.');
     expect(t.emulator.store.get(expired.key)).toMatchObject({ status: 'expired', isUploadDone: false });
   });
 

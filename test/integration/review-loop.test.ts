@@ -155,6 +155,24 @@ describe.each(['v1.0', 'beta'] as const)('the review loop on %s', (version) => {
     expect(applied?.node.status).toBe('APPLIED');
   });
 
+  it('records one decision’s result through a lost answer and a 429, and answers the decision as it now is', async () => {
+    await scriptFault(gateway, { method: 'PATCH', path: '/decisions/', reset: 'after', times: 1 });
+    await scriptFault(gateway, { method: 'PATCH', path: '/decisions/', status: 429, retryAfter: '0', times: 1 });
+    await graphRequests(gateway);
+    const decisionId = 'de000034-3b88-4c0a-8bb3-68ba8162beff';
+    const answer = await postGraphQL(gateway.url, RECORD, { input: { ...applying, decisionId, applyResult: 'APPLIED_WITH_UNKNOWN_FAILURE', applyDescription: 'Badge reader offline' } });
+    expect(answer.body).toEqual({
+      data: { recordAccessReviewDecisionApplied: { id: decisionId, decision: 'DENY', applyResult: 'APPLIED_WITH_UNKNOWN_FAILURE', applyDescription: 'Badge reader offline' } },
+    });
+    // The lost answer, the 429, the PATCH that answered: the same result written, one effect.
+    expect((await graphRequests(gateway)).filter((line) => line.startsWith('PATCH'))).toHaveLength(3);
+    // Another resource's decision in the same review is not this owner's to record.
+    const other = await postGraphQL(gateway.url, RECORD, { input: { ...applying, decisionId: 'de000035-3b88-4c0a-8bb3-68ba8162beff', applyResult: 'APPLIED_SUCCESSFULLY' } });
+    expect(other.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const left = await decisions(gateway, { ...applying, resourceId: REVIEW_SEED.otherResourceId });
+    expect(left.find((decision) => decision.id === 'de000035-3b88-4c0a-8bb3-68ba8162beff')?.applyResult).toBe('NEW');
+  });
+
   it('an instance that is not APPLYING is Graph’s refusal, asked once', async () => {
     await graphRequests(gateway);
     const answer = await postGraphQL(gateway.url, APPLY, { input: { ...applying, reviewInstanceId: instances.inProgress, applyResult: 'APPLIED_SUCCESSFULLY' } });

@@ -30,9 +30,11 @@ describe('Apollo Sandbox in emulator mode, with no configuration', () => {
     expect(response.headers['access-control-allow-origin']).toBe(SANDBOX);
     const { data } = (await response.body.json()) as { data: { __schema: { mutationType: { fields: { name: string }[] } } } };
     expect(data.__schema.mutationType.fields.map((field) => field.name).sort()).toEqual([
+      'applyAccessReviewDecisions',
       'completeUploadSession',
       'createUploadSession',
       'deleteUploadSession',
+      'recordAccessReviewDecisionApplied',
       'uploadSessionFile',
     ]);
   });

@@ -69,6 +69,30 @@ describe('file names', () => {
 });
 
 describe('uploadSessionFile refusals', () => {
+  it('refuses by default a file whose header lacks a documented column, naming it; nothing lands; UPLOAD_CSV_COLUMNS= turns the check off', async () => {
+    const noPermissionType = 'principalId,principalType,permissionId,permissionName,permissionDescription\r\nu1,EntraIdUser,p1,Read,Reads\r\n';
+    let session = await start();
+    const { body } = await postMultipart(t.url, uploadParts(session, [noPermissionType]));
+    expect(body.errors?.[0]).toMatchObject({ message: expect.stringContaining('the header lacks the column(s) permissionType;'), extensions: { code: 'BAD_USER_INPUT', line: 1 } });
+    expect(filesOf(session)).toEqual([]);
+    await t.stop();
+
+    session = await start({ UPLOAD_CSV_COLUMNS: '' });
+    expect((await postMultipart(t.url, uploadParts(session, [noPermissionType]))).body.errors).toBeUndefined();
+    expect(filesOf(session)).toHaveLength(1);
+  });
+
+  it('refuses a file for a completed session with CONFLICT saying so; nothing lands', async () => {
+    await start();
+    const done = t.emulator.store.add({ catalogId: SEED.catalogId, resourceId: SEED.resourceId, status: 'complete' }).key;
+    const { body } = await postMultipart(t.url, uploadParts(done, [SMALL_CSV]));
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'The upload session is already completed: it takes no more files and cannot be deleted.',
+      extensions: { code: 'CONFLICT', graph: { status: 409, code: 'uploadSessionAlreadyCompleted' } },
+    });
+    expect(filesOf(done)).toEqual([]);
+  });
+
   it('refuses a file over UPLOAD_MAX_BYTES with BAD_USER_INPUT and limitBytes; nothing lands', async () => {
     const session = await start({ UPLOAD_MAX_BYTES: '1000' });
     const { body } = await postMultipart(t.url, uploadParts(session, csvRows(100)));

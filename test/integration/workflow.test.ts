@@ -158,7 +158,8 @@ describe.each<GraphVersion>(['beta', 'v1.0'])('the upload-session workflow on Gr
     expect((await gql(COMPLETE, { input: { ...resource, uploadSessionId: id } })).body.errors).toBeUndefined();
     const { body } = await gql(CREATE, { input: { ...resource, reviewDefinitionId: randomUUID(), reviewInstanceId } });
     expect(body.data).toBeNull();
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', existingUploadSessionId: id, graph: { status: 409 } });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', existingUploadSessionId: id, graph: { status: 409, code: 'uploadSessionAlreadyCompleted' } });
+    expect(body.errors?.[0]?.message).toBe(`The upload session ${id} of this review instance and resource is already completed: no other can be created for them.`);
     expect(t.emulator.store.list(resource.catalogId, resource.resourceId)).toHaveLength(1);
   });
 
@@ -166,7 +167,8 @@ describe.each<GraphVersion>(['beta', 'v1.0'])('the upload-session workflow on Gr
     const reviewInstanceId = randomUUID();
     const { id } = await create(reviewInstanceId);
     const { body } = await gql(CREATE, { input: { ...resource, reviewDefinitionId: randomUUID(), reviewInstanceId } });
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', existingUploadSessionId: id, graph: { status: 409 } });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', existingUploadSessionId: id, graph: { status: 409, code: 'uploadSessionAlreadyExists' } });
+    expect(body.errors?.[0]?.message).toBe(`The review instance already has an upload session for this resource (${id}): upload to it, or delete it to start again.`);
     expect(t.emulator.store.list(resource.catalogId, resource.resourceId)).toHaveLength(1);
   });
 
@@ -193,7 +195,8 @@ describe.each<GraphVersion>(['beta', 'v1.0'])('the upload-session workflow on Gr
     const { id } = await create();
     await gql(COMPLETE, { input: { ...resource, uploadSessionId: id } });
     const { body } = await gql(DELETE, { input: { ...resource, uploadSessionId: id } });
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', graph: { status: 409 } });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', graph: { status: 409, code: 'uploadSessionAlreadyCompleted' } });
+    expect(body.errors?.[0]?.message).toBe('The upload session is already completed: it takes no more files and cannot be deleted.');
   });
 
   describe('cursors', () => {

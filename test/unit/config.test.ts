@@ -12,7 +12,7 @@ describe('loadConfig', () => {
       server: { port: 4000, host: '0.0.0.0', requestDeadlineMs: 30000, corsOrigins: SANDBOX_ORIGINS, corsLoopback: true, metricsPort: undefined },
       graph: { auth: 'emulator', baseUrl: undefined, maxRetries: 3, attemptTimeoutMs: 10000 },
       graphql: { maxGraphCallsPerOperation: 10, production: false },
-      upload: { maxBytes: 2 * 1024 ** 3, csvColumns: undefined, deadlineMs: 3_600_000 },
+      upload: { maxBytes: 2 * 1024 ** 3, csvColumns: 'documented', deadlineMs: 3_600_000 },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.graph)).toBe(true);
@@ -181,6 +181,7 @@ describe('loadConfig', () => {
       csvColumns: ['principalId', 'principalType'],
       deadlineMs: 600_000,
     });
+    expect(loadConfig({ UPLOAD_CSV_COLUMNS: '' }).upload.csvColumns).toBe('off');
   });
 
   it('shares nothing and limits no caller unless asked; reads REDIS_URL (redis: or rediss:) and the per-caller limit', () => {

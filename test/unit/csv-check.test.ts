@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { toGraphQLError } from '../../src/graphql/to-graphql-error';
@@ -5,6 +7,8 @@ import { CsvScanner, csvCheck, type CsvCheckOptions } from '../../src/upload/csv
 import { CsvError } from '../../src/upload/csv-error';
 import { MAX_HEADER_BYTES } from '../../src/upload/csv-header';
 
+/** The one sample file the README, examples/README.md and the example app's test use. */
+const SAMPLE = join(__dirname, '../../examples/access.csv');
 const COLUMNS = ['principalId', 'principalType', 'permissionId', 'permissionName', 'permissionDescription', 'permissionType'];
 
 /** The verdict for a file fed in the given pieces: `ok`, or the error's message and extensions. */
@@ -117,10 +121,37 @@ describe('files it refuses, naming the line and the column', () => {
     expect(check(Buffer.from('\uFEFFa,b\n', 'utf16le'))).toMatchObject({ extensions: { line: 1, column: 1 } });
   });
 
+  it('refuses by default a header without the columns of a set Microsoft documents, naming the missing ones and the sets', () => {
+    const documented = { columns: 'documented' as const };
+    const without = COLUMNS.filter((column) => column !== 'permissionType');
+    expect(check(`${without.join(',')}\nu1,EntraIdUser,p1,Read,Reads\n`, documented)).toEqual({
+      message:
+        'The CSV file is invalid at line 1: the header lacks the column(s) permissionType; Microsoft documents the columns ' +
+        'principalId,principalType,permissionId,permissionName,permissionDescription,permissionType or ' +
+        'PrincipalAADId,ResourceId,ResourceName,ResourceDescription,ResourceType,PermissionId,PermissionName,PermissionDescription,PermissionType,ResourceOwners (any order and case).',
+      extensions: { code: 'BAD_USER_INPUT', line: 1 },
+    });
+    expect(check('user,permission\n', documented)).toMatchObject({ message: expect.stringContaining('lacks the column(s) principalId, principalType, permissionId, permissionName, permissionDescription, permissionType;') });
+  });
+
+  it('accepts by default the documented columns in any order and case, with more columns beside them', () => {
+    const documented = { columns: 'documented' as const };
+    expect(check(readFileSync(SAMPLE), documented)).toBe('ok');
+    expect(check(`${[...COLUMNS].reverse().map((column) => column.toUpperCase()).join(',')}\n`, documented)).toBe('ok');
+    // The 2026 how-to's columns hold the six.
+    expect(check('PrincipalId,PrincipalType,PermissionId,PermissionName,PermissionDescription,PermissionType,ScopeId,ScopeDisplayName,CustomData,EntitlementOwners_Users,EntitlementOwners_Groups\n', documented)).toBe('ok');
+    expect(check('PrincipalAADId,ResourceId,ResourceName,ResourceDescription,ResourceType,PermissionId,PermissionName,PermissionDescription,PermissionType,ResourceOwners\n', documented)).toBe('ok');
+  });
+
+  it('shows the one sample CSV verbatim in examples/README.md', () => {
+    const readme = readFileSync(join(__dirname, '../../examples/README.md'), 'utf8');
+    expect(readme).toContain(`\`\`\`csv\n${readFileSync(SAMPLE, 'utf8')}\`\`\``);
+  });
+
   it('refuses a header other than the configured columns: a name, the order, the count', () => {
     const options = { columns: ['a', 'b', 'c'] };
     expect(check('a,x,c\n1,2,3\n', options)).toMatchObject({
-      message: 'The CSV file is invalid at line 1, column 2: the header must be exactly a,b,c; column 2 is "x".',
+      message: 'The CSV file is invalid at line 1, column 2: the header must be exactly a,b,c (UPLOAD_CSV_COLUMNS); column 2 is "x".',
       extensions: { line: 1, column: 2 },
     });
     expect(check('a,c,b\n', options)).toMatchObject({ extensions: { line: 1, column: 2 } });

@@ -3,7 +3,7 @@ import { CallerRefusedError } from '../../src/auth/caller-refusal';
 import { GraphRequestError } from '../../src/graph/graph-failure';
 import { ErrorCode, GatewayError } from '../../src/graphql/error-code';
 import { toGraphQLError } from '../../src/graphql/to-graphql-error';
-import { MultipartRequestError } from '../../src/http/multipart-request';
+import { MultipartRequestError } from '../../src/http/multipart-error';
 
 const ids = { requestId: 'r-1', clientRequestId: 'c-1' };
 
@@ -38,6 +38,19 @@ describe('toGraphQLError', () => {
     const error = toGraphQLError(new GraphRequestError({ kind: 'http', status: 409, message: '', existingUploadSessionId: 's-1', ...ids }));
     expect(error.extensions).toMatchObject({ code: 'CONFLICT', existingUploadSessionId: 's-1', graph: { status: 409 } });
     expect(toGraphQLError(new GraphRequestError({ kind: 'http', status: 409, message: '' })).extensions).not.toHaveProperty('existingUploadSessionId');
+  });
+
+  it.each<[{ graphCode?: string; existingUploadSessionId?: string }, string]>([
+    [{ graphCode: 'uploadSessionAlreadyExists', existingUploadSessionId: 's-1' }, 'The review instance already has an upload session for this resource (s-1): upload to it, or delete it to start again.'],
+    [{ existingUploadSessionId: 's-1' }, 'The review instance already has an upload session for this resource (s-1).'],
+    [{ graphCode: 'uploadSessionAlreadyCompleted', existingUploadSessionId: 's-1' }, 'The upload session s-1 of this review instance and resource is already completed: no other can be created for them.'],
+    [{ graphCode: 'uploadSessionAlreadyCompleted' }, 'The upload session is already completed: it takes no more files and cannot be deleted.'],
+    [{ graphCode: 'uploadSessionExpired' }, 'The upload session has expired: it takes no more files and cannot be completed.'],
+    [{ graphCode: 'somethingNew' }, 'Microsoft Graph refused the change in the session’s current state.'],
+  ])('names the situation of a 409 (%j)', (facts, message) => {
+    const error = toGraphQLError(new GraphRequestError({ kind: 'http', status: 409, message: 'Graph text, not passed on', ...facts }));
+    expect(error.message).toBe(message);
+    expect(error.extensions).toMatchObject({ code: 'CONFLICT', graph: { status: 409, code: facts.graphCode ?? null } });
   });
 
   it.each([

@@ -22,7 +22,9 @@ export function SessionPanel({ session, disabled, onUpload, onComplete, onDelete
     form.reset();
     setFile(null);
   };
+  // What Graph allows in each state: files and completion only while active; a completed session stays.
   const active = session.status === 'ACTIVE';
+  const deletable = session.status !== 'COMPLETE';
 
   return (
     <>
@@ -93,10 +95,17 @@ export function SessionPanel({ session, disabled, onUpload, onComplete, onDelete
         <button type="button" disabled={disabled || !active} onClick={onComplete}>
           Complete
         </button>
-        <button type="button" className="danger" disabled={disabled} onClick={onDelete}>
+        <button type="button" className="danger" disabled={disabled || !deletable} onClick={onDelete}>
           Delete
         </button>
       </div>
+      {!active && (
+        <p className="muted" data-testid="state-rule">
+          {deletable
+            ? `A ${session.status.toLowerCase()} session takes no more files and cannot be completed; delete it to start again.`
+            : 'A completed session takes no more files and cannot be deleted; its review instance gets no other session.'}
+        </p>
+      )}
     </>
   );
 }
