@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkAnswer } from './check';
-import { findGenerator, type LoadGenerator } from './load';
+import { findGenerator, type LoadGenerator, type LoadRun, type LoadShape } from './load';
 import { describeMachine, detectPinning, pinSelf, type Pinning } from './machine';
 import { pacedRound, peakRound, median, variantsOf, type BenchSettings, type PacedRound, type PeakRound, type Servers } from './measure';
 import { parseOptions, type Options } from './options';
@@ -58,9 +58,21 @@ async function main(): Promise<void> {
 
 /** --check: a tiny closed run and a tiny paced run, enough to show the generator and its scripts work. */
 async function proveGenerator(generator: LoadGenerator, gateway: RunningServer, options: Options): Promise<void> {
-  const closed = await generator.run(gateway.target, { connections: options.connections, durationS: 1 });
-  const paced = await generator.run(gateway.target, { connections: options.connections, durationS: 1, rate: 50 });
+  const closed = await runUntilAnswered(generator, gateway, { connections: options.connections, durationS: 1 });
+  const paced = await runUntilAnswered(generator, gateway, { connections: options.connections, durationS: 1, rate: 50 });
   print(`the load generator ran: closed loop ${closed.requests} requests, ${closed.errors} errors; paced at 50/s ${paced.requests} requests, ${paced.errors} errors`);
+}
+
+/**
+ * A generator counts only the answers that arrive within its duration: on a saturated machine a 1 s run can end
+ * before the first one. Runs twice as long, at most three times, until some request was answered.
+ */
+async function runUntilAnswered(generator: LoadGenerator, gateway: RunningServer, shape: LoadShape): Promise<LoadRun> {
+  let run = await generator.run(gateway.target, shape);
+  for (let durationS = shape.durationS * 2; run.requests === 0 && durationS <= shape.durationS * 8; durationS *= 2) {
+    run = await generator.run(gateway.target, { ...shape, durationS });
+  }
+  return run;
 }
 
 async function compare(generator: LoadGenerator, pinning: Pinning, servers: Servers, options: Options): Promise<void> {

@@ -110,6 +110,9 @@ export class AccessReviewDecisionClient {
    * PATCH of one decision's `applyResult` and `applyDescription`, as Microsoft's how-to does (the reference
    * pages call both read-only). The decision is read first: one of another resource is refused, unwritten.
    * Retried like a GET: the same PATCH twice leaves what it leaves once.
+   * When an earlier attempt may have landed and the retry is refused (the last result can move the instance
+   * on to Applied, which takes no more results), the decision is read: carrying the result asked for, it is
+   * the success.
    * ASSUMPTION: Graph answers 204 (as for the documented PATCH of a decision) or 200 with the decision;
    * after a 204 the decision is read again, so the answer is the decision as it now is.
    */
@@ -121,14 +124,25 @@ export class AccessReviewDecisionClient {
     if (before.resourceId !== key.resourceId.toLowerCase()) {
       throw new ReviewScopeError('The decision is not about this resource: each resource’s owner records results on its own decisions only.');
     }
+    let ambiguous = false;
+    const retryable: RetryRule = (failure) => {
+      const again = retryIdempotent(failure);
+      ambiguous ||= again && isAmbiguous(failure);
+      return again;
+    };
+    const readAgain = async () => read(await this.reviews.get(path, call, WRITE_PERMISSION, 'decision in that review instance'), toDecision);
     let answer;
     try {
-      answer = await this.transport.send({ method: 'PATCH', path, json, retryable: retryIdempotent }, call);
+      answer = await this.transport.send({ method: 'PATCH', path, json, retryable }, call);
     } catch (error) {
-      throw explained(error, WRITE_PERMISSION, 'decision in that review instance');
+      if (!ambiguous || !isRefusal(error)) throw explained(error, WRITE_PERMISSION, 'decision in that review instance');
+      const now = await readAgain();
+      if (now.applyResult !== outcome.applyResult) throw explained(error, WRITE_PERMISSION, 'decision in that review instance');
+      call.log.info({ graph: { refusedWith: error.failure.status, code: error.failure.graphCode } }, 'apply result found on the decision after an ambiguous failure');
+      return now;
     }
     if (answer.status !== 204 && answer.json !== undefined) return read(answer, toDecision);
-    return read(await this.reviews.get(path, call, WRITE_PERMISSION, 'decision in that review instance'), toDecision);
+    return readAgain();
   }
 
   /** Two counts under Graph's filter: the resource's decisions, and those of them that carry `applyResult`. */

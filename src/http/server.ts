@@ -38,10 +38,15 @@ const GRAPHQL_QUERY = `${GRAPHQL_PATH}?`;
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 /** The gateway's HTTP listener: /graphql handed to the GraphQL layer, and the operational endpoints. */
-export function createHttpServer({ config, upload, graphql, metrics, logger }: HttpServerOptions): HttpServer {
-  const applyCors = createCors({ origins: config.corsOrigins, loopback: config.corsLoopback, logger });
-  const separateMetrics = config.metricsPort !== undefined;
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const { config, upload, metrics, logger } = options;
   let draining = false;
+  const routing: Routing = {
+    options,
+    applyCors: createCors({ origins: config.corsOrigins, loopback: config.corsLoopback, logger }),
+    separateMetrics: config.metricsPort !== undefined,
+    isDraining: () => draining,
+  };
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
@@ -54,74 +59,19 @@ export function createHttpServer({ config, upload, graphql, metrics, logger }: H
     res.setHeader('x-request-id', requestId);
     // While draining, every answer closes its connection so keep-alive clients move to other replicas.
     if (draining) res.shouldKeepAlive = false;
-    route(req, res, requestId).catch((error: unknown) => failed(res, requestId, error));
+    route(routing, req, res, requestId).catch((error: unknown) => failed(logger, res, requestId, error));
   });
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout, so they close first
   // Node's default (300 s) would cut a large upload off; the deadlines below bound every request instead.
   server.requestTimeout = Math.max(config.requestDeadlineMs, upload.deadlineMs) + 5_000;
 
-  const metricsServer = separateMetrics
+  const metricsServer = routing.separateMetrics
     ? createServer((req, res) => {
         const pathname = requestTarget(req.url)?.pathname;
         if (pathname !== '/metrics') return sendJson(res, 404, notFound(`Only /metrics is served on this port, not ${pathname ?? 'an invalid URL'}.`));
-        serveMetrics(res).catch((error: unknown) => failed(res, undefined, error));
+        serveMetrics(metrics, res).catch((error: unknown) => failed(logger, res, undefined, error));
       })
     : undefined;
-
-  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const url = requestTarget(req.url);
-    if (url === undefined) return sendJson(res, 400, { errors: [{ message: 'The request target is not a valid URL.', extensions: { code: 'BAD_REQUEST' } }] });
-    switch (url.pathname) {
-      case '/graphql':
-        return handleGraphQL(req, res, url, requestId);
-      case '/healthz':
-        return sendJson(res, 200, { status: 'ok' });
-      case '/readyz':
-        return draining ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' });
-      case '/metrics':
-        if (!separateMetrics) return serveMetrics(res);
-    }
-    return sendJson(res, 404, notFound(`Nothing at ${url.pathname}; GraphQL is at /graphql.`));
-  }
-
-  async function serveMetrics(res: ServerResponse): Promise<void> {
-    res.setHeader('content-type', metrics.contentType);
-    res.end(await metrics.render());
-  }
-
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: RequestTarget, requestId: string): Promise<void> {
-    if (applyCors(req, res)) return;
-    // The caller leaving, or the deadline passing, stops waits and retries on its behalf. An upload streams
-    // a file that may be gigabytes: it has a deadline of its own.
-    const deadlineMs = isMultipart(req) ? upload.deadlineMs : config.requestDeadlineMs;
-    // One instant for the abort and for the retry budget: the body's read time counts against both.
-    const deadline = Date.now() + deadlineMs;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('The request deadline passed.', 'TimeoutError')), deadlineMs);
-    res.once('close', () => {
-      clearTimeout(timer);
-      if (!res.writableFinished) controller.abort(new DOMException('The caller went away.', 'AbortError'));
-    });
-    const body = await readRequestBody(req, res, upload.maxBytes);
-    if (body === undefined) return; // the caller left mid-body: nothing to answer, nothing ran
-    const answer = await graphql({
-      method: req.method ?? 'GET',
-      headers: req.headers,
-      search: url.search,
-      body,
-      requestId,
-      clientAddress: req.socket.remoteAddress ?? '',
-      signal: controller.signal,
-      deadline,
-    });
-    await write(res, answer);
-  }
-
-  function failed(res: ServerResponse, requestId: string | undefined, error: unknown): void {
-    logger.error({ requestId, err: { type: (error as Error)?.name, message: String((error as Error)?.message ?? error) } }, 'unhandled request failure');
-    if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-    else res.destroy();
-  }
 
   return {
     async listen() {
@@ -139,21 +89,97 @@ export function createHttpServer({ config, upload, graphql, metrics, logger }: H
       if (config.drainDelayMs > 0) await sleep(config.drainDelayMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      if (inFlight > 0) {
-        const finished = new Promise<void>((resolve) => (idle = resolve));
-        const grace = new AbortController();
-        await Promise.race([finished, sleep(config.shutdownGraceMs, undefined, { signal: grace.signal }).catch(() => {})]);
-        grace.abort();
-      }
+      if (inFlight > 0) await withinGrace(new Promise<void>((resolve) => (idle = resolve)), config.shutdownGraceMs);
       server.closeAllConnections();
       await closed;
-      if (metricsServer) {
-        const metricsClosed = new Promise<void>((resolve) => metricsServer.close(() => resolve()));
-        metricsServer.closeAllConnections();
-        await metricsClosed;
-      }
+      if (metricsServer) await closeNow(metricsServer);
     },
   };
+}
+
+/** What routing a request needs, made once per server. */
+interface Routing {
+  options: HttpServerOptions;
+  applyCors: ReturnType<typeof createCors>;
+  /** /metrics is served on METRICS_PORT, not here. */
+  separateMetrics: boolean;
+  isDraining(): boolean;
+}
+
+async function route(routing: Routing, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  const url = requestTarget(req.url);
+  if (url === undefined) return sendJson(res, 400, { errors: [{ message: 'The request target is not a valid URL.', extensions: { code: 'BAD_REQUEST' } }] });
+  switch (url.pathname) {
+    case '/graphql':
+      return handleGraphQL(routing, req, res, url, requestId);
+    case '/healthz':
+      return sendJson(res, 200, { status: 'ok' });
+    case '/readyz':
+      return routing.isDraining() ? sendJson(res, 503, { status: 'draining' }) : sendJson(res, 200, { status: 'ready' });
+    case '/metrics':
+      if (!routing.separateMetrics) return serveMetrics(routing.options.metrics, res);
+  }
+  return sendJson(res, 404, notFound(`Nothing at ${url.pathname}; GraphQL is at /graphql.`));
+}
+
+async function serveMetrics(metrics: HttpServerOptions['metrics'], res: ServerResponse): Promise<void> {
+  res.setHeader('content-type', metrics.contentType);
+  res.end(await metrics.render());
+}
+
+async function handleGraphQL(routing: Routing, req: IncomingMessage, res: ServerResponse, url: RequestTarget, requestId: string): Promise<void> {
+  const { config, upload, graphql } = routing.options;
+  if (routing.applyCors(req, res)) return;
+  // The caller leaving, or the deadline passing, stops waits and retries on its behalf. An upload streams
+  // a file that may be gigabytes: it has a deadline of its own.
+  const { signal, deadline } = requestDeadline(res, isMultipart(req) ? upload.deadlineMs : config.requestDeadlineMs);
+  const body = await readRequestBody(req, res, upload.maxBytes);
+  if (body === undefined) return; // the caller left mid-body: nothing to answer, nothing ran
+  const answer = await graphql({
+    method: req.method ?? 'GET',
+    headers: req.headers,
+    search: url.search,
+    body,
+    requestId,
+    clientAddress: req.socket.remoteAddress ?? '',
+    signal,
+    deadline,
+  });
+  await write(res, answer);
+}
+
+function failed(logger: Logger, res: ServerResponse, requestId: string | undefined, error: unknown): void {
+  logger.error({ requestId, err: { type: (error as Error)?.name, message: String((error as Error)?.message ?? error) } }, 'unhandled request failure');
+  if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+  else res.destroy();
+}
+
+/**
+ * The request's stop signal: it aborts when the deadline passes or the caller goes away, and the
+ * deadline's instant counts against the retry budget too (the body's read time included).
+ */
+function requestDeadline(res: ServerResponse, deadlineMs: number): { signal: AbortSignal; deadline: number } {
+  const deadline = Date.now() + deadlineMs;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('The request deadline passed.', 'TimeoutError')), deadlineMs);
+  res.once('close', () => {
+    clearTimeout(timer);
+    if (!res.writableFinished) controller.abort(new DOMException('The caller went away.', 'AbortError'));
+  });
+  return { signal: controller.signal, deadline };
+}
+
+/** Waits for `finished`, at most `graceMs`. */
+async function withinGrace(finished: Promise<void>, graceMs: number): Promise<void> {
+  const grace = new AbortController();
+  await Promise.race([finished, sleep(graceMs, undefined, { signal: grace.signal }).catch(() => {})]);
+  grace.abort();
+}
+
+function closeNow(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  return closed;
 }
 
 /** The caller's `x-request-id` when sane, else the trace id of its W3C `traceparent`, else a new one. */
