@@ -11,6 +11,7 @@ import { RESULTS_DIR } from './paths';
 import { profileMarkdown, summarizeProfile } from './profile-summary';
 import { pacedLine, peakLine, printSummary, summarize } from './report';
 import { startUpstream, startVariant, upstreamAlone, upstreamBaseUrl, type GatewayStart, type RunningServer, type VariantName } from './servers';
+import { runSharedStateBench } from './shared-state';
 import { soak } from './soak';
 import { checkUpload, runUploadBench } from './upload';
 
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   };
   try {
     if (options.mode === 'soak') return await runSoak(generator, pinning, options, await start('gateway'));
+    if (options.mode === 'shared-state') return await runSharedStateBench(generator, pinning, upstreamBaseUrl(upstream), options, print);
     if (options.mode === 'profile') return await runProfile(generator, options, await start('gateway', { extraNodeFlags: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] }));
     const servers: Servers = {
       'upstream-alone': upstreamAlone(upstream),

@@ -54,6 +54,8 @@ export function upstreamAlone(upstream: RunningServer): RunningServer {
 export interface GatewayStart {
   extraNodeFlags?: string[];
   entry?: string;
+  /** More configuration (REDIS_URL, RATE_LIMIT_PER_CALLER), on top of the bench's. */
+  env?: Record<string, string>;
 }
 
 export async function startVariant(pinning: Pinning, name: Exclude<VariantName, 'upstream-alone'>, upstreamUrl: string, start: GatewayStart = {}): Promise<RunningServer> {
@@ -97,7 +99,7 @@ function startRole(pinning: Pinning, cpu: number, file: string, args: string[]):
  * runtime would. With extra flags (node refuses `--cpu-prof` in NODE_OPTIONS) or another build's entry
  * file, node is run directly with the flags bin/gateway holds, so every gateway variant runs with the same ones.
  */
-async function startGateway(pinning: Pinning, name: 'gateway' | typeof PREVIOUS, upstreamUrl: string, { extraNodeFlags = [], entry }: GatewayStart): Promise<RunningServer> {
+async function startGateway(pinning: Pinning, name: 'gateway' | typeof PREVIOUS, upstreamUrl: string, { extraNodeFlags = [], entry, env = {} }: GatewayStart): Promise<RunningServer> {
   const direct = extraNodeFlags.length > 0 || entry !== undefined;
   const [command, args] = direct
     ? onCpu(pinning, SERVER_CPU, process.execPath, [...gatewayNodeFlags(), ...extraNodeFlags, entry ?? join(ROOT, 'dist/main.js')])
@@ -115,6 +117,7 @@ async function startGateway(pinning: Pinning, name: 'gateway' | typeof PREVIOUS,
       // measurement) logging at the default level.
       WORKERS: '1',
       LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
