@@ -13,7 +13,7 @@ process.env.APOLLO_TELEMETRY_DISABLED = 'true';
 /** A second subgraph, as an access-review team would write it: it knows only the key of a session. */
 const REVIEWS_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-  type AccessReview @key(fields: "id") {
+  type TeamReview @key(fields: "id") {
     id: ID!
     displayName: String!
     uploadSession: CustomDataProvidedResourceUploadSession!
@@ -23,7 +23,7 @@ const REVIEWS_SDL = `
     resourceId: ID!
     id: ID!
   }
-  type Query { accessReview(id: ID!): AccessReview, accessReviews: [AccessReview!]!, accessReviewsByIds(ids: [ID!]!): [AccessReview]! }
+  type Query { teamReview(id: ID!): TeamReview, teamReviews: [TeamReview!]!, teamReviewsByIds(ids: [ID!]!): [TeamReview]! }
 `;
 const seedKey = { catalogId: SEED.catalogId, resourceId: SEED.resourceId, id: SEED.uploadSessionId };
 const reviews = new Map([
@@ -45,8 +45,8 @@ beforeAll(async () => {
     schema: buildSubgraphSchema({
       typeDefs: parse(REVIEWS_SDL),
       resolvers: {
-        Query: { accessReview: (_: unknown, { id }: { id: string }) => reviews.get(id) ?? null,
-          accessReviewsByIds: (_: unknown, { ids }: { ids: string[] }) => ids.map((id) => reviews.get(id) ?? (id === malformed.id ? malformed : null)), accessReviews: () => [...reviews.values()] },
+        Query: { teamReview: (_: unknown, { id }: { id: string }) => reviews.get(id) ?? null,
+          teamReviewsByIds: (_: unknown, { ids }: { ids: string[] }) => ids.map((id) => reviews.get(id) ?? (id === malformed.id ? malformed : null)), teamReviews: () => [...reviews.values()] },
       },
     }),
     plugins: [ApolloServerPluginInlineTraceDisabled()],
@@ -76,12 +76,12 @@ it('answers a query that crosses both subgraphs, reading the shared session once
   uploads.emulator.requests.splice(0);
   const { body } = await postGraphQL(
     supergraphUrl,
-    '{ accessReviews { displayName uploadSession { id status isUploadDone stats { totalBytesUploaded } } } }',
+    '{ teamReviews { displayName uploadSession { id status isUploadDone stats { totalBytesUploaded } } } }',
   );
   expect(body.errors).toBeUndefined();
   const session = { id: SEED.uploadSessionId, status: 'ACTIVE', isUploadDone: false, stats: { totalBytesUploaded: 2_000_000 } };
   expect(body.data).toEqual({
-    accessReviews: [
+    teamReviews: [
       { displayName: 'Building A access', uploadSession: session },
       { displayName: 'Building A access, again', uploadSession: session },
     ],
@@ -93,14 +93,14 @@ it('answers a query that crosses both subgraphs, reading the shared session once
 
 it('keeps a refused key in its place among the entities, on the first and on repeated runs', async () => {
   // A list of reviews: the router asks for both keys in one `_entities` call and matches the answers to them by position.
-  const query = `{ accessReviewsByIds(ids: ["r1", "${malformed.id}"]) { displayName uploadSession { status } } }`;
+  const query = `{ teamReviewsByIds(ids: ["r1", "${malformed.id}"]) { displayName uploadSession { status } } }`;
   for (const run of ['first', 'repeated']) {
     uploads.emulator.requests.splice(0);
     const { body } = await postGraphQL(supergraphUrl, query);
     const good = { displayName: 'Building A access', uploadSession: { status: 'ACTIVE' } };
-    expect({ run, data: body.data }).toEqual({ run, data: { accessReviewsByIds: [good, null] } });
+    expect({ run, data: body.data }).toEqual({ run, data: { teamReviewsByIds: [good, null] } });
     expect(body.errors).toHaveLength(1);
-    expect(body.errors?.[0]).toMatchObject({ path: ['accessReviewsByIds', 1, 'uploadSession'], extensions: { code: 'BAD_USER_INPUT' } });
+    expect(body.errors?.[0]).toMatchObject({ path: ['teamReviewsByIds', 1, 'uploadSession'], extensions: { code: 'BAD_USER_INPUT' } });
     expect(uploads.emulator.requests.map((r) => r.method)).toEqual(['GET']);
   }
 });
@@ -121,6 +121,6 @@ it('completes the session through the supergraph, down to the emulator', async (
   });
   expect(uploads.emulator.requests.map((r) => r.method)).toEqual(['PATCH', 'GET']);
 
-  const after = await postGraphQL(supergraphUrl, '{ accessReview(id: "r1") { uploadSession { status isUploadDone } } }');
-  expect(after.body.data).toEqual({ accessReview: { uploadSession: { status: 'COMPLETE', isUploadDone: true } } });
+  const after = await postGraphQL(supergraphUrl, '{ teamReview(id: "r1") { uploadSession { status isUploadDone } } }');
+  expect(after.body.data).toEqual({ teamReview: { uploadSession: { status: 'COMPLETE', isUploadDone: true } } });
 });
