@@ -50,31 +50,9 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
   const emulator = config.graph.baseUrl ? undefined : loadEmulator().createEmulator();
   const graphBaseUrl = config.graph.baseUrl ?? (await emulator!.listen(0, '127.0.0.1'));
 
-  // One keep-alive pool for every Graph call of the process, made once and injected; a second one only
-  // opens fresh connections, for the retry after a 503.
-  const dispatcher = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 5_000 } });
-  const freshConnections = new Agent({ connect: { timeout: 5_000 } });
   const metrics = new Metrics();
   const redis = config.sharedState.redisUrl ? startRedisState(config, logger, metrics) : undefined;
-  const pauses = new ScopePauses({ scopeOf: throttleScopeOf(config.graph), broadcast: redis, metrics });
-  redis?.onPause((scope, pauseMs) => pauses.pause(scope, pauseMs, 'replica'));
-  const graph = new GraphClient({
-    baseUrl: graphBaseUrl,
-    dispatcher,
-    freshConnections,
-    guard: new GraphGuard({
-      host: graphBaseUrl.host,
-      maxConcurrency: config.graph.maxConcurrency,
-      maxQueue: config.graph.maxQueue,
-      breakerFailures: config.graph.breakerFailures,
-      breakerHalfOpenAfterMs: config.graph.breakerHalfOpenMs,
-      metrics,
-    }),
-    pauses,
-    retry: { maxRetries: config.graph.maxRetries, baseDelayMs: config.graph.retryBaseMs, maxDelayMs: config.graph.retryMaxMs },
-    attemptTimeoutMs: config.graph.attemptTimeoutMs,
-    metrics,
-  });
+  const { graph, dispatchers } = createGraphClient(config, graphBaseUrl, metrics, redis);
 
   const tracing = config.observability.otlpEndpoint ? await startTracing(config.observability.otlpEndpoint, 'upload-session-gateway') : undefined;
   const schema = overrides.schema ?? (config.graphql.federation ? loadSubgraphModule().buildSubgraph() : buildGatewaySchema());
@@ -110,12 +88,42 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
     async stop() {
       await http.drain();
       await apollo.stop();
-      await Promise.all([dispatcher.close(), freshConnections.close()]);
+      await Promise.all(dispatchers.map((dispatcher) => dispatcher.close()));
       redis?.close();
       await emulator?.close();
       if (tracing) await tracing.shutdown();
     },
   };
+}
+
+/**
+ * The Graph client and what it sends through: one keep-alive pool for every Graph call of the process,
+ * made once and injected (a second one only opens fresh connections, for the retry after a 503), the
+ * breaker and bulkhead, and the throttling pauses, shared with the other replicas when Redis is there.
+ */
+function createGraphClient(config: Config, graphBaseUrl: URL, metrics: Metrics, redis: RedisState | undefined) {
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 5_000 } });
+  const freshConnections = new Agent({ connect: { timeout: 5_000 } });
+  const pauses = new ScopePauses({ scopeOf: throttleScopeOf(config.graph), broadcast: redis, metrics });
+  redis?.onPause((scope, pauseMs) => pauses.pause(scope, pauseMs, 'replica'));
+  const graph = new GraphClient({
+    baseUrl: graphBaseUrl,
+    dispatcher,
+    freshConnections,
+    guard: new GraphGuard({
+      host: graphBaseUrl.host,
+      maxConcurrency: config.graph.maxConcurrency,
+      maxQueue: config.graph.maxQueue,
+      breakerFailures: config.graph.breakerFailures,
+      breakerHalfOpenAfterMs: config.graph.breakerHalfOpenMs,
+      metrics,
+    }),
+    pauses,
+    retry: { maxRetries: config.graph.maxRetries, baseDelayMs: config.graph.retryBaseMs, maxDelayMs: config.graph.retryMaxMs },
+    attemptTimeoutMs: config.graph.attemptTimeoutMs,
+    metrics,
+  });
+  return { graph, dispatchers: [dispatcher, freshConnections] };
 }
 
 /** How callers prove themselves, decided once: a validated token, any bearer token to pass on, or nothing. */
