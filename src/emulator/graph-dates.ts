@@ -2,19 +2,23 @@
  * Graph writes a DateTimeOffset with up to 7 fraction digits (100 ns ticks) and trailing zeros trimmed,
  * so a client meets anything from 0 to 7 digits. The emulator's clock has milliseconds; each stamp adds
  * sub-millisecond ticks from a fixed cycle, so answers carry 7, 6, 5, 4 and 3 (or fewer) digits in turn,
- * never moving a stamp out of its millisecond (order by time is kept).
+ * never moving a stamp out of its millisecond. Each stamp takes a millisecond of its own, after the last
+ * one's: two sessions created in one millisecond would otherwise tie, and `$orderby` on their times could
+ * answer either order.
  */
 const SUB_MILLISECOND_TICKS = [1, 0, 10, 100, 1000] as const;
 
 export class GraphClock {
   private stamps = 0;
+  private lastMs = -Infinity;
 
   constructor(readonly now: () => number = Date.now) {}
 
-  /** The current instant as Graph writes it. */
+  /** The current instant as Graph writes it, later than every stamp before it. */
   stamp(): string {
     const ticks = SUB_MILLISECOND_TICKS[this.stamps++ % SUB_MILLISECOND_TICKS.length]!;
-    return graphDateTime(this.now(), ticks);
+    this.lastMs = Math.max(this.now(), this.lastMs + 1);
+    return graphDateTime(this.lastMs, ticks);
   }
 
   /** The current instant cut to the whole second: the 0-digit form. */

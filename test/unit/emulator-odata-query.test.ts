@@ -73,6 +73,10 @@ describe('the emulator dates', () => {
     const clock = new GraphClock(() => Date.parse('2026-01-01T00:00:00.123Z'));
     const digits = Array.from({ length: 5 }, () => clock.stamp().match(/\.(\d+)Z$/)![1]!.length);
     expect(digits).toEqual([7, 3, 6, 5, 4]);
+    // A clock that stands still still orders its stamps: each takes a millisecond after the last.
+    const instants = Array.from({ length: 3 }, () => Date.parse(clock.stamp()));
+    expect(instants[1]! - instants[0]!).toBeGreaterThanOrEqual(1);
+    expect(instants[2]! - instants[1]!).toBeGreaterThanOrEqual(1);
     expect(clock.wholeSecond()).toBe('2026-01-01T00:00:00Z');
   });
 });
