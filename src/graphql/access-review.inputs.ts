@@ -1,6 +1,7 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { AccessReviewStatus } from '../graph/access-review';
 import { AccessReviewApplyResult, AccessReviewDecisionValue } from '../graph/access-review-decision';
+import { ReviewKeyInput } from './session-key.input';
 
 @InputType({ description: 'Which instances to list; both conditions must hold.' })
 export class AccessReviewFilter {
@@ -9,22 +10,6 @@ export class AccessReviewFilter {
 
   @Field(() => Boolean, { nullable: true, description: 'true: only the instances waiting for this resource’s data.' })
   needsUpload?: boolean;
-}
-
-/** The four ids that name a review instance for one resource (parsed into GUIDs by the resolvers): the base of every decision input. */
-@InputType()
-export class ReviewKeyInput {
-  @Field(() => ID)
-  catalogId!: string;
-
-  @Field(() => ID)
-  resourceId!: string;
-
-  @Field(() => ID)
-  reviewDefinitionId!: string;
-
-  @Field(() => ID)
-  reviewInstanceId!: string;
 }
 
 @InputType({ description: 'The resource’s decisions in one review instance; every id is a GUID, both filters optional.' })

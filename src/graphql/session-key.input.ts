@@ -16,3 +16,22 @@ export class SessionKeyInput {
   @Field(() => ID)
   uploadSessionId!: string;
 }
+
+/**
+ * The four ids that name a review instance for one resource, as sent: the base of the session create and
+ * of every decision input. Their resolvers parse them into GUIDs.
+ */
+@InputType()
+export class ReviewKeyInput {
+  @Field(() => ID)
+  catalogId!: string;
+
+  @Field(() => ID)
+  resourceId!: string;
+
+  @Field(() => ID)
+  reviewDefinitionId!: string;
+
+  @Field(() => ID)
+  reviewInstanceId!: string;
+}

@@ -1,6 +1,6 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, InputType } from 'type-graphql';
 import { UploadSessionStatus } from '../graph/upload-session';
-import { SessionKeyInput } from './session-key.input';
+import { ReviewKeyInput, SessionKeyInput } from './session-key.input';
 
 @InputType({ description: 'Which sessions to list; both conditions must hold.' })
 export class UploadSessionFilter {
@@ -12,19 +12,7 @@ export class UploadSessionFilter {
 }
 
 @InputType({ description: 'An access review upload session for a resource; every id is a GUID.' })
-export class CreateUploadSessionInput {
-  @Field(() => ID)
-  catalogId!: string;
-
-  @Field(() => ID)
-  resourceId!: string;
-
-  @Field(() => ID)
-  reviewDefinitionId!: string;
-
-  @Field(() => ID)
-  reviewInstanceId!: string;
-}
+export class CreateUploadSessionInput extends ReviewKeyInput {}
 
 @InputType({ description: 'Which session to delete; every id is a GUID.' })
 export class DeleteUploadSessionInput extends SessionKeyInput {}
