@@ -3,6 +3,7 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkAnswer } from './check';
+import { runDocumentsBench } from './documents';
 import { findGenerator, type LoadGenerator, type LoadRun, type LoadShape } from './load';
 import { describeMachine, detectPinning, pinSelf, type Pinning } from './machine';
 import { pacedRound, peakRound, median, variantsOf, type BenchSettings, type PacedRound, type PeakRound, type Servers } from './measure';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   pinSelf(pinning);
   print(pinning.why);
   if (options.mode === 'upload') return runUploadBench(pinning, options.uploadMb, print, options.out);
+  if (options.mode === 'documents') return runDocumentsBench(print);
   const generator = findGenerator(print);
   print(`load generator: ${generator.description}`);
   const upstream = await startUpstream(pinning);

@@ -1,6 +1,6 @@
 import type { BenchSettings } from './measure';
 
-export type Mode = 'compare' | 'check' | 'soak' | 'profile' | 'upload' | 'shared-state';
+export type Mode = 'compare' | 'check' | 'soak' | 'profile' | 'upload' | 'shared-state' | 'documents';
 
 export interface Options extends BenchSettings {
   mode: Mode;
@@ -13,7 +13,7 @@ export interface Options extends BenchSettings {
   compareDist: string | undefined;
 }
 
-export const USAGE = `npm run bench -- [--check | --soak | --profile | --upload [--upload-mb=N] | --shared-state] [--duration=S] [--rounds=N] [--connections=N] [--warm-up=S] [--paced=S] [--requests=N] [--out=FILE] [--compare-dist=PATH]
+export const USAGE = `npm run bench -- [--check | --soak | --profile | --upload [--upload-mb=N] | --shared-state | --documents] [--duration=S] [--rounds=N] [--connections=N] [--warm-up=S] [--paced=S] [--requests=N] [--out=FILE] [--compare-dist=PATH]
   (no mode)   every variant, --rounds alternating rounds of --duration s at peak (after --warm-up s), then the same
               number of half-load rounds of --paced s per variant; results in bench-results/latest.json
   --check     every variant starts and answers the seed mutation; a ~1 s closed and a ~1 s paced run prove the generator
@@ -23,19 +23,21 @@ export const USAGE = `npm run bench -- [--check | --soak | --profile | --upload 
               (1024, under the gateway's 2 GiB UPLOAD_MAX_BYTES) MB stream; results in bench-results/upload.json
   --shared-state  the gateway alone, with REDIS_URL (a local redis-server, nothing throttled), and with REDIS_URL and
               RATE_LIMIT_PER_CALLER, in --rounds alternating rounds: the CPU per request each adds
+  --documents the CPU one costly document takes to check, parse, validate and count, within the bounds and
+              beyond them (in-process; the figures behind docs/errors.md's document bounds)
   --compare-dist=PATH  also measure another build of the gateway (its dist/main.js, e.g. an older commit's checkout)
               as the variant \`previous\`, with the same node flags and environment, in the same rounds`;
 
 export function parseOptions(argv: string[]): Options {
-  const known = new Set(['check', 'soak', 'profile', 'duration', 'rounds', 'connections', 'warm-up', 'paced', 'requests', 'out', 'upload', 'upload-mb', 'compare-dist', 'shared-state']);
+  const known = new Set(['check', 'soak', 'profile', 'duration', 'rounds', 'connections', 'warm-up', 'paced', 'requests', 'out', 'upload', 'upload-mb', 'compare-dist', 'shared-state', 'documents']);
   const values = new Map<string, string>();
   for (const arg of argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!match || !known.has(match[1])) throw new Error(`unknown argument ${arg}\n${USAGE}`);
     values.set(match[1], match[2] ?? 'true');
   }
-  const modes = (['check', 'soak', 'profile', 'upload', 'shared-state'] as const).filter((mode) => values.has(mode));
-  if (modes.length > 1) throw new Error(`choose one of --check, --soak, --profile, --upload, --shared-state\n${USAGE}`);
+  const modes = (['check', 'soak', 'profile', 'upload', 'shared-state', 'documents'] as const).filter((mode) => values.has(mode));
+  if (modes.length > 1) throw new Error(`choose one of --check, --soak, --profile, --upload, --shared-state, --documents\n${USAGE}`);
   const number = (name: string, fallback: number, min: number) => {
     const value = Number(values.get(name) ?? fallback);
     if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}, got ${values.get(name)}`);

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError, Kind, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { operationCost, type FieldEstimator } from './operation-cost';
 
 /** Field extension: how many Graph calls resolving the field may make. */
 export const GRAPH_CALLS = 'graphCalls';
@@ -13,10 +13,10 @@ export const GRAPH_CALLS = 'graphCalls';
 export const GRAPH_CALLS_PER_ITEM = 'graphCallsPerItem';
 
 /**
- * How many times the operation could call Graph, counted by graphql-query-complexity: aliases and
- * fragments as often as they appear, nested calls once per enclosing field, fields under `@skip(if: true)`
- * or `@include(if: false)` not at all. `undefined` when the variables do not coerce: Apollo refuses those
- * itself, with BAD_USER_INPUT, before anything runs.
+ * How many times the operation could call Graph: aliases and fragments as often as they appear, nested calls
+ * once per enclosing field, fields under `@skip(if: true)` or `@include(if: false)` not at all. `undefined`
+ * when the variables do not coerce: Apollo refuses those itself, with BAD_USER_INPUT, before anything runs.
+ * Throws when the count cannot finish: the operation is then refused, never run uncounted.
  */
 export function countGraphCalls(
   schema: GraphQLSchema,
@@ -24,7 +24,7 @@ export function countGraphCalls(
   operation: OperationDefinitionNode,
   variables?: Readonly<Record<string, unknown>>,
 ): number | undefined {
-  return count(schema, document, operation, variables).calls;
+  return count(schema, document, operation, variables ?? {}).calls;
 }
 
 /** The count, and whether another request's variables could change it. */
@@ -32,38 +32,32 @@ function count(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
-  variables: Readonly<Record<string, unknown>> | undefined,
+  variables: Readonly<Record<string, unknown>>,
 ): { calls: number | undefined; readsVariables: boolean } {
   const declaresVariables = (operation.variableDefinitions?.length ?? 0) > 0;
   let readsVariables = declaresVariables && hasVariableCondition(document);
-  /**
-   * `_entities(representations: …)`, the federation field, reads one session per representation, plus what
-   * each selects. Representations naming the same session share one read (the request's session loader),
-   * so they count once; `args` are coerced, so this holds for a variable and a literal list alike.
-   */
-  const entities: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-    if (field.name !== '_entities' || type.name !== 'Query') return undefined;
-    readsVariables ||= declaresVariables;
-    const representations = args.representations as unknown[];
-    return new Set(representations.map(representationKey)).size * (1 + childComplexity);
-  };
-  /** Every other field: what its resolver declares, plus what is selected below it (once per item of a page). */
-  const declared: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  const estimate: FieldEstimator = ({ type, field, args, childCost }) => {
+    /**
+     * `_entities(representations: …)`, the federation field, reads one session per representation, plus what
+     * each selects. Representations naming the same session share one read (the request's session loader),
+     * so they count once; `args` are coerced, so this holds for a variable and a literal list alike.
+     */
+    if (field.name === '_entities' && type.name === 'Query') {
+      readsVariables ||= declaresVariables;
+      const representations = args.representations as unknown[];
+      return new Set(representations.map(representationKey)).size * (1 + childCost);
+    }
+    // Every other field: what its resolver declares, plus what is selected below it (once per item of a page).
+    const own = Number(field.extensions[GRAPH_CALLS] ?? 0);
     const perItem = field.extensions[GRAPH_CALLS_PER_ITEM];
-    if (typeof perItem !== 'string') return Number(field.extensions[GRAPH_CALLS] ?? 0) + childComplexity;
+    if (typeof perItem !== 'string') return own + childCost;
     readsVariables ||= declaresVariables;
     // An explicit null page size means the argument's default, as the resolver reads it.
     const items = args[perItem] ?? field.args.find((argument) => argument.name === perItem)?.defaultValue ?? 1;
-    return Number(field.extensions[GRAPH_CALLS] ?? 0) + Math.max(1, Number(items)) * childComplexity;
+    return own + Math.max(1, Number(items)) * childCost;
   };
-  try {
-    // ASSUMPTION: no cap on the nodes counted (the library's default 10,000 would throw an error of its own);
-    // graphql-js has validated the document and its fragments before this runs.
-    const calls = getComplexity({ schema, query: document, operationName: operation.name?.value, variables: { ...variables }, estimators: [entities, declared], maxQueryNodes: Infinity });
-    return { calls, readsVariables };
-  } catch {
-    return { calls: undefined, readsVariables: true };
-  }
+  const calls = operationCost(schema, document, operation, variables, estimate);
+  return { calls, readsVariables: calls === undefined || readsVariables };
 }
 
 /** Whether a `@skip` or `@include` condition is a variable: the count then depends on the request. */
@@ -84,7 +78,21 @@ function representationKey(representation: unknown): string {
 }
 
 function limitMessage(calls: number, max: number): string {
-  return `This operation could call Microsoft Graph ${calls} times; the limit is ${max} (MAX_GRAPH_CALLS_PER_OPERATION).`;
+  const times = Number.isSafeInteger(calls) ? `${calls} times` : 'more times than can be counted';
+  return `This operation could call Microsoft Graph ${times}; the limit is ${max} (MAX_GRAPH_CALLS_PER_OPERATION).`;
+}
+
+/** A count that cannot finish refuses the operation: running it uncounted would lift the limit. */
+function countOrRefuse(...args: Parameters<typeof count>): ReturnType<typeof count> {
+  try {
+    return count(...args);
+  } catch {
+    throw validationFailed('The Microsoft Graph calls of this operation could not be counted (MAX_GRAPH_CALLS_PER_OPERATION), so it is refused.');
+  }
+}
+
+function validationFailed(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED, http: { status: 400 } } });
 }
 
 /**
@@ -104,15 +112,12 @@ export function graphCallLimit<TContext extends BaseContext>(max: number): Apoll
       if (!operation) return;
       let calls = counted.get(operation);
       if (calls === undefined) {
-        const counting = count(schema, document, operation, request.variables ?? {});
+        const counting = countOrRefuse(schema, document, operation, request.variables ?? {});
         calls = counting.calls;
         if (calls !== undefined && !counting.readsVariables) counted.set(operation, calls);
       }
-      if (calls !== undefined && calls > max) {
-        throw new GraphQLError(limitMessage(calls, max), {
-          extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED, http: { status: 400 } },
-        });
-      }
+      // `!(calls <= max)`: a count that overflowed to Infinity (or NaN) is refused, not let through.
+      if (calls !== undefined && !(calls <= max)) throw validationFailed(limitMessage(calls, max));
     },
   };
   // The listener keeps nothing of a request: one serves them all.

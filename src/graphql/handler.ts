@@ -1,4 +1,5 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { Logger } from 'pino';
 import { bearerToken } from '../auth/bearer-token';
 import type { CallerAuthenticator } from '../auth/caller-authentication';
@@ -12,6 +13,7 @@ import type { Tracing } from '../tracing';
 import { callerKey, callerLimited, type CallerLimiter, type CallerSource } from './caller-limit';
 import type { GatewayContext } from './context';
 import type { DeveloperConsole } from './developer-console';
+import { createDocumentBounds } from './document-bounds';
 import { CONSOLE, recordOutcome } from './operation-record';
 import { refusalAnswer, type Refusal } from './refusal';
 import { SessionLoader } from './session-loader';
@@ -44,11 +46,12 @@ const ALLOW = new Map([['allow', 'GET, POST, OPTIONS']]);
 
 /**
  * The GraphQL layer's entry: from a read request to its answer. Everything decided before an operation
- * runs is decided here, in order — method, body, trusted documents, the caller's credential — and every
- * refusal is answered in the client's media type and leaves the same log line and metrics as an operation.
+ * runs is decided here, in order — method, body, trusted documents, the caller's credential, the caller's
+ * limit, the document's size — and every refusal is answered in the client's media type and leaves the same log line and metrics as an operation.
  */
 export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHandler {
   const { apollo, metrics, callerCredential } = options;
+  const documentBounds = createDocumentBounds();
 
   return async (request) => {
     const bearer = bearerToken(request.headers);
@@ -88,6 +91,8 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       const retryInMs = await limiter(callerKey(source, { identity: context.caller, bearer, clientAddress: request.clientAddress }));
       if (retryInMs !== undefined) return refuse(callerLimited(retryInMs), 'caller-refused');
     }
+    const outOfBounds = operation.query === undefined ? undefined : documentBounds(operation.query);
+    if (outOfBounds !== undefined) return refuse({ status: 400, code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED, message: outOfBounds });
 
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method, headers: headerMap(request), search: verdict.request.search, body: verdict.request.body },

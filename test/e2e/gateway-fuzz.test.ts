@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { MAX_BODY_BYTES } from '../../src/http/request-body';
 import { SEED } from '../support/gateway';
-import { spawnProcess, type Spawned } from '../support/spawn';
+import { builtGatewayForTests } from '../support/spawn';
 import { raw as rawRequest, seededRandom, type Piece } from '../support/raw-http';
 
 /**
@@ -24,17 +24,7 @@ interface WellFormed {
   body?: string | Buffer;
 }
 
-let gateway: Spawned;
-let url: URL;
-beforeAll(async () => {
-  gateway = spawnProcess(process.execPath, ['dist/main.js'], { GRAPH_AUTH: 'emulator', PORT: '0', HOST: '127.0.0.1' });
-  const [, listening] = await gateway.waitFor(/gateway listening on (http:\/\/\S+)"/);
-  url = new URL(listening!);
-});
-afterAll(async () => {
-  gateway.signalGroup('SIGKILL');
-  await gateway.closed;
-});
+const built = builtGatewayForTests();
 
 const generator = seededRandom;
 
@@ -97,7 +87,7 @@ function malformedCase(random: () => number): Piece[] {
   const body = Buffer.from(pick(bodies(random))().bytes);
   const path = pick(['/graphql', '/graphql?query={', '*', 'http://[', '/healthz', `/graphql?${'q'.repeat(20_000)}`]);
   const head = (headers: Record<string, string | number>) =>
-    Buffer.from(`${pick(['POST', 'GET', 'FOO'])} ${path} HTTP/1.1\r\n${Object.entries({ Host: url.host, ...headers }).map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n`);
+    Buffer.from(`${pick(['POST', 'GET', 'FOO'])} ${path} HTTP/1.1\r\n${Object.entries({ Host: built.url.host, ...headers }).map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n`);
   const type = 'application/json';
   switch (pick(['truncated', 'slow', 'chunked', 'lying-length', 'huge-header', 'oversized', 'garbage'] as const)) {
     case 'truncated': // the client goes away before the body it announced has arrived
@@ -117,12 +107,12 @@ function malformedCase(random: () => number): Piece[] {
   }
 }
 
-const raw = (pieces: Piece[]) => rawRequest(Number(url.port), pieces);
+const raw = (pieces: Piece[]) => rawRequest(Number(built.url.port), pieces);
 
 async function wellFormed({ method, path, headers, body }: WellFormed): Promise<string> {
   const summary = `${method} ${path.slice(0, 80)} ${headers['content-type'] ?? ''} ${String(body ?? '').slice(0, 60)}`;
   try {
-    const response = await request(`${url.origin}${path}`, { method, headers, body });
+    const response = await request(`${built.url.origin}${path}`, { method, headers, body });
     await response.body.dump();
     return `${response.statusCode} ${summary}`;
   } catch (error) {
@@ -139,7 +129,7 @@ describe('the gateway survives bad input', () => {
     for (let round = 0; round < ROUNDS; round += PARALLEL) {
       const batch = Array.from({ length: PARALLEL }, () => [wellFormed(wellFormedCase(random)), raw(malformedCase(random)).then(() => 'raw')]).flat();
       answers.push(...(await Promise.all(batch)));
-      expect(gateway.child.exitCode).toBeNull();
+      expect(built.process.child.exitCode).toBeNull();
     }
     const served = answers.filter((answer) => answer !== 'raw');
     expect(served).toHaveLength(ROUNDS);
@@ -147,12 +137,12 @@ describe('the gateway survives bad input', () => {
     expect(served.some((answer) => answer.startsWith('200'))).toBe(true);
     expect(served.some((answer) => answer.startsWith('4'))).toBe(true);
 
-    const seed = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json({ query: READ_SEED }) });
+    const seed = await request(built.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json({ query: READ_SEED }) });
     expect(await seed.body.json()).toEqual({ data: { uploadSession: { id: SEED.uploadSessionId } } });
-    const health = await request(new URL('/healthz', url));
+    const health = await request(new URL('/healthz', built.url));
     await health.body.dump();
     expect(health.statusCode).toBe(200);
-    expect(gateway.child.exitCode).toBeNull();
-    expect(gateway.output.filter((line) => /unhandled request failure|internal error|TypeError|RangeError|Unhandled|at .*\.js:\d+/.test(line))).toEqual([]);
+    expect(built.process.child.exitCode).toBeNull();
+    expect(built.process.output.filter((line) => /unhandled request failure|internal error|TypeError|RangeError|Unhandled|at .*\.js:\d+/.test(line))).toEqual([]);
   });
 });

@@ -63,3 +63,28 @@ export function spawnProcess(command: string, args: string[], env: Record<string
     },
   };
 }
+
+/**
+ * The built gateway (dist/main.js) in its own process, in emulator mode on 127.0.0.1 (the emulator inside it, as
+ * a newcomer runs it), for the tests of one file: started before them, killed after.
+ */
+export function builtGatewayForTests(): { readonly url: URL; readonly process: Spawned } {
+  const state: { url?: URL; process?: Spawned } = {};
+  beforeAll(async () => {
+    state.process = spawnProcess(process.execPath, ['dist/main.js'], { GRAPH_AUTH: 'emulator', PORT: '0', HOST: '127.0.0.1' });
+    const [, listening] = await state.process.waitFor(/gateway listening on (http:\/\/\S+)"/);
+    state.url = new URL(listening!);
+  });
+  afterAll(async () => {
+    state.process?.signalGroup('SIGKILL');
+    await state.process?.closed;
+  });
+  return {
+    get url() {
+      return state.url!;
+    },
+    get process() {
+      return state.process!;
+    },
+  };
+}

@@ -36,8 +36,8 @@ describe('graphCallLimit', () => {
     const review = `catalogId: "a", resourceId: "b", reviewDefinitionId: "c", reviewInstanceId: "d"`;
     const count = (query: string) => countGraphCalls(schema, parse(query), getOperationAST(parse(query))!);
     expect(count(`{ accessReviewDecisions(input: {${review}}) { edges { node { id } } } }`)).toBe(3);
-    expect(count(`mutation { applyAccessReviewDecisions(input: {${review}, applyResult: APPLIED_SUCCESSFULLY}) { accepted } }`)).toBe(5);
-    expect(count(`mutation { recordAccessReviewDecisionApplied(input: {${review}, decisionId: "e", applyResult: APPLIED_SUCCESSFULLY}) { id } }`)).toBe(5);
+    expect(count(`mutation { applyAccessReviewDecisions(input: {${review}, applyResult: APPLIED_SUCCESSFULLY}) { accepted } }`)).toBe(6);
+    expect(count(`mutation { recordAccessReviewDecisionApplied(input: {${review}, decisionId: "e", applyResult: APPLIED_SUCCESSFULLY}) { id } }`)).toBe(6);
   });
 
   it('counts root fields, aliases and selected files', async () => {
