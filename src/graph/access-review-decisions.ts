@@ -1,12 +1,15 @@
 import { APPLY_RESULT, AccessReviewApplyResult, DECISION_VALUE, toDecision, type AccessReviewDecision, type AccessReviewDecisionValue } from './access-review-decision';
 import { explained, READ_PERMISSION, WRITE_PERMISSION, type AccessReviewClient, type ReviewKey } from './access-review-client';
 import type { AccessReviewPaths } from './access-review-paths';
+import { AccessReviewStatus, REVIEW_STATUS } from './access-review';
 import { isAmbiguous, isRefusal, read } from './graph-answer';
+import { GraphRequestError } from './graph-failure';
 import { parseKnown } from './graph-enum';
 import type { GraphCall, GraphTransport } from './graph-transport';
-import { retryIdempotent, type RetryRule } from './retry-policy';
+import { retryIdempotent } from './retry-policy';
 import { ReviewScopeError } from './review-scope';
 import type { Guid } from './session-key';
+import { record } from './upload-session';
 import { bindingOf, makeCursor, readCursor, type PagePosition } from './upload-session-cursor';
 import { collection, type PageSize } from './upload-session-query';
 
@@ -14,10 +17,10 @@ import { collection, type PageSize } from './upload-session-query';
 export const DECISION_GRAPH_CALLS = {
   /** One page of decisions. */
   list: 3,
-  /** The batch apply, and after an ambiguous failure and a refusal, two counts of the resource's decisions. */
-  apply: 5,
-  /** The decision, the PATCH, and the decision again after a 204. */
-  record: 5,
+  /** The batch apply; after a refusal or an ambiguous failure, the instance and two counts of the resource's decisions. */
+  apply: 6,
+  /** The decision, the PATCH, and the decision again (after a 204; after a refusal or an ambiguous failure, once the instance is read). */
+  record: 6,
 } as const;
 
 export interface DecisionPageRequest {
@@ -39,6 +42,9 @@ export interface ApplyOutcome {
   applyResult: AccessReviewApplyResult;
   applyDescription?: string | null;
 }
+
+/** What a check answers when the result asked for is not on Graph. */
+const NOT_LANDED: unique symbol = Symbol('not landed');
 
 /**
  * The decisions of one resource in one review instance, and the apply results the resource's owner
@@ -83,36 +89,30 @@ export class AccessReviewDecisionClient {
   /**
    * batchApplyCustomDataProvidedResourceDecisions: one result on every decision of the resource, 202.
    * Sending it twice sets the same result on the same decisions, so it is retried like a GET (a lost
-   * answer, a 429). A refusal is passed on as Graph gave it (an instance not in Applying is asked once),
-   * unless an earlier attempt of this call may have landed: when that attempt moved the instance on, the
-   * retry's refusal is checked against the decisions, and a resource whose every decision carries the
-   * result is the success the caller asked for.
+   * answer, a 429). A refusal is asked once and checked (verifyAfterRefusal): the resource's decisions,
+   * every one of them carrying the result, are the success.
+   * The result only: Graph documents no `$filter` on `applyDescription`, and comparing it would mean reading
+   * every decision, an unbounded number of pages.
    */
   async applyDecisions(key: ReviewKey, outcome: ApplyOutcome, call: GraphCall): Promise<void> {
     const json = JSON.stringify({ ...writable(outcome, APPLY_RESULT.camel), customDataProvidedResourceId: key.resourceId });
     await this.reviews.confirmReview(key, WRITE_PERMISSION, call);
-    let ambiguous = false;
-    const retryable: RetryRule = (failure) => {
-      const again = retryIdempotent(failure);
-      ambiguous ||= again && isAmbiguous(failure);
-      return again;
-    };
-    const request = { method: 'POST', path: this.paths.batchApply(key), headers: this.paths.batchApplyHeaders(), json, retryable } as const;
-    try {
-      await this.transport.send(request, call);
-    } catch (error) {
-      if (!ambiguous || !isRefusal(error) || !(await this.everyDecisionCarries(key, outcome.applyResult, call).catch(() => false))) throw explained(error, WRITE_PERMISSION, 'access review instance');
-      call.log.info({ graph: { refusedWith: error.failure.status, code: error.failure.graphCode } }, 'apply result found on every decision after an ambiguous failure');
-    }
+    const request = { method: 'POST', path: this.paths.batchApply(key), headers: this.paths.batchApplyHeaders(), json, retryable: retryIdempotent } as const;
+    await this.verifyAfterRefusal(
+      key,
+      { what: 'access review instance', call },
+      async () => void (await this.transport.send(request, call)),
+      async () => ((await this.everyDecisionCarries(key, outcome.applyResult, call)) ? undefined : NOT_LANDED),
+    );
   }
 
   /**
    * PATCH of one decision's `applyResult` and `applyDescription`, as Microsoft's how-to does (the reference
    * pages call both read-only). The decision is read first: one of another resource is refused, unwritten.
-   * Retried like a GET: the same PATCH twice leaves what it leaves once.
-   * When an earlier attempt may have landed and the retry is refused (the last result can move the instance
-   * on to Applied, which takes no more results), the decision is read: carrying the result asked for, it is
-   * the success.
+   * Retried like a GET: the same PATCH twice leaves what it leaves once. A refusal is checked
+   * (verifyAfterRefusal): the decision, read again, carrying both the result and the description asked for is
+   * the success. Both, because the PATCH writes both: a second request that changes only the description
+   * after the instance is Applied did not land, and saying it did would lose the new description.
    * ASSUMPTION: Graph answers 204 (as for the documented PATCH of a decision) or 200 with the decision;
    * after a 204 the decision is read again, so the answer is the decision as it now is.
    */
@@ -120,32 +120,69 @@ export class AccessReviewDecisionClient {
     const json = JSON.stringify(writable(outcome, APPLY_RESULT.pascal));
     await this.reviews.confirmReview(key, WRITE_PERMISSION, call);
     const path = this.paths.decision(key, decisionId);
-    const before = read(await this.reviews.get(path, call, WRITE_PERMISSION, 'decision in that review instance'), toDecision);
+    const readDecision = async () => read(await this.reviews.get(path, call, WRITE_PERMISSION, 'decision in that review instance'), toDecision);
+    const before = await readDecision();
     if (before.resourceId !== key.resourceId.toLowerCase()) {
       throw new ReviewScopeError('The decision is not about this resource: each resource’s owner records results on its own decisions only.');
     }
-    let ambiguous = false;
-    const retryable: RetryRule = (failure) => {
-      const again = retryIdempotent(failure);
-      ambiguous ||= again && isAmbiguous(failure);
-      return again;
-    };
-    const readAgain = async () => read(await this.reviews.get(path, call, WRITE_PERMISSION, 'decision in that review instance'), toDecision);
-    let answer;
-    try {
-      answer = await this.transport.send({ method: 'PATCH', path, json, retryable }, call);
-    } catch (error) {
-      if (!ambiguous || !isRefusal(error)) throw explained(error, WRITE_PERMISSION, 'decision in that review instance');
-      const now = await readAgain();
-      if (now.applyResult !== outcome.applyResult) throw explained(error, WRITE_PERMISSION, 'decision in that review instance');
-      call.log.info({ graph: { refusedWith: error.failure.status, code: error.failure.graphCode } }, 'apply result found on the decision after an ambiguous failure');
-      return now;
-    }
-    if (answer.status !== 204 && answer.json !== undefined) return read(answer, toDecision);
-    return readAgain();
+    const carries = (decision: AccessReviewDecision) =>
+      decision.applyResult === outcome.applyResult && (decision.applyDescription ?? null) === (outcome.applyDescription ?? null);
+    const written = await this.verifyAfterRefusal<AccessReviewDecision | undefined>(
+      key,
+      { what: 'decision in that review instance', call },
+      async () => {
+        const answer = await this.transport.send({ method: 'PATCH', path, json, retryable: retryIdempotent }, call);
+        return answer.status !== 204 && answer.json !== undefined ? read(answer, toDecision) : undefined;
+      },
+      async () => {
+        const now = await readDecision();
+        return carries(now) ? now : NOT_LANDED;
+      },
+    );
+    return written ?? readDecision();
   }
 
-  /** Two counts under Graph's filter: the resource's decisions, and those of them that carry `applyResult`. */
+  /**
+   * "Safe to retry" for the caller too: sends `write` and, when Graph refuses it (a 4xx about state: an
+   * instance no longer Applying takes no result, whatever status Graph picks for saying so) or its outcome
+   * is unknown (the transport's last attempt lost its answer), learns whether what it asked for is on Graph
+   * anyway. Whichever request put it there (an attempt of this call, the caller's earlier request through
+   * any replica), an instance that is APPLIED or still APPLYING and `check` finding the result are the
+   * success; any other phase (an instance IN_PROGRESS), a result not found, or a read that fails leave
+   * Graph's refusal standing. One read of the instance, then `check`'s own reads: bounded and declared.
+   */
+  private async verifyAfterRefusal<T>(key: ReviewKey, on: { what: string; call: GraphCall }, write: () => Promise<T>, check: () => Promise<T | typeof NOT_LANDED>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof GraphRequestError)) throw error;
+      const { failure } = error;
+      if (!isRefusal(error) && !isAmbiguous(failure)) throw explained(error, WRITE_PERMISSION, on.what);
+      const found = await this.landed(key, on.call, check);
+      if (found === NOT_LANDED) throw explained(error, WRITE_PERMISSION, on.what);
+      const { status, graphCode, kind } = failure;
+      on.call.log.info({ graph: { failure: kind, status, code: graphCode } }, 'the apply result asked for is on Graph after a refusal or an ambiguous failure');
+      return found;
+    }
+  }
+
+  /** `check`, once the instance is where a result can be; a read that fails finds nothing. */
+  private async landed<T>(key: ReviewKey, call: GraphCall, check: () => Promise<T | typeof NOT_LANDED>): Promise<T | typeof NOT_LANDED> {
+    try {
+      return (await this.takesResults(key, call)) ? await check() : NOT_LANDED;
+    } catch {
+      return NOT_LANDED;
+    }
+  }
+
+  /** One read of the instance: APPLYING, or APPLIED (which takes no more results), is where a result can be. */
+  private async takesResults(key: ReviewKey, call: GraphCall): Promise<boolean> {
+    const answer = await this.reviews.get(this.paths.instance(key), call, WRITE_PERMISSION, 'access review instance in that definition');
+    const status = read(answer, (json) => REVIEW_STATUS.read(record(json, 'the instance').status));
+    return status === AccessReviewStatus.APPLYING || status === AccessReviewStatus.APPLIED;
+  }
+
+  /** Two counts under Graph's filter: the resource's decisions (at least one), and those of them that carry `applyResult`. */
   private async everyDecisionCarries(key: ReviewKey, applyResult: AccessReviewApplyResult, call: GraphCall): Promise<boolean> {
     const counted = async (filter: string) => {
       const path = `${this.paths.decisions(key)}?$top=1&$count=true&$filter=${encodeURIComponent(filter)}`;

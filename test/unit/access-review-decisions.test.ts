@@ -2,85 +2,11 @@ import { parseReviewKey } from '../../src/graph/access-review-client';
 import { parseOutcome } from '../../src/graph/access-review-decisions';
 import { GraphRequestError } from '../../src/graph/graph-failure';
 import { InvalidInputError } from '../../src/graph/invalid-input';
-import { parseGuids, type Guid } from '../../src/graph/session-key';
 import { parsePageSize } from '../../src/graph/upload-session-query';
 import { toGraphQLError } from '../../src/graphql/to-graphql-error';
 import { AccessReviewApplyResult, AccessReviewDecisionValue } from '../../src/graph/access-review-decision';
-import { dropConnection, fakeCall, FakeGraph, REVIEW_IDS, type FakeAnswer, type FakeRequest } from '../support/fake-graph';
-
-const { catalogId: C, resourceId: R, otherCatalogId: OTHER_C } = REVIEW_IDS;
-const OTHER_R = 'b2000000-3b88-4c0a-8bb3-68ba8162beff';
-const D = 'ad000001-3b88-4c0a-8bb3-68ba8162beff';
-const D_OTHER = 'ad000002-3b88-4c0a-8bb3-68ba8162beff';
-const I = 'a1000003-3b88-4c0a-8bb3-68ba8162beff';
-const I_OTHER = 'a2000001-3b88-4c0a-8bb3-68ba8162beff';
-const key = parseReviewKey({ catalogId: C, resourceId: R, reviewDefinitionId: D, reviewInstanceId: I });
-const guid = (id: string): Guid => parseGuids({ id }).id;
-const ZERO = '00000000-0000-0000-0000-000000000000';
-
-const scope = (catalogId: string) => ({ resourceScopes: [{ resourceId: catalogId, scopeType: 'catalog' }] });
-const decision = (n: number, resourceId: string, outcome: { decision: string; applyResult?: string }) => ({
-  id: `de00000${n}-3b88-4c0a-8bb3-68ba8162beff`,
-  accessReviewId: I,
-  decision: outcome.decision,
-  applyResult: outcome.applyResult ?? 'New',
-  applyDescription: null,
-  justification: 'Left the project',
-  recommendation: 'NoInfoAvailable',
-  reviewedDateTime: null,
-  reviewedBy: { id: ZERO, displayName: '', userPrincipalName: '' },
-  principal: { '@odata.type': '#microsoft.graph.userIdentity', id: `e100000${n}-3b88-4c0a-8bb3-68ba8162beff`, displayName: 'Adele Vance', userPrincipalName: 'AdeleV@contoso.example' },
-  resource: { '@odata.type': '#microsoft.graph.accessReviewInstanceDecisionItemCustomDataProvidedResource', id: resourceId, type: 'CustomDataProvidedResource', scopeId: 'building-a', scopeDisplayName: 'Building A', customData: '{"site":"HQ"}' },
-  permission: { id: 'f1000001', displayName: 'All floors', type: 'BadgeAccess', description: 'Every floor' },
-});
-
-/** One APPLYING instance of D (catalog C) with decisions on R and on another resource, and another catalog's review. */
-function decisionsGraph(version: 'beta' | 'v1.0', override?: (request: FakeRequest) => FakeAnswer | undefined) {
-  const base = `/${version}/identityGovernance/accessReviews${version === 'v1.0' ? '/unified' : ''}`;
-  const state = {
-    decisions: [
-      decision(1, R, { decision: 'Deny' }),
-      decision(2, OTHER_R, { decision: 'Deny' }),
-      decision(3, R, { decision: 'approve' }),
-      decision(4, R, { decision: 'NotReviewed' }),
-    ],
-  };
-  const route = (request: FakeRequest): FakeAnswer => {
-    const answer = override?.(request);
-    if (answer) return answer;
-    const path = request.url.pathname;
-    if (path === `${base}/definitions/${D}`) return { status: 200, body: { id: D, displayName: 'Building A', scope: scope(C) } };
-    if (path === `${base}/definitions/${D_OTHER}`) return { status: 200, body: { id: D_OTHER, displayName: 'Finance', scope: scope(OTHER_C) } };
-    if (path === `${base}/definitions/${D}/instances/${I}`) return { status: 200, body: { id: I, status: 'Applying', scope: scope(C) } };
-    if (path === `${base}/definitions/${D}/instances/${I}/decisions`) {
-      const filter = request.url.searchParams.get('$filter') ?? '';
-      const clauses = [...filter.matchAll(/(\w+) eq '([^']*)'/g)].map(([, name, value]) => [name!, value!.toLowerCase()] as const);
-      const matching = state.decisions.filter((item) =>
-        clauses.every(([name, value]) => String(name === 'resourceId' ? item.resource.id : item[name as 'decision']).toLowerCase() === value),
-      );
-      const top = Number(request.url.searchParams.get('$top') ?? 100);
-      return { status: 200, body: { '@odata.count': matching.length, value: matching.slice(0, top) } };
-    }
-    const one = new RegExp(`^${base}/definitions/${D}/instances/${I}/decisions/([^/]+)$`).exec(path);
-    if (one) {
-      const item = state.decisions.find((candidate) => candidate.id === one[1]);
-      if (!item) return { status: 404, body: { error: { code: 'ResourceNotFound' } } };
-      if (request.method === 'PATCH') {
-        Object.assign(item, request.json);
-        return { status: 204 };
-      }
-      return { status: 200, body: item };
-    }
-    const apply = version === 'v1.0' ? `${base}/instances/${I}/batchApplyCustomDataProvidedResourceDecisions` : `${base}/definitions/${D}/instances/${I}/batchApplyCustomDataProvidedResourceDecisions`;
-    if (path === apply && request.method === 'POST') {
-      const body = request.json as { applyResult: string; customDataProvidedResourceId: string };
-      for (const item of state.decisions) if (item.resource.id === body.customDataProvidedResourceId) item.applyResult = body.applyResult;
-      return { status: 202 };
-    }
-    return { status: 404, body: { error: { code: 'ResourceNotFound' } } };
-  };
-  return { route, state, base };
-}
+import { D, D_OTHER, decision, decisionsGraph, guid, I, I_OTHER, key, OTHER_R, R } from '../support/decisions-graph';
+import { dropConnection, fakeCall, FakeGraph } from '../support/fake-graph';
 
 let graph: FakeGraph | undefined;
 afterEach(async () => {
@@ -197,14 +123,26 @@ describe('applyAccessReviewDecisions', () => {
     expect(graph.lines().filter((line) => line.includes('$count=true'))).toHaveLength(2);
   });
 
-  it('an instance that is not APPLYING is Graph’s refusal, asked once and not retried', async () => {
-    const { route } = decisionsGraph('v1.0', ({ method }) => (method === 'POST' ? { status: 409, body: { error: { code: 'InvalidReviewState' } } } : undefined));
+  it('an instance that is not APPLYING is Graph’s refusal, asked once and not retried: its status is read, its decisions not counted', async () => {
+    const { route, state } = decisionsGraph('v1.0', ({ method }) => (method === 'POST' ? { status: 409, body: { error: { code: 'InvalidReviewState' } } } : undefined));
+    for (const item of state.decisions) item.applyResult = 'appliedSuccessfully';
+    state.status = 'InProgress';
     graph = new FakeGraph(route);
     const error = await graph.client('v1.0').decisions.applyDecisions(key, { applyResult: applied }, fakeCall()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GraphRequestError);
     expect(toGraphQLError(error).extensions).toMatchObject({ code: 'CONFLICT', graph: { status: 409, code: 'InvalidReviewState' } });
     expect(graph.seen.filter((request) => request.method === 'POST')).toHaveLength(1);
+    expect(graph.lines().filter((line) => line.endsWith(`/instances/${I}`))).toHaveLength(2);
     expect(graph.lines().some((line) => line.includes('$count'))).toBe(false);
+  });
+
+  it('the caller’s own retry: refused at once (412) on an APPLIED instance whose decisions carry the result is the success', async () => {
+    const { route, state } = decisionsGraph('beta', ({ method }) => (method === 'POST' ? { status: 412, body: { error: { code: 'PreconditionFailed' } } } : undefined));
+    for (const item of state.decisions) item.applyResult = 'AppliedSuccessfully';
+    state.status = 'Applied';
+    graph = new FakeGraph(route);
+    await graph.client('beta').decisions.applyDecisions(key, { applyResult: applied }, fakeCall());
+    expect(graph.seen.filter((request) => request.method === 'POST')).toHaveLength(1);
   });
 
   it('refuses UNKNOWN_FUTURE_VALUE at the edge: no value Graph takes', () => {
@@ -229,6 +167,16 @@ describe('recordAccessReviewDecisionApplied', () => {
     const error = await graph.client('v1.0').decisions.recordApplied(key, guid('de000002-3b88-4c0a-8bb3-68ba8162beff'), { applyResult: AccessReviewApplyResult.APPLIED_SUCCESSFULLY }, fakeCall()).catch((caught: unknown) => caught);
     expect(toGraphQLError(error).extensions.code).toBe('FORBIDDEN');
     expect(graph.seen.some((request) => request.method === 'PATCH')).toBe(false);
+  });
+
+  it('a refused PATCH on an APPLIED instance: the decision carrying the result and description asked for is the success; another description is not', async () => {
+    const { route, state } = decisionsGraph('v1.0', ({ method }) => (method === 'PATCH' ? { status: 400, body: { error: { code: 'BadRequest' } } } : undefined));
+    Object.assign(state.decisions[0]!, { applyResult: 'AppliedSuccessfully', applyDescription: 'Badge disabled' });
+    state.status = 'Applied';
+    graph = new FakeGraph(route);
+    const record = (applyDescription: string) => graph!.client('v1.0').decisions.recordApplied(key, guid(state.decisions[0]!.id), { applyResult: AccessReviewApplyResult.APPLIED_SUCCESSFULLY, applyDescription }, fakeCall());
+    expect(await record('Badge disabled')).toMatchObject({ applyResult: AccessReviewApplyResult.APPLIED_SUCCESSFULLY, applyDescription: 'Badge disabled' });
+    expect(toGraphQLError(await record('Badge collected').catch((caught: unknown) => caught)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', graph: { status: 400 } });
   });
 
   it('a 403 on the PATCH names AccessReview.ReadWrite.All', async () => {
