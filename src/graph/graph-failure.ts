@@ -6,7 +6,7 @@ export type GraphFailureKind =
   | 'deadline' // the request's own deadline passed, or its caller left: not Graph's fault
   | 'unreadable' // a 2xx answer the gateway cannot read
   | 'unavailable' // the gateway refused to call (circuit open, too many calls in flight)
-  | 'paused'; // the gateway held the call: Graph throttles its scope until after the request's deadline
+  | 'paused'; // the gateway held the call: Graph throttles its scope until less than 250 ms of the request's deadline would be left
 
 export interface GraphFailure {
   kind: GraphFailureKind;

@@ -39,11 +39,21 @@ interface PausedScope {
 const PROBE_WAIT_MS = 5_000;
 
 /**
+ * A request begins a wait only if, after the pause, at least this much of its deadline is left for its call
+ * (the contract's "decided before waiting"). With less, it would wait the pause out only to meet its deadline
+ * on the wire and end UPSTREAM_TIMEOUT, when it could have been told THROTTLED, with when to come back, at
+ * once (issue 27: a 1.5 s deadline behind a 2 s pause across replicas, about 1 request in 60). What follows
+ * the pause (another 429, a slow Graph) is not part of the decision; it is taken again on every change of
+ * the pause while the request waits.
+ */
+const MIN_CALL_TIME_AFTER_PAUSE_MS = 250;
+
+/**
  * Graph throttles per application and tenant (a scope), and calls sent while it throttles extend the
  * throttle. So after a 429, or a 503 with Retry-After, no call in that scope leaves until the time has
- * passed: a call that can wait (its deadline is later) waits, any other fails at once; then one call goes
- * first, and the rest follow its answer. The pause lives in memory (reading it costs a map lookup) and
- * reaches the other replicas through `broadcast`.
+ * passed: a call that can wait (its deadline leaves it `MIN_CALL_TIME_AFTER_PAUSE_MS` after the pause)
+ * waits, any other fails at once; then one call goes first, and the rest follow its answer. The pause lives
+ * in memory (reading it costs a map lookup) and reaches the other replicas through `broadcast`.
  */
 export class ScopePauses {
   private readonly scopes = new Map<string, PausedScope>();
@@ -82,7 +92,8 @@ export class ScopePauses {
       if (paused === undefined) return false;
       const now = Date.now();
       if (paused.until > now) {
-        if (paused.until >= deadline) throw pausedPastDeadline(paused.until - now);
+        // Decided on each turn: a pause extended while this call waited (another 429) is judged afresh.
+        if (deadline - paused.until < MIN_CALL_TIME_AFTER_PAUSE_MS) throw pausedPastDeadline(paused.until - now);
         await wake(paused.changed, paused.until - now, signal);
       } else if (paused.probingSince === 0) {
         paused.probingSince = now;

@@ -6,8 +6,10 @@ export type Piece = Buffer | { pauseMs: number };
 /**
  * Writes the pieces on a fresh connection to 127.0.0.1:`port`, then waits briefly for an answer; resolves
  * with the status line or '' (never rejects): for fuzzing a server with requests no HTTP client would send.
+ * `answerWithinMs` bounds the wait from the connect: a test that asserts the answer gives it a bound a
+ * loaded machine cannot cross, since an answer later than the bound reads as none.
  */
-export function raw(port: number, pieces: Piece[]): Promise<string> {
+export function raw(port: number, pieces: Piece[], answerWithinMs = 1500): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let answer = '';
@@ -16,7 +18,7 @@ export function raw(port: number, pieces: Piece[]): Promise<string> {
       socket.destroy();
       resolve(answer.split('\r\n')[0] ?? '');
     };
-    const timer = setTimeout(done, 1500);
+    const timer = setTimeout(done, answerWithinMs);
     socket.on('data', (chunk) => {
       answer += chunk.toString('latin1');
       if (answer.includes('\r\n\r\n')) done();
