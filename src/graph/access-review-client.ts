@@ -61,10 +61,11 @@ export function parseInstanceFilter({ status, needsUpload }: { status?: AccessRe
   return { status: status == null ? undefined : parseKnown(status, 'filter.status'), needsUpload: needsUpload ?? undefined };
 }
 
-/** INITIALIZING, and the resource has no completed session for the instance. */
-export function needsUpload(instance: AccessReviewInstance, sessions: ReadonlyMap<string, UploadSession>): boolean {
+/** INITIALIZING, the resource has no completed session for the instance, and the upload window is open. */
+export function needsUpload(instance: AccessReviewInstance, sessions: ReadonlyMap<string, UploadSession>, now = Date.now()): boolean {
   const session = sessions.get(instance.id.toLowerCase());
-  return instance.status === AccessReviewStatus.INITIALIZING && !session?.isUploadDone;
+  const windowOpen = instance.uploadDeadline === null || instance.uploadDeadline.getTime() > now;
+  return instance.status === AccessReviewStatus.INITIALIZING && !session?.isUploadDone && windowOpen;
 }
 
 /** The catalog's review instances and the checks that keep a caller to its own catalog's reviews. */

@@ -12,7 +12,8 @@ const D2 = 'd1000000-0000-4000-8000-000000000002';
 const DX = 'd1000000-0000-4000-8000-00000000000f';
 const DG = 'd1000000-0000-4000-8000-00000000000e';
 const [I1, I2, I3, I4] = [1, 2, 3, 4].map((n) => `a1000000-0000-4000-8000-00000000000${n}`) as [string, string, string, string];
-const NOW = Date.parse('2026-12-03T06:00:00Z');
+// The reviews are placed around the real clock: needsUpload ends at the upload deadline, which is read against it.
+const NOW = Math.floor(Date.now() / 1000) * 1000;
 const at = (hours: number) => new Date(NOW - hours * 3600_000).toISOString();
 
 const catalogScope = (catalogId: string) => ({
