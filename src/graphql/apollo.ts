@@ -10,9 +10,11 @@ import type { Logger } from 'pino';
 import type { GraphQLConfig } from '../config';
 import { AuthorityRequestError } from '../auth/authority-failure';
 import type { Metrics } from '../metrics';
+import { callerWentAway } from '../http/graphql-request';
 import { ErrorCode } from './error-code';
 import { toGraphQLError } from './to-graphql-error';
 import type { GatewayContext } from './context';
+import { DOCUMENT_BOUNDS } from './document-bounds';
 import { graphCallLimit } from './graph-call-limit';
 import { legacyJsonStatus } from './legacy-json-status';
 import { outcomeCode, recordOutcome } from './operation-record';
@@ -34,7 +36,11 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
     stopOnTerminationSignals: false, // main.ts owns signals: it drains the HTTP server first
     // Stack traces never leave the process, in development either: they are logged instead.
     includeStacktraceInErrorResponses: false,
-    formatError,
+    // Where introspection is off, errors do not spell the schema out either: Apollo drops the "Did you mean"
+    // of validation errors, and formatError that of the variable errors Apollo's option does not reach.
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    formatError: config.introspection ? formatError : withoutSchemaHints,
+    parseOptions: { maxTokens: DOCUMENT_BOUNDS.maxTokens },
     plugins: [
       // The console is the handler's (developer-console.ts): it falls back when offline and compresses.
       ApolloServerPluginLandingPageDisabled(),
@@ -60,6 +66,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (isApolloRequestError(error, formatted.extensions?.code)) return formatted;
   const mapped = toGraphQLError(unwrapResolverError(error));
   return { message: mapped.message, locations: formatted.locations, path: formatted.path, extensions: mapped.extensions };
+}
+
+/** formatError, with graphql-js's suggestions (`Did you mean the enum value "ACTIVE"?`) cut out. */
+export function withoutSchemaHints(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const answer = formatError(formatted, error);
+  return { ...answer, message: answer.message.replace(/ ?Did you mean .+?\?$/, '') };
 }
 
 /** Apollo's request-level errors (parse, validation, bad request) come with their own codes. */
@@ -90,6 +102,9 @@ function internalErrors(production: boolean, logger: Logger): ApolloServerPlugin
   };
   const listener: GraphQLRequestListener<GatewayContext> = {
     async didEncounterErrors({ errors, contextValue }) {
+      // What fails once the caller has gone (its file cut short, a stream closed under its reader) is no gateway
+      // bug: the operation's own line says CLIENT_CLOSED_REQUEST (operation-record.ts).
+      if (contextValue?.call && callerWentAway(contextValue.call.signal)) return;
       logInternal(errors, contextValue?.call?.log ?? logger);
     },
   };

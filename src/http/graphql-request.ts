@@ -39,3 +39,8 @@ export interface HttpAnswer {
 }
 
 export type GraphQLHandler = (request: GraphQLHttpRequest) => Promise<HttpAnswer>;
+
+/** Whether a request's `signal` stopped because its caller went away (`AbortError`), not because its deadline passed (`TimeoutError`). */
+export function callerWentAway(signal: AbortSignal): boolean {
+  return signal.aborted && (signal.reason as { name?: unknown } | undefined)?.name === 'AbortError';
+}

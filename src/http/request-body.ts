@@ -19,10 +19,8 @@ export async function readRequestBody(req: IncomingMessage, res: ServerResponse,
   if (isMultipart(req)) return readUpload(req, res, maxFileBytes);
   const read = await readText(req, MAX_BODY_BYTES);
   if (read === 'gone') return undefined;
-  if (read === 'too-large') {
-    res.shouldKeepAlive = false; // the rest of the body is not read: the connection cannot be reused
-    return { kind: 'refused', status: 413, message: 'The request body is larger than 1 MiB.' };
-  }
+  // The rest of the body is not read: the answer closes the connection once it has drained (lingering-close.ts).
+  if (read === 'too-large') return { kind: 'refused', status: 413, message: 'The request body is larger than 1 MiB.' };
   if (!req.headers['content-type']?.toLowerCase().includes('json')) return { kind: 'text', value: read };
   if (read === '') return { kind: 'none' };
   try {
@@ -63,7 +61,6 @@ function readText(req: IncomingMessage, limit: number): Promise<string | 'too-la
  */
 async function readUpload(req: IncomingMessage, res: ServerResponse, maxFileBytes: number): Promise<ReceivedBody> {
   if (!PREFLIGHT_HEADERS.some((name) => req.headers[name])) {
-    res.shouldKeepAlive = false;
     return {
       kind: 'refused',
       status: 400,
@@ -76,7 +73,6 @@ async function readUpload(req: IncomingMessage, res: ServerResponse, maxFileByte
     return { kind: 'multipart', value: upload.body };
   } catch (error) {
     if (!(error instanceof MultipartRequestError)) throw error;
-    res.shouldKeepAlive = false;
     return { kind: 'refused', status: error.status, message: error.message };
   }
 }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { ServerConfig } from '../config';
 import { createCors } from './cors';
 import type { GraphQLHandler, HttpAnswer } from './graphql-request';
+import { lingerIfBodyUnread } from './lingering-close';
 import { isMultipart, readRequestBody } from './request-body';
 
 export interface HttpServerOptions {
@@ -214,6 +215,7 @@ function endpoint(server: Server, path: string): URL {
 }
 
 async function write(res: ServerResponse, answer: HttpAnswer): Promise<void> {
+  lingerIfBodyUnread(res);
   res.statusCode = answer.status;
   for (const [name, value] of answer.headers) res.setHeader(name, value);
   if (typeof answer.body === 'string' || answer.body instanceof Uint8Array) return void res.end(answer.body);
@@ -224,6 +226,7 @@ async function write(res: ServerResponse, answer: HttpAnswer): Promise<void> {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  lingerIfBodyUnread(res);
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(body));

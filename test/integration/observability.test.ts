@@ -1,7 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import { request } from 'undici';
 import { GraphClient } from '../../src/graph/graph-client';
 import { COMPLETE_SEED, postGraphQL, scriptFault, SEED, startTestGateway, type TestGateway } from '../support/gateway';
-import { csvRows, postMultipart, uploadParts } from '../support/upload-request';
+import { csvRows, postMultipart, rowsThenLeave, uploadParts } from '../support/upload-request';
+import { waitUntil } from './emulator-http';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
@@ -100,6 +102,27 @@ describe('logs and metrics', () => {
     const dropped = await postMultipart(t.url, uploadParts(session, csvRows(10)));
     expect(dropped.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(await graphPosts()).toEqual(['gateway_graph_requests_total{method="POST",status="aborted_by_gateway"} 1', 'gateway_graph_requests_total{method="POST",status="error"} 1']);
+  });
+
+  it('logs and counts a caller that leaves mid-upload as CLIENT_CLOSED_REQUEST at info, not as a gateway bug', async () => {
+    const session = t.emulator.store.add({ catalogId: SEED.catalogId, resourceId: SEED.resourceId }).key;
+    let graphStarted = false;
+    t.emulator.server.on('request', (req: IncomingMessage) => (graphStarted ||= req.url?.endsWith('/uploadFile') ?? false));
+    const caller = new AbortController();
+    await expect(postMultipart(t.url, uploadParts(session, rowsThenLeave(() => graphStarted, caller)), { signal: caller.signal })).rejects.toThrow();
+    await waitUntil(() => logLines(t).some((line) => line.msg === 'GraphQL operation'));
+
+    expect(logLines(t).find((line) => line.msg === 'GraphQL operation')).toMatchObject({
+      level: 'info',
+      code: 'CLIENT_CLOSED_REQUEST',
+      status: 499,
+      graph: expect.arrayContaining([expect.objectContaining({ method: 'POST', status: 'aborted_by_gateway' })]),
+    });
+    expect(logLines(t).filter((line) => line.level === 'error' || line.msg === 'internal error')).toEqual([]);
+    expect(t.logs.join('')).not.toContain('"stack"');
+    const metrics = await (await request(new URL('/metrics', t.url))).body.text();
+    expect(metrics).toContain('gateway_graphql_operations_total{operation="other",code="CLIENT_CLOSED_REQUEST"} 1');
+    expect(metrics).not.toContain('code="INTERNAL_SERVER_ERROR"');
   });
 });
 

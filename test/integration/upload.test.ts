@@ -1,11 +1,10 @@
-import { once } from 'node:events';
 import { request } from 'undici';
 import type { IncomingMessage } from 'node:http';
 import type { FaultSpec } from '../../src/emulator/faults';
 import type { GraphVersion } from '../../src/graph/graph-paths';
 import type { SessionKey } from '../../src/emulator/session-store';
 import { postGraphQL, SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
-import { CSV_HEADER, csvRows, postMultipart, uploadParts, UPLOAD_FILE } from '../support/upload-request';
+import { CSV_HEADER, csvRows, postMultipart, rowsThenLeave, uploadParts, UPLOAD_FILE } from '../support/upload-request';
 import { waitUntil } from './emulator-http';
 
 /**
@@ -198,18 +197,7 @@ describe('uploadSessionFile when a side goes away', () => {
     };
     t.emulator.server.on('request', startedOnGraph);
     const caller = new AbortController();
-    // Rows flow until the gateway has opened Graph's request and passed 1 MB more, then the caller leaves.
-    async function* rowsThenHang(): AsyncGenerator<Buffer> {
-      let afterStart = 0;
-      for await (const chunk of csvRows(10_000_000)) {
-        yield chunk;
-        if (graphStarted) afterStart += chunk.length;
-        if (afterStart > 1024 * 1024) break;
-      }
-      caller.abort();
-      await once(caller.signal, 'abort');
-    }
-    await expect(postMultipart(t.url, uploadParts(session, rowsThenHang()), { signal: caller.signal })).rejects.toThrow();
+    await expect(postMultipart(t.url, uploadParts(session, rowsThenLeave(() => graphStarted, caller)), { signal: caller.signal })).rejects.toThrow();
     await uploadFileRequestsLogged(1);
     expect(uploadFileCalls()).toEqual([expect.objectContaining({ status: 0 })]);
     expect(uploadFileCalls()[0]!.bodyBytes).toBeGreaterThan(0);

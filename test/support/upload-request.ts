@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import type { GraphQLAnswer } from './gateway';
@@ -78,4 +79,19 @@ export async function* csvRows(rows: number, { bad, onBytes }: { bad?: number; o
     onBytes?.(bytes.length);
     yield bytes;
   }
+}
+
+/**
+ * A caller that leaves mid-upload: rows flow until `graphStarted()` (the gateway has opened Graph's request)
+ * and 1 MB more has passed, then `caller` is aborted, which destroys the request, as closing a tab does.
+ */
+export async function* rowsThenLeave(graphStarted: () => boolean, caller: AbortController): AsyncGenerator<Buffer> {
+  let afterStart = 0;
+  for await (const chunk of csvRows(10_000_000)) {
+    yield chunk;
+    if (graphStarted()) afterStart += chunk.length;
+    if (afterStart > 1024 * 1024) break;
+  }
+  caller.abort();
+  await once(caller.signal, 'abort');
 }
