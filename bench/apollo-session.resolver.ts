@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { toUploadSession, type UploadedFile, type UploadSession } from '../src/graph/upload-session';
-import { CompleteUploadSessionInput } from '../src/graphql/complete-upload-session.input';
-import { CustomDataProvidedResourceFile, CustomDataProvidedResourceUploadSession } from '../src/graphql/upload-session.type';
+import { toUploadSession, type UploadedFile, type UploadSession } from '../src/graph/upload-sessions/upload-session';
+import { CompleteUploadSessionInput } from '../src/graphql/upload-sessions/complete-upload-session.input';
+import { CustomDataProvidedResourceFile, CustomDataProvidedResourceUploadSession } from '../src/graphql/upload-sessions/upload-session.type';
 import { KEY, PATCH_BODY, SESSION_PATH } from './seed';
 
 /** How the resolver calls the upstream: the one thing the two Apollo variants differ in. */

@@ -3,9 +3,9 @@
 // expensive, within the bounds and beyond them. In-process and single-threaded: no load generator is involved.
 import 'reflect-metadata';
 import { getOperationAST, parse, specifiedRules, validate } from 'graphql';
-import { createDocumentBounds, DOCUMENT_BOUNDS } from '../src/graphql/document-bounds';
-import { countGraphCalls } from '../src/graphql/graph-call-limit';
-import { buildGatewaySchema } from '../src/graphql/schema';
+import { createDocumentBounds, DOCUMENT_BOUNDS } from '../src/graphql/cost/document-bounds';
+import { countGraphCalls } from '../src/graphql/cost/graph-call-limit';
+import { buildGatewaySchema } from '../src/graphql/schema/schema';
 import { distinctAliases, fragmentDoubling, fragmentPairs, inlineDoubling, repeatedField, SESSION_READ } from '../test/support/costly-documents';
 import { KEY } from './seed';
 

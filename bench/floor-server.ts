@@ -2,8 +2,8 @@
 // function, JSON out: what answering the seed mutation costs with no GraphQL at all.
 import { createServer } from 'node:http';
 import { request } from 'undici';
-import { parseSessionKey } from '../src/graph/session-key';
-import { toUploadSession } from '../src/graph/upload-session';
+import { parseSessionKey } from '../src/graph/odata/ids';
+import { toUploadSession } from '../src/graph/upload-sessions/upload-session';
 import { announce, loopbackUrl, roleArgument } from './announce';
 import { PATCH_BODY, SESSION_PATH } from './seed';
 

@@ -5,17 +5,17 @@ import { createCallerAuthenticator } from './auth/caller-authentication';
 import { graphAuthorization } from './auth/graph-authorization';
 import { throttleScopeOf } from './auth/throttle-scope';
 import type { Config } from './config';
-import type { Emulator } from './emulator/emulator-server';
+import type { Emulator } from './emulator/server/emulator-server';
 import { GraphClient } from './graph/graph-client';
-import { GraphGuard } from './graph/graph-guard';
-import { ScopePauses } from './graph/scope-pauses';
-import type { CallerSource } from './graphql/caller-limit';
-import { createApollo } from './graphql/apollo';
-import { createDeveloperConsole } from './graphql/developer-console';
-import { SANDBOX_DOCUMENT } from './graphql/sandbox-document';
-import { createGraphQLHandler, type GraphQLHandlerOptions } from './graphql/handler';
-import { buildGatewaySchema } from './graphql/schema';
-import { trustedDocuments } from './graphql/trusted-documents';
+import { GraphGuard } from './graph/transport/graph-guard';
+import { ScopePauses } from './graph/transport/scope-pauses';
+import type { CallerSource } from './graphql/edge/caller-limit';
+import { createApollo } from './graphql/edge/apollo';
+import { createDeveloperConsole } from './graphql/console/developer-console';
+import { SANDBOX_DOCUMENT } from './graphql/console/sandbox-document';
+import { createGraphQLHandler, type GraphQLHandlerOptions } from './graphql/edge/handler';
+import { buildGatewaySchema } from './graphql/schema/schema';
+import { trustedDocuments } from './graphql/edge/trusted-documents';
 import { createHttpServer } from './http/server';
 import { Metrics } from './metrics';
 import type { RedisState } from './shared-state/redis-state';
@@ -156,16 +156,16 @@ function callerLimit({ sharedState, auth, graph }: Config, redis: RedisState | u
 }
 
 /** The emulator's code is loaded only in emulator mode. */
-function loadEmulator(): typeof import('./emulator/emulator-server') {
+function loadEmulator(): typeof import('./emulator/server/emulator-server') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
-  return require('./emulator/emulator-server');
+  return require('./emulator/server/emulator-server');
 }
 
 /**
  * Federation's libraries are heap that every full GC would mark again (BENCHMARKS.md): loaded only for a subgraph.
  * A synchronous require keeps the module CommonJS (a dynamic import() would go through Node's ES loader).
  */
-function loadSubgraphModule(): typeof import('./graphql/subgraph-schema') {
+function loadSubgraphModule(): typeof import('./graphql/schema/subgraph-schema') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
-  return require('./graphql/subgraph-schema');
+  return require('./graphql/schema/subgraph-schema');
 }

@@ -1,5 +1,5 @@
 import { ConfigError, loadEmulatorConfig, readEnvironment } from '../config';
-import { createEmulator } from './emulator-server';
+import { createEmulator } from './server/emulator-server';
 
 /** `npm run emulator`: the Graph emulator alone. */
 async function main(): Promise<void> {

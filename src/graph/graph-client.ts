@@ -1,21 +1,21 @@
-import { GraphRequestError, isGraphStatus } from './graph-failure';
-import { AccessReviewClient } from './access-review-client';
-import { AccessReviewDecisionClient } from './access-review-decisions';
-import { AccessReviewPaths } from './access-review-paths';
-import { hasNewFile, isAmbiguous, isRefusal, read, unreadable, unreadableAnswer } from './graph-answer';
+import { GraphRequestError, isGraphStatus } from './transport/graph-failure';
+import { AccessReviewClient } from './access-reviews/review-client';
+import { AccessReviewDecisionClient } from './access-reviews/decision-client';
+import { AccessReviewPaths } from './access-reviews/review-paths';
+import { hasNewFile, isAmbiguous, isRefusal, read, unreadable, unreadableAnswer } from './transport/graph-answer';
 import { GraphPaths } from './graph-paths';
-import { GraphTransport, type GraphAnswer, type GraphCall, type GraphTransportOptions } from './graph-transport';
-import { MultipartFileBody, type OutgoingFile } from './multipart-body';
-import { retryDelayMs, retryIdempotent, retryRefusedOnly, sleep } from './retry-policy';
-import type { ResourceKey, ReviewIds, SessionKey } from './session-key';
-import { cursorBinding, makeCursor, readCursor, type PagePosition } from './upload-session-cursor';
-import { toFiles, toUploadSession, type UploadedFile, type UploadSession } from './upload-session';
-import { collection, MAX_PAGE_SIZE, pageQuery, toODataFilter, type PageSize, type SessionPageRequest, type UploadSessionPage } from './upload-session-query';
+import { GraphTransport, type GraphAnswer, type GraphCall, type GraphTransportOptions } from './transport/graph-transport';
+import { MultipartFileBody, type OutgoingFile } from './transport/multipart-body';
+import { retryDelayMs, retryIdempotent, retryRefusedOnly, sleep } from './transport/retry-policy';
+import type { ResourceKey, ReviewIds, SessionKey } from './odata/ids';
+import { cursorBinding, makeCursor, readCursor, type PagePosition } from './odata/cursor';
+import { toFiles, toUploadSession, type UploadedFile, type UploadSession } from './upload-sessions/upload-session';
+import { collection, MAX_PAGE_SIZE, pageQuery, toODataFilter, type PageSize, type SessionPageRequest, type UploadSessionPage } from './odata/paging';
 
-export { MAX_PAGE_SIZE, type SessionPageRequest, type UploadSessionPage } from './upload-session-query';
+export { MAX_PAGE_SIZE, type SessionPageRequest, type UploadSessionPage } from './odata/paging';
 
-export type { GraphAttemptRecord, GraphCall } from './graph-transport';
-export type { SessionFilter } from './upload-session-cursor';
+export type { GraphAttemptRecord, GraphCall } from './transport/graph-transport';
+export type { SessionFilter } from './odata/cursor';
 
 export interface GraphClientOptions extends GraphTransportOptions {
   /** Graph's root, ending in its version segment: `/beta` or `/v1.0` picks the path shape. */

@@ -1,5 +1,5 @@
-import type { ResourceKey, SessionKey } from './session-key';
-import { PAGING_PARAMS } from './upload-session-query';
+import type { ResourceKey, SessionKey } from './odata/ids';
+import { PAGING_PARAMS } from './odata/paging';
 
 export type GraphVersion = 'beta' | 'v1.0';
 

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // The browser half of the offline developer console: bundled by esbuild into dist/graphiql (`npm run build`)
-// and inlined into the landing page by src/graphql/graphiql-landing-page.ts, so nothing loads from a CDN.
+// and inlined into the landing page by src/graphql/console/graphiql-landing-page.ts, so nothing loads from a CDN.
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
 import type { ComponentProps } from 'react';

@@ -12,7 +12,7 @@ const LINGER_MAX_MS = 5_000;
  * still writing to makes the kernel reset it, and a client busy writing then gets EPIPE or ECONNRESET and
  * never reads the status. So once the answer is written the gateway ends its own side and goes on reading
  * (and dropping) the body until it ends, LINGER_MAX_BYTES more arrived or LINGER_MAX_MS passed, and only
- * then closes (a lingering close; the emulator does the same, src/emulator/http-edges.ts).
+ * then closes (a lingering close; the emulator does the same, src/emulator/server/http-edges.ts).
  */
 export function lingerIfBodyUnread(res: ServerResponse): void {
   const { req } = res;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
-import { SEED_SESSION_KEY } from '../../src/emulator/seed';
+import { SEED_SESSION_KEY } from '../../src/emulator/control/seed';
 import { spawnProcess, type Spawned } from '../support/spawn';
 import { multipart } from '../integration/emulator-http';
 import { raw as rawRequest, seededRandom, type Piece } from '../support/raw-http';

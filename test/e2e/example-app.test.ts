@@ -5,7 +5,7 @@ import { print } from 'graphql';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startExample, type Example } from '../../examples/workflow/server/start-example';
 import { UploadSessionFileDocument } from '../../src/client/generated';
-import { REVIEW_SEED } from '../../src/emulator/review-seed';
+import { REVIEW_SEED } from '../../src/emulator/access-reviews/review-seed';
 import { SEED } from '../support/gateway';
 
 // The example app (npm run example) in Chromium: the whole job through the page, on the gateway's embedded emulator.

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
+import { createEmulator, type Emulator } from '../../src/emulator/server/emulator-server';
 import { COMPLETE_SEED, postGraphQL } from '../support/gateway';
 import { spawnProcess, type Spawned } from '../support/spawn';
 

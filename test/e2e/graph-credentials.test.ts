@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
+import { createEmulator, type Emulator } from '../../src/emulator/server/emulator-server';
 import { FakeAuthority, MANAGED_IDENTITY_HEADER, TENANT_ID } from '../support/fake-authority';
 import { COMPLETE_SEED, postGraphQL, SEED } from '../support/gateway';
 import { spawnProcess, type Spawned } from '../support/spawn';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { GRAPHIQL_ASSETS_DIRECTORY, readGraphiqlAssets } from '../../src/graphql/graphiql-landing-page';
+import { GRAPHIQL_ASSETS_DIRECTORY, readGraphiqlAssets } from '../../src/graphql/console/graphiql-landing-page';
 
 // The offline console serves what `npm run build` bundled (this tier's global setup builds it).
 it('finds the bundle npm run build wrote', () => {

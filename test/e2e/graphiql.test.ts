@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { SANDBOX_DOCUMENT as DOCUMENT } from '../../src/graphql/sandbox-document';
+import { SANDBOX_DOCUMENT as DOCUMENT } from '../../src/graphql/console/sandbox-document';
 import { SEED, startTestGateway, type TestGateway } from '../support/gateway';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
+import { createEmulator, type Emulator } from '../../src/emulator/server/emulator-server';
 import { postGraphQL, SEED, type GraphQLAnswer } from '../support/gateway';
 import { freePort, startRedis, type TestRedis } from '../support/redis-server';
 import { fakeGraphToken, startReplicas, stopReplicas, until, type Replica } from '../support/replicas';

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
+import { createEmulator, type Emulator } from '../../src/emulator/server/emulator-server';
 import { COMPLETE_SEED, postGraphQL } from '../support/gateway';
 import { spawnProcess, type Spawned } from '../support/spawn';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { printGatewaySchema } from '../../src/graphql/schema';
-import { printSubgraph } from '../../src/graphql/subgraph-schema';
+import { printGatewaySchema } from '../../src/graphql/schema/schema';
+import { printSubgraph } from '../../src/graphql/schema/subgraph-schema';
 
 describe('committed artifacts', () => {
   it('schema.graphql is the printed schema (run `npm run schema:print`)', () => {

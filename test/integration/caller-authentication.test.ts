@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { fingerprint } from '../../src/emulator/emulator-server';
+import { fingerprint } from '../../src/emulator/server/emulator-server';
 import { FakeAuthority, TENANT_ID } from '../support/fake-authority';
 import { postGraphQL, SEED, startTestGateway, type TestGateway } from '../support/gateway';
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { GraphQLError } from 'graphql';
 import { buildSchemaSync, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import { request } from 'undici';
-import { UploadSessionResolver } from '../../src/graphql/upload-session.resolver';
+import { UploadSessionResolver } from '../../src/graphql/upload-sessions/upload-session.resolver';
 import { SEED, startTestGateway, type TestGateway } from '../support/gateway';
 
 /**

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { print } from 'graphql';
 import { request } from 'undici';
 import { UploadSessionDocument } from '../../src/client/generated';
-import { fingerprint } from '../../src/emulator/emulator-server';
+import { fingerprint } from '../../src/emulator/server/emulator-server';
 import { SEED, startTestGateway, type TestGateway } from '../support/gateway';
 
 // The same answer at every edge. Each refusal made before an operation runs answers in the client's

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
+import { createEmulator, type Emulator } from '../../src/emulator/server/emulator-server';
 import { FakeAuthority, GRAPH_PERMISSION, TENANT_ID } from '../support/fake-authority';
 import { SEED } from '../support/gateway';
 

@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { request } from 'undici';
-import { SEED_SESSION_KEY } from '../../src/emulator/seed';
-import { ASSUMED_REFUSALS } from '../../src/emulator/session-refusals';
+import { SEED_SESSION_KEY } from '../../src/emulator/control/seed';
+import { ASSUMED_REFUSALS } from '../../src/emulator/upload-sessions/session-refusals';
 import { call, createBody, emulatorForTests, newResource, sessionsUrl } from './emulator-http';
 
 /** HTTP at its edges, and answer details an SDK or a hand-written client meets. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
-import { MAX_KEPT_CONTENT_BYTES } from '../../src/emulator/file-handlers';
-import { SEED_SESSION_KEY } from '../../src/emulator/seed';
+import { MAX_KEPT_CONTENT_BYTES } from '../../src/emulator/upload-sessions/file-handlers';
+import { SEED_SESSION_KEY } from '../../src/emulator/control/seed';
 import { call, createBody, emulatorForTests, multipart, newResource, sessionsUrl } from './emulator-http';
 
 /** A session's files as an SDK reads them: listed and paged, counted, one by one, their content ($value). */

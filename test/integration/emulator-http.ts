@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
-import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
-import type { FaultSpec } from '../../src/emulator/faults';
+import { createEmulator, type Emulator } from '../../src/emulator/server/emulator-server';
+import type { FaultSpec } from '../../src/emulator/server/faults';
 
 /** Helpers for the emulator's own tests: real HTTP to an emulator on 127.0.0.1, as a Graph client would. */
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SEED_SESSION_KEY } from '../../src/emulator/seed';
+import { SEED_SESSION_KEY } from '../../src/emulator/control/seed';
 import { call, createBody, emulatorForTests, newResource, PATH_SHAPES, sessionsUrl } from './emulator-http';
 
 /** Which path shapes each version serves (those Microsoft's SDKs build), and which catalogs and resources exist. */

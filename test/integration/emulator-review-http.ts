@@ -1,5 +1,5 @@
-import { createEmulator } from '../../src/emulator/emulator-server';
-import { REVIEW_SEED } from '../../src/emulator/review-seed';
+import { createEmulator } from '../../src/emulator/server/emulator-server';
+import { REVIEW_SEED } from '../../src/emulator/access-reviews/review-seed';
 import { call, type Reply } from './emulator-http';
 
 /** Helpers for the emulator's access review tests: Graph's review paths on both versions and both routes. */

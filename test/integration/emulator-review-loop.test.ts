@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { REVIEW_SEED } from '../../src/emulator/review-seed';
-import { ASSUMED_REFUSALS } from '../../src/emulator/session-refusals';
+import { REVIEW_SEED } from '../../src/emulator/access-reviews/review-seed';
+import { ASSUMED_REFUSALS } from '../../src/emulator/upload-sessions/session-refusals';
 import { addFault, call, createBody, multipart, newResource, sessionsUrl, type PathShape } from './emulator-http';
 import { batchApply, decisionSeed, freshReview, instanceUrl, readAll, seededEmulator, type FreshReview } from './emulator-review-http';
 

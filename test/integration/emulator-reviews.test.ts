@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
-import { REVIEW_SEED } from '../../src/emulator/review-seed';
+import { createEmulator, type Emulator } from '../../src/emulator/server/emulator-server';
+import { REVIEW_SEED } from '../../src/emulator/access-reviews/review-seed';
 import { FakeAuthority, GRAPH_PERMISSION, TENANT_ID } from '../support/fake-authority';
 import { call } from './emulator-http';
 import { ROUTES, decisionSeed, freshReview, instanceUrl, readAll, reviewsRoot, seededEmulator, type ReviewRoute } from './emulator-review-http';

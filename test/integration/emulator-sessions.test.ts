@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
-import { SEED_SESSION_KEY } from '../../src/emulator/seed';
+import { createEmulator, type Emulator } from '../../src/emulator/server/emulator-server';
+import { SEED_SESSION_KEY } from '../../src/emulator/control/seed';
 import { call, createBody, newResource, sessionsUrl, type PathShape } from './emulator-http';
 
 const ACCESS_REVIEW_SESSION = '#microsoft.graph.customDataProvidedResourceAccessReviewUploadSession';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
-import { createEmulator, type Emulator } from '../../src/emulator/emulator-server';
+import { createEmulator, type Emulator } from '../../src/emulator/server/emulator-server';
 import { addFault, call, createBody, multipart, newResource, sessionsUrl, waitUntil, type PathShape } from './emulator-http';
 
 const CSV = 'principalId,principalType,permissionId,permissionName,permissionDescription,permissionType\n' + 'a1,user,p1,Read,Reads,role\n';

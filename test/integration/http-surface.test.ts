@@ -1,5 +1,5 @@
 import { Client, request } from 'undici';
-import { fingerprint } from '../../src/emulator/emulator-server';
+import { fingerprint } from '../../src/emulator/server/emulator-server';
 import { COMPLETE_SEED, postGraphQL, SEED, startTestGateway, type TestGateway } from '../support/gateway';
 
 const SANDBOX = 'https://sandbox.embed.apollographql.com';

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'undici';
 import { MultipartRequestError } from '../../src/http/multipart-error';
 import { readMultipartRequest, type MultipartLimits, type MultipartRequest } from '../../src/http/multipart-request';
-import { toGraphQLError } from '../../src/graphql/to-graphql-error';
+import { toGraphQLError } from '../../src/graphql/edge/to-graphql-error';
 import { csvCheck } from '../../src/upload/csv-check';
 import { CsvError } from '../../src/upload/csv-error';
 import { Upload } from '../../src/upload/upload';

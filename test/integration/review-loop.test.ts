@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { REVIEW_SEED } from '../../src/emulator/review-seed';
+import { REVIEW_SEED } from '../../src/emulator/access-reviews/review-seed';
 import { postGraphQL, scriptFault, startTestGateway, type TestGateway } from '../support/gateway';
 import { CSV_HEADER, postMultipart, uploadParts } from '../support/upload-request';
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config';
-import { REVIEW_SEED } from '../../src/emulator/review-seed';
+import { REVIEW_SEED } from '../../src/emulator/access-reviews/review-seed';
 import { startGateway, type Gateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 import { postGraphQL, startTestGateway, type GraphQLAnswer, type TestGateway } from '../support/gateway';

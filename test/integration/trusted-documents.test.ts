@@ -7,7 +7,7 @@ import { request } from 'undici';
 import * as documents from '../../src/client/generated';
 import { CompleteUploadSessionDocument, UploadSessionDocument } from '../../src/client/generated';
 import manifest from '../../src/client/persisted-documents.json';
-import { trustedDocuments } from '../../src/graphql/trusted-documents';
+import { trustedDocuments } from '../../src/graphql/edge/trusted-documents';
 import { createLogger } from '../../src/logger';
 import { SEED, postGraphQL, startTestGateway, type TestGateway } from '../support/gateway';
 

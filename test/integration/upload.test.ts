@@ -1,8 +1,8 @@
 import { request } from 'undici';
 import type { IncomingMessage } from 'node:http';
-import type { FaultSpec } from '../../src/emulator/faults';
+import type { FaultSpec } from '../../src/emulator/server/faults';
 import type { GraphVersion } from '../../src/graph/graph-paths';
-import type { SessionKey } from '../../src/emulator/session-store';
+import type { SessionKey } from '../../src/emulator/upload-sessions/session-store';
 import { postGraphQL, SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
 import { CSV_HEADER, csvRows, postMultipart, rowsThenLeave, uploadParts, UPLOAD_FILE } from '../support/upload-request';
 import { waitUntil } from './emulator-http';

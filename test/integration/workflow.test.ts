@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FaultSpec } from '../../src/emulator/faults';
+import type { FaultSpec } from '../../src/emulator/server/faults';
 import type { GraphVersion } from '../../src/graph/graph-paths';
 import { postGraphQL, registerResource, SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
 

@@ -1,6 +1,6 @@
 /**
  * Documents built to cost a GraphQL server CPU out of proportion to their size: the attacks the document bounds
- * (src/graphql/document-bounds.ts) and the Graph-call count answer. Used by the end-to-end test and by
+ * (src/graphql/cost/document-bounds.ts) and the Graph-call count answer. Used by the end-to-end test and by
  * `npm run bench -- --documents`, which measures what each costs.
  */
 

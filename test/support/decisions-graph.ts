@@ -1,5 +1,5 @@
-import { parseReviewKey } from '../../src/graph/access-review-client';
-import { parseGuids, type Guid } from '../../src/graph/session-key';
+import { parseReviewKey } from '../../src/graph/access-reviews/review-client';
+import { parseGuids, type Guid } from '../../src/graph/odata/ids';
 import { REVIEW_IDS, type FakeAnswer, type FakeRequest } from './fake-graph';
 
 export const { catalogId: C, resourceId: R, otherCatalogId: OTHER_C } = REVIEW_IDS;

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { MockAgent } from 'undici';
 import { GraphClient, type GraphCall } from '../../src/graph/graph-client';
-import { GraphGuard } from '../../src/graph/graph-guard';
+import { GraphGuard } from '../../src/graph/transport/graph-guard';
 import { Metrics } from '../../src/metrics';
 
 export interface FakeRequest {

@@ -1,9 +1,9 @@
-import { GraphRequestError } from '../../src/graph/graph-failure';
-import { InvalidInputError } from '../../src/graph/invalid-input';
-import { parseResourceKey } from '../../src/graph/session-key';
-import { parsePageSize } from '../../src/graph/upload-session-query';
-import { toGraphQLError } from '../../src/graphql/to-graphql-error';
-import { AccessReviewStatus } from '../../src/graph/access-review';
+import { GraphRequestError } from '../../src/graph/transport/graph-failure';
+import { InvalidInputError } from '../../src/graph/odata/invalid-input';
+import { parseResourceKey } from '../../src/graph/odata/ids';
+import { parsePageSize } from '../../src/graph/odata/paging';
+import { toGraphQLError } from '../../src/graphql/edge/to-graphql-error';
+import { AccessReviewStatus } from '../../src/graph/access-reviews/review';
 import { dropConnection, fakeCall, FakeGraph, REVIEW_IDS, type FakeAnswer, type FakeRequest } from '../support/fake-graph';
 
 const { catalogId: C, resourceId: R, otherCatalogId: OTHER_C } = REVIEW_IDS;

@@ -1,10 +1,10 @@
-import { parseReviewKey } from '../../src/graph/access-review-client';
-import { parseOutcome } from '../../src/graph/access-review-decisions';
-import { GraphRequestError } from '../../src/graph/graph-failure';
-import { InvalidInputError } from '../../src/graph/invalid-input';
-import { parsePageSize } from '../../src/graph/upload-session-query';
-import { toGraphQLError } from '../../src/graphql/to-graphql-error';
-import { AccessReviewApplyResult, AccessReviewDecisionValue } from '../../src/graph/access-review-decision';
+import { parseReviewKey } from '../../src/graph/access-reviews/review-client';
+import { parseOutcome } from '../../src/graph/access-reviews/decision-client';
+import { GraphRequestError } from '../../src/graph/transport/graph-failure';
+import { InvalidInputError } from '../../src/graph/odata/invalid-input';
+import { parsePageSize } from '../../src/graph/odata/paging';
+import { toGraphQLError } from '../../src/graphql/edge/to-graphql-error';
+import { AccessReviewApplyResult, AccessReviewDecisionValue } from '../../src/graph/access-reviews/decision';
 import { D, D_OTHER, decision, decisionsGraph, guid, I, I_OTHER, key, OTHER_R, R } from '../support/decisions-graph';
 import { dropConnection, fakeCall, FakeGraph } from '../support/fake-graph';
 

@@ -1,6 +1,6 @@
 import { AuthenticationError, AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity';
 import { authorityRequestError } from '../../src/auth/authority-failure';
-import { toGraphQLError } from '../../src/graphql/to-graphql-error';
+import { toGraphQLError } from '../../src/graphql/edge/to-graphql-error';
 
 const consent =
   'invalid_grant: Error(s): 65001 - Timestamp: 2026-11-28 10:00:00Z - Description: AADSTS65001: The user or administrator has not consented to use the application. Trace ID: 0f1e2d3c-0000-4000-8000-000000000000 Correlation ID: 1a2b3c4d-0000-4000-8000-000000000000';

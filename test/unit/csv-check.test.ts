@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { toGraphQLError } from '../../src/graphql/to-graphql-error';
+import { toGraphQLError } from '../../src/graphql/edge/to-graphql-error';
 import { CsvScanner, csvCheck, type CsvCheckOptions } from '../../src/upload/csv-check';
 import { CsvError } from '../../src/upload/csv-error';
 import { MAX_HEADER_BYTES } from '../../src/upload/csv-header';

@@ -1,5 +1,5 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { createDeveloperConsole, type DeveloperConsoleOptions } from '../../src/graphql/developer-console';
+import { createDeveloperConsole, type DeveloperConsoleOptions } from '../../src/graphql/console/developer-console';
 import type { GraphQLHttpRequest, HttpAnswer } from '../../src/http/graphql-request';
 
 const ASSETS = { js: 'window.graphiqlBundle = true;', css: '.graphiql-container {}' };

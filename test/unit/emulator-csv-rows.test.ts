@@ -1,4 +1,4 @@
-import { CsvRowCollector, MAX_FIELD_CHARS, MAX_KEPT_ROWS } from '../../src/emulator/csv-rows';
+import { CsvRowCollector, MAX_FIELD_CHARS, MAX_KEPT_ROWS } from '../../src/emulator/upload-sessions/csv-rows';
 
 function rowsOf(...chunks: (string | Buffer)[]) {
   const collector = new CsvRowCollector();

@@ -1,7 +1,7 @@
-import { parseSessionPath } from '../../src/emulator/emulator-paths';
-import { GraphClock, graphDateTime } from '../../src/emulator/graph-dates';
-import { FILE_TYPE, SESSION_TYPE, parseOrderBy, sortBy } from '../../src/emulator/odata-order';
-import { assertOptions, collectionPage, parseFilter, parseListQuery } from '../../src/emulator/odata-query';
+import { parseSessionPath } from '../../src/emulator/upload-sessions/session-paths';
+import { GraphClock, graphDateTime } from '../../src/emulator/odata/graph-dates';
+import { FILE_TYPE, SESSION_TYPE, parseOrderBy, sortBy } from '../../src/emulator/odata/odata-order';
+import { assertOptions, collectionPage, parseFilter, parseListQuery } from '../../src/emulator/odata/odata-query';
 
 describe('the emulator OData options', () => {
   it('reads $filter clauses joined by and, with quotes doubled inside a string', () => {

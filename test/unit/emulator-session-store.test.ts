@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SessionStore } from '../../src/emulator/session-store';
+import { SessionStore } from '../../src/emulator/upload-sessions/session-store';
 
 const data = (reviewInstanceId = randomUUID()) => ({
   '@odata.type': '#microsoft.graph.customDataProvidedResourcePayloads.accessReviewContextData',

@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { CallerRefusedError } from '../../src/auth/caller-refusal';
-import { GraphRequestError } from '../../src/graph/graph-failure';
-import { ErrorCode, GatewayError } from '../../src/graphql/error-code';
-import { toGraphQLError } from '../../src/graphql/to-graphql-error';
+import { GraphRequestError } from '../../src/graph/transport/graph-failure';
+import { ErrorCode, GatewayError } from '../../src/graphql/edge/error-code';
+import { toGraphQLError } from '../../src/graphql/edge/to-graphql-error';
 import { MultipartRequestError } from '../../src/http/multipart-error';
 
 const ids = { requestId: 'r-1', clientRequestId: 'c-1' };

@@ -1,6 +1,6 @@
-import { parseFileName } from '../../src/graph/file-name';
-import { InvalidInputError } from '../../src/graph/invalid-input';
-import { toGraphQLError } from '../../src/graphql/to-graphql-error';
+import { parseFileName } from '../../src/graph/upload-sessions/file-name';
+import { InvalidInputError } from '../../src/graph/odata/invalid-input';
+import { toGraphQLError } from '../../src/graphql/edge/to-graphql-error';
 
 it.each(['building-a-access.csv', 'A.CSV', 'report 2026 (final).Csv', 'accès-é😀.csv', '.hidden.csv', `${'x'.repeat(251)}.csv`, `${'😀'.repeat(251)}.csv`])(
   'accepts %j unchanged',

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { formatError } from '../../src/graphql/apollo';
-import { GraphRequestError } from '../../src/graph/graph-failure';
+import { formatError } from '../../src/graphql/edge/apollo';
+import { GraphRequestError } from '../../src/graph/transport/graph-failure';
 
 /** A resolver failure as graphql-js hands it to Apollo: located, wrapping what the resolver threw. */
 function fromResolver(thrown: Error): GraphQLError {

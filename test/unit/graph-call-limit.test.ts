@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getOperationAST, parse } from 'graphql';
 import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
-import { countGraphCalls, graphCallLimit } from '../../src/graphql/graph-call-limit';
-import { buildGatewaySchema } from '../../src/graphql/schema';
-import { buildSubgraph } from '../../src/graphql/subgraph-schema';
+import { countGraphCalls, graphCallLimit } from '../../src/graphql/cost/graph-call-limit';
+import { buildGatewaySchema } from '../../src/graphql/schema/schema';
+import { buildSubgraph } from '../../src/graphql/schema/subgraph-schema';
 
 const schema = buildGatewaySchema();
 const resource = 'catalogId: "a", resourceId: "b"';

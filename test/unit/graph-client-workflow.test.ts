@@ -1,14 +1,14 @@
 import pino from 'pino';
 import { MockAgent } from 'undici';
 import { GraphClient, type GraphCall } from '../../src/graph/graph-client';
-import type { GraphRequestError } from '../../src/graph/graph-failure';
-import type { InvalidInputError } from '../../src/graph/invalid-input';
-import { parseGuids, parseResourceKey, parseSessionKey } from '../../src/graph/session-key';
-import { parsePageSize } from '../../src/graph/upload-session-query';
-import { GraphGuard } from '../../src/graph/graph-guard';
-import { makeCursor, cursorBinding } from '../../src/graph/upload-session-cursor';
-import { UploadSessionContextKind, UploadSessionStatus } from '../../src/graph/upload-session';
-import { toGraphQLError } from '../../src/graphql/to-graphql-error';
+import type { GraphRequestError } from '../../src/graph/transport/graph-failure';
+import type { InvalidInputError } from '../../src/graph/odata/invalid-input';
+import { parseGuids, parseResourceKey, parseSessionKey } from '../../src/graph/odata/ids';
+import { parsePageSize } from '../../src/graph/odata/paging';
+import { GraphGuard } from '../../src/graph/transport/graph-guard';
+import { makeCursor, cursorBinding } from '../../src/graph/odata/cursor';
+import { UploadSessionContextKind, UploadSessionStatus } from '../../src/graph/upload-sessions/upload-session';
+import { toGraphQLError } from '../../src/graphql/edge/to-graphql-error';
 import { Metrics } from '../../src/metrics';
 
 const resource = parseResourceKey({ catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff', resourceId: '99ab2454-3b88-4c0a-8bb3-68ba8162beff' });

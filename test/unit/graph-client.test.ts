@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { MockAgent } from 'undici';
 import { GraphClient, type GraphAttemptRecord, type GraphCall } from '../../src/graph/graph-client';
-import { GraphRequestError } from '../../src/graph/graph-failure';
-import { GraphGuard } from '../../src/graph/graph-guard';
-import { parseSessionKey } from '../../src/graph/session-key';
+import { GraphRequestError } from '../../src/graph/transport/graph-failure';
+import { GraphGuard } from '../../src/graph/transport/graph-guard';
+import { parseSessionKey } from '../../src/graph/odata/ids';
 import { Metrics } from '../../src/metrics';
 
 const key = parseSessionKey({

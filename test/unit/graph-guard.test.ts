@@ -1,5 +1,5 @@
-import { GraphRequestError } from '../../src/graph/graph-failure';
-import { GraphGuard } from '../../src/graph/graph-guard';
+import { GraphRequestError } from '../../src/graph/transport/graph-failure';
+import { GraphGuard } from '../../src/graph/transport/graph-guard';
 import { Metrics } from '../../src/metrics';
 
 function guard(overrides: Partial<ConstructorParameters<typeof GraphGuard>[0]> = {}) {

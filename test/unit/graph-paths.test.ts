@@ -1,5 +1,5 @@
 import { GraphPaths, graphVersion, sessionPath } from '../../src/graph/graph-paths';
-import { parseResourceKey, parseSessionKey } from '../../src/graph/session-key';
+import { parseResourceKey, parseSessionKey } from '../../src/graph/odata/ids';
 
 const key = parseSessionKey({
   catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff',

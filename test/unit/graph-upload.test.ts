@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import pino from 'pino';
 import { Agent, MockAgent, type Dispatcher } from 'undici';
-import { parseFileName } from '../../src/graph/file-name';
+import { parseFileName } from '../../src/graph/upload-sessions/file-name';
 import { GraphClient, type GraphCall } from '../../src/graph/graph-client';
-import { GraphRequestError } from '../../src/graph/graph-failure';
-import { GraphGuard } from '../../src/graph/graph-guard';
-import { parseSessionKey } from '../../src/graph/session-key';
+import { GraphRequestError } from '../../src/graph/transport/graph-failure';
+import { GraphGuard } from '../../src/graph/transport/graph-guard';
+import { parseSessionKey } from '../../src/graph/odata/ids';
 import { CsvError } from '../../src/upload/csv-error';
 import { Metrics } from '../../src/metrics';
 

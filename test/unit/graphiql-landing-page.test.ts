@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { graphiqlPage, readGraphiqlAssets } from '../../src/graphql/graphiql-landing-page';
+import { graphiqlPage, readGraphiqlAssets } from '../../src/graphql/console/graphiql-landing-page';
 
 /** The text of every element of the page, as an HTML parser would split it at `</script` and `</style`. */
 function elements(html: string, name: string): string[] {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import { parseFileName } from '../../src/graph/file-name';
-import { MultipartFileBody } from '../../src/graph/multipart-body';
+import { parseFileName } from '../../src/graph/upload-sessions/file-name';
+import { MultipartFileBody } from '../../src/graph/transport/multipart-body';
 import { CsvError } from '../../src/upload/csv-error';
 
 const A_CSV = parseFileName('a.csv');

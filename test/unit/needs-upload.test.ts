@@ -1,6 +1,6 @@
-import { AccessReviewStatus, toInstance } from '../../src/graph/access-review';
-import { needsUpload } from '../../src/graph/access-review-client';
-import type { UploadSession } from '../../src/graph/upload-session';
+import { AccessReviewStatus, toInstance } from '../../src/graph/access-reviews/review';
+import { needsUpload } from '../../src/graph/access-reviews/review-client';
+import type { UploadSession } from '../../src/graph/upload-sessions/upload-session';
 
 const definition = { id: 'd1000000-0000-4000-8000-000000000001', displayName: 'Building A', catalogIds: [] };
 const NOW = Date.parse('2026-12-07T12:00:00Z');

@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import { getOperationAST, GraphQLError, parse, visit } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import { countGraphCalls, GRAPH_CALLS, GRAPH_CALLS_PER_ITEM, graphCallLimit } from '../../src/graphql/graph-call-limit';
-import { operationCost, type FieldEstimator } from '../../src/graphql/operation-cost';
-import { buildGatewaySchema } from '../../src/graphql/schema';
-import { buildSubgraph } from '../../src/graphql/subgraph-schema';
+import { countGraphCalls, GRAPH_CALLS, GRAPH_CALLS_PER_ITEM, graphCallLimit } from '../../src/graphql/cost/graph-call-limit';
+import { operationCost, type FieldEstimator } from '../../src/graphql/cost/operation-cost';
+import { buildGatewaySchema } from '../../src/graphql/schema/schema';
+import { buildSubgraph } from '../../src/graphql/schema/subgraph-schema';
 
 const schema = buildGatewaySchema();
 const ids = 'catalogId: "a", resourceId: "b", uploadSessionId: "c"';

@@ -1,5 +1,5 @@
-import { GraphRequestError } from '../../src/graph/graph-failure';
-import { backoffMs, retryAfterSeconds, retryDelayMs, retryIdempotent, retryRefusedOnly, sleep, withRetryAdvice, type RetryPolicy } from '../../src/graph/retry-policy';
+import { GraphRequestError } from '../../src/graph/transport/graph-failure';
+import { backoffMs, retryAfterSeconds, retryDelayMs, retryIdempotent, retryRefusedOnly, sleep, withRetryAdvice, type RetryPolicy } from '../../src/graph/transport/retry-policy';
 
 const policy: RetryPolicy = { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 10_000, random: () => 1 };
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { isObjectType, type GraphQLObjectType } from 'graphql';
-import { buildGatewaySchema } from '../../src/graphql/schema';
+import { buildGatewaySchema } from '../../src/graphql/schema/schema';
 
 // type-graphql gives every field a resolver of its own unless told the type's fields are simple: an object
 // and a call per field per request, for middlewares this schema does not use.

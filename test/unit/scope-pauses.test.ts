@@ -1,5 +1,5 @@
-import { GraphRequestError } from '../../src/graph/graph-failure';
-import { ScopePauses } from '../../src/graph/scope-pauses';
+import { GraphRequestError } from '../../src/graph/transport/graph-failure';
+import { ScopePauses } from '../../src/graph/transport/scope-pauses';
 import { Metrics } from '../../src/metrics';
 
 // Jest's fake clock drives both Date.now and the timers here: no test waits in real time, and none depends

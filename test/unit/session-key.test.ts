@@ -1,8 +1,8 @@
-import { InvalidInputError } from '../../src/graph/invalid-input';
-import { parseGuids, parseResourceKey, parseSessionKey } from '../../src/graph/session-key';
-import { parsePageSize, parseSessionFilter } from '../../src/graph/upload-session-query';
-import { UploadSessionStatus } from '../../src/graph/upload-session';
-import { toGraphQLError } from '../../src/graphql/to-graphql-error';
+import { InvalidInputError } from '../../src/graph/odata/invalid-input';
+import { parseGuids, parseResourceKey, parseSessionKey } from '../../src/graph/odata/ids';
+import { parsePageSize, parseSessionFilter } from '../../src/graph/odata/paging';
+import { UploadSessionStatus } from '../../src/graph/upload-sessions/upload-session';
+import { toGraphQLError } from '../../src/graphql/edge/to-graphql-error';
 
 const valid = {
   catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff',

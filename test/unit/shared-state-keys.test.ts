@@ -1,6 +1,6 @@
 import { throttleScopeOf } from '../../src/auth/throttle-scope';
 import { loadConfig } from '../../src/config';
-import { callerKey, callerLimited } from '../../src/graphql/caller-limit';
+import { callerKey, callerLimited } from '../../src/graphql/edge/caller-limit';
 import { fakeGraphToken } from '../support/replicas';
 
 const TENANT = { tid: 'tenant-1', appid: 'app-1' };

@@ -1,6 +1,6 @@
 import { GraphQLObjectType, GraphQLSchema, GraphQLString, graphql, type GraphQLError } from 'graphql';
 import { PassThrough } from 'node:stream';
-import { UploadScalar } from '../../src/graphql/upload.scalar';
+import { UploadScalar } from '../../src/graphql/schema/upload.scalar';
 import { Upload } from '../../src/upload/upload';
 
 const schema = new GraphQLSchema({

@@ -1,8 +1,8 @@
 import type { GraphQLError } from 'graphql';
-import { parseResourceKey } from '../../src/graph/session-key';
-import { cursorBinding, makeCursor, readCursor } from '../../src/graph/upload-session-cursor';
-import { UploadSessionStatus } from '../../src/graph/upload-session';
-import { toGraphQLError } from '../../src/graphql/to-graphql-error';
+import { parseResourceKey } from '../../src/graph/odata/ids';
+import { cursorBinding, makeCursor, readCursor } from '../../src/graph/odata/cursor';
+import { UploadSessionStatus } from '../../src/graph/upload-sessions/upload-session';
+import { toGraphQLError } from '../../src/graphql/edge/to-graphql-error';
 
 const resource = parseResourceKey({ catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff', resourceId: '99ab2454-3b88-4c0a-8bb3-68ba8162beff' });
 const binding = cursorBinding(resource, { status: UploadSessionStatus.ACTIVE });

@@ -1,5 +1,5 @@
-import { parseSessionKey } from '../../src/graph/session-key';
-import { toUploadSession, UnreadableSessionError, UploadSessionContextKind, UploadSessionStatus } from '../../src/graph/upload-session';
+import { parseSessionKey } from '../../src/graph/odata/ids';
+import { toUploadSession, UnreadableSessionError, UploadSessionContextKind, UploadSessionStatus } from '../../src/graph/upload-sessions/upload-session';
 
 const key = parseSessionKey({
   catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff',

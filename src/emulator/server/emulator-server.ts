@@ -1,0 +1,57 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { answerRequest, type EmulatorParts, type LoggedRequest } from './emulator-request';
+import { FaultPlan } from './faults';
+import { graphTokenCheck, type EmulatorAuth } from './graph-token-check';
+import { answerClientError } from './http-edges';
+import { REVIEW_SEED, reviewSeeds } from '../access-reviews/review-seed';
+import { ReviewStore } from '../access-reviews/review-store';
+import { SessionStore } from '../upload-sessions/session-store';
+
+export { fingerprint, type LoggedRequest } from './emulator-request';
+
+export interface Emulator {
+  server: Server;
+  store: SessionStore;
+  reviews: ReviewStore;
+  faults: FaultPlan;
+  requests: LoggedRequest[];
+  /** Listens and resolves to the Graph base URL (with `/beta`); `/v1.0` is served too, each with its own path shapes. */
+  listen(port?: number, host?: string): Promise<URL>;
+  close(): Promise<void>;
+}
+
+/** A Graph emulator: a real HTTP server answering the upload-session paths as Graph does. */
+export function createEmulator({ seed = true, auth }: { seed?: boolean; auth?: EmulatorAuth } = {}): Emulator {
+  const store = new SessionStore();
+  const reviews = new ReviewStore(store);
+  if (seed) {
+    store.addSeed();
+    store.resources.add(REVIEW_SEED.catalogId, REVIEW_SEED.otherResourceId);
+    for (const review of reviewSeeds(Date.now())) reviews.addDefinition(review);
+  }
+  const parts: EmulatorParts = { store, reviews, faults: new FaultPlan(), requests: [] as LoggedRequest[], checkToken: graphTokenCheck(auth) };
+  const server = createServer((req, res) => answerRequest(parts, req, res));
+  server.on('checkContinue', (req, res) => answerRequest(parts, req, res, true));
+  server.on('clientError', answerClientError);
+
+  return {
+    server,
+    store,
+    reviews,
+    faults: parts.faults,
+    requests: parts.requests,
+    async listen(port = 0, host = '127.0.0.1') {
+      // exclusive: in a cluster worker the embedded emulator is the worker's own, not a port shared round-robin.
+      await new Promise<void>((resolve) => server.listen({ port, host, exclusive: true }, resolve));
+      const address = server.address() as AddressInfo;
+      const hostname = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return new URL(`http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${address.port}/beta`);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
