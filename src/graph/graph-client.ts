@@ -1,4 +1,4 @@
-import { GraphRequestError, isGraphStatus } from './transport/graph-failure';
+import { GraphRequestError, isGraphStatus, type GraphSubject } from './transport/graph-failure';
 import { AccessReviewClient } from './access-reviews/review-client';
 import { AccessReviewDecisionClient } from './access-reviews/decision-client';
 import { AccessReviewPaths } from './access-reviews/review-paths';
@@ -51,7 +51,7 @@ export class GraphClient {
   /** GET: retried on 429/503/504, lost connections and timeouts (retryIdempotent). */
   async getSession(key: SessionKey, call: GraphCall, { expandFiles = false } = {}): Promise<UploadSession> {
     const query = expandFiles ? '?$expand=files' : '';
-    const answer = await this.get(this.paths.session(key) + query, call);
+    const answer = await this.get(this.paths.session(key) + query, call, 'upload session');
     return read(answer, (json) => toUploadSession(json, key));
   }
 
@@ -68,7 +68,7 @@ export class GraphClient {
     let path: string | undefined = filesPath;
     for (let page = 0; path !== undefined; page++) {
       if (page === MAX_FILE_PAGES) throw unreadableAnswer(`more than ${MAX_FILE_PAGES} pages of files`);
-      const answer = await this.get(path, call);
+      const answer = await this.get(path, call, 'upload session');
       const { value, nextLink } = read(answer, collection);
       files.push(...read(answer, () => toFiles(value)));
       path = nextLink === undefined ? undefined : this.paths.nextLinkPath(nextLink, filesPath);
@@ -86,7 +86,7 @@ export class GraphClient {
    */
   async completeSession(key: SessionKey, call: GraphCall): Promise<UploadSession> {
     try {
-      const answer = await this.transport.send({ method: 'PATCH', path: this.paths.session(key), json: COMPLETE_BODY, retryable: retryIdempotent }, call);
+      const answer = await this.transport.send({ method: 'PATCH', path: this.paths.session(key), json: COMPLETE_BODY, retryable: retryIdempotent, subject: 'upload session' }, call);
       return read(answer, (json) => toUploadSession(json, key));
     } catch (error) {
       if (!isRefusal(error)) throw error;
@@ -105,7 +105,7 @@ export class GraphClient {
    */
   async deleteSession(key: SessionKey, call: GraphCall): Promise<void> {
     try {
-      await this.transport.send({ method: 'DELETE', path: this.paths.session(key), retryable: retryIdempotent }, call);
+      await this.transport.send({ method: 'DELETE', path: this.paths.session(key), retryable: retryIdempotent, subject: 'upload session' }, call);
     } catch (error) {
       if (isGraphStatus(error, 404)) return;
       throw error;
@@ -135,7 +135,7 @@ export class GraphClient {
     });
     for (let post = 0; ; post++) {
       try {
-        const answer = await this.transport.send({ method: 'POST', path: this.paths.sessions(resource), json, retryable: retryRefusedOnly }, call);
+        const answer = await this.transport.send({ method: 'POST', path: this.paths.sessions(resource), json, retryable: retryRefusedOnly, subject: 'resource' }, call);
         return read(answer, (body) => toUploadSession(body, resource));
       } catch (error) {
         if (!(error instanceof GraphRequestError)) throw error;
@@ -175,7 +175,7 @@ export class GraphClient {
     const checkLink = (link: string) => this.paths.pagingLinkPath(link, collectionPath, odataFilter);
     const position: PagePosition = after === undefined ? { skip: 0 } : readCursor(after, binding, checkLink);
 
-    const answer = await this.get(position.nextPath ?? collectionPath + pageQuery(first, odataFilter, position.skip), call);
+    const answer = await this.get(position.nextPath ?? collectionPath + pageQuery(first, odataFilter, position.skip), call, 'resource');
     const { value, nextLink, count } = read(answer, collection);
     const all = read(answer, () => value.map((json) => toUploadSession(json, resource)));
     // ASSUMPTION: Graph honours $top; if it sends more (or a nextLink page is larger), the rest is left for the next page by position.
@@ -206,7 +206,7 @@ export class GraphClient {
     const body = new MultipartFileBody(file.fileName, file.body);
     try {
       const before = await this.listFiles(key, call);
-      const request = { method: 'POST', path: this.paths.uploadFile(key), stream: body } as const;
+      const request = { method: 'POST', path: this.paths.uploadFile(key), stream: body, subject: 'upload session' } as const;
       try {
         const answer = await this.transport.send({ ...request, retryable: (failure) => !body.sourceTouched && retryIdempotent(failure) }, call);
         return read(answer, (json) => toUploadSession(json, key));
@@ -231,12 +231,12 @@ export class GraphClient {
   }
 
   private async findByReference(resource: ResourceKey, referenceId: string, call: GraphCall): Promise<UploadSession | undefined> {
-    const answer = await this.get(this.paths.sessions(resource) + pageQuery(1, toODataFilter({ referenceId }), 0), call);
+    const answer = await this.get(this.paths.sessions(resource) + pageQuery(1, toODataFilter({ referenceId }), 0), call, 'resource');
     const { value } = read(answer, collection);
     return read(answer, () => value.map((json) => toUploadSession(json, resource)))[0];
   }
 
-  private get(path: string, call: GraphCall): Promise<GraphAnswer> {
-    return this.transport.send({ method: 'GET', path, retryable: retryIdempotent }, call);
+  private get(path: string, call: GraphCall, subject: GraphSubject): Promise<GraphAnswer> {
+    return this.transport.send({ method: 'GET', path, retryable: retryIdempotent, subject }, call);
   }
 }

@@ -109,7 +109,10 @@ describe.each(['v1.0', 'beta'] as const)('a caller’s retry of a review write o
     await graphRequests(gateway);
     const apply = await postGraphQL(replica.url, APPLY, { input: { ...inProgress, applyResult: 'APPLIED_SUCCESSFULLY' } });
     const record = await postGraphQL(replica.url, RECORD, { input: { ...inProgress, decisionId: 'de000021-3b88-4c0a-8bb3-68ba8162beff', applyResult: 'APPLIED_SUCCESSFULLY' } });
-    for (const answer of [apply, record]) expect(errorOf(answer)).toMatchObject({ code: 'CONFLICT', graph: { status: 409, code: 'AccessReviewInstanceNotApplying' } });
+    for (const answer of [apply, record]) {
+      expect(errorOf(answer)).toMatchObject({ code: 'CONFLICT', graph: { status: 409, code: 'AccessReviewInstanceNotApplying' } });
+      expect(answer.body.errors![0]!.message).toBe('The access review instance must be APPLYING to take apply results; it is IN_PROGRESS.');
+    }
     const calls = await graphRequests(gateway);
     const instanceRead = (line: string) => line === `GET ${gateway.emulatorUrl.pathname}${version === 'v1.0' ? '/identityGovernance/accessReviews/unified' : '/identityGovernance/accessReviews'}/definitions/${definitionId}/instances/${instances.inProgress} 200`;
     // Each write: the instance read by the review check, and again after Graph's refusal; no decision counted.

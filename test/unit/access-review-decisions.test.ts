@@ -70,7 +70,7 @@ describe('accessReviewDecisions', () => {
     const { route } = decisionsGraph('v1.0');
     graph = new FakeGraph(route);
     const error = await graph.client('v1.0').decisions.listDecisions(parseReviewKey({ ...key, reviewInstanceId: I_OTHER }), { first: parsePageSize(50) }, fakeCall()).catch((caught: unknown) => caught);
-    expect(toGraphQLError(error)).toMatchObject({ extensions: { code: 'NOT_FOUND' }, message: 'The access review instance in that definition was not found.' });
+    expect(toGraphQLError(error)).toMatchObject({ extensions: { code: 'NOT_FOUND' }, message: 'The access review instance was not found in that definition.' });
     expect(graph.lines().some((line) => line.includes('/decisions'))).toBe(false);
   });
 

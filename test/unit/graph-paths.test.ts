@@ -37,7 +37,7 @@ describe('Graph paths', () => {
   );
 
   it('builds paths only from parsed keys: an id that is not a GUID never reaches one', () => {
-    expect(() => parseResourceKey({ catalogId: '../x', resourceId: key.resourceId })).toThrow('catalogId must be a GUID.');
+    expect(() => parseResourceKey({ catalogId: '../x', resourceId: key.resourceId })).toThrow(expect.objectContaining({ problem: { kind: 'not-a-guid', arguments: ['catalogId'] } }));
   });
 
   describe('nextLinkPath', () => {

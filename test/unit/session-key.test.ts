@@ -38,11 +38,16 @@ describe('session ids', () => {
   });
 
   it('names every invalid id at once', () => {
-    expect(() => parseSessionKey({ catalogId: 'x', resourceId: 'y', uploadSessionId: valid.uploadSessionId })).toThrow(
-      'catalogId, resourceId must be a GUID.',
-    );
-    expect(() => parseGuids({ reviewDefinitionId: valid.catalogId, reviewInstanceId: "x' or 1 eq 1" })).toThrow('reviewInstanceId must be a GUID.');
-    expect(() => parseGuids({ catalogId: valid.catalogId, id: 7 })).toThrow('id must be a GUID.');
+    const message = (parse: () => unknown) => {
+      try {
+        parse();
+      } catch (error) {
+        return toGraphQLError(error).message;
+      }
+    };
+    expect(message(() => parseSessionKey({ catalogId: 'x', resourceId: 'y', uploadSessionId: valid.uploadSessionId }))).toBe('catalogId, resourceId must be a GUID.');
+    expect(message(() => parseGuids({ reviewDefinitionId: valid.catalogId, reviewInstanceId: "x' or 1 eq 1" }))).toBe('reviewInstanceId must be a GUID.');
+    expect(message(() => parseGuids({ catalogId: valid.catalogId, id: 7 }))).toBe('id must be a GUID.');
   });
 });
 

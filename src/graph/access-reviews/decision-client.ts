@@ -1,5 +1,5 @@
 import { APPLY_RESULT, AccessReviewApplyResult, DECISION_VALUE, toDecision, type AccessReviewDecision, type AccessReviewDecisionValue } from './decision';
-import { explained, READ_PERMISSION, WRITE_PERMISSION, type AccessReviewClient, type ReviewKey } from './review-client';
+import { READ_PERMISSION, WRITE_PERMISSION, type AccessReviewClient, type ReviewKey } from './review-client';
 import type { AccessReviewPaths } from './review-paths';
 import { AccessReviewStatus, REVIEW_STATUS } from './review';
 import { isAmbiguous, isRefusal, read } from '../transport/graph-answer';
@@ -74,7 +74,7 @@ export class AccessReviewDecisionClient {
     await this.reviews.confirmReview(key, READ_PERMISSION, call);
 
     const query = `?$top=${first}&$filter=${encodeURIComponent(odataFilter)}&$count=true${position.skip > 0 ? `&$skip=${position.skip}` : ''}`;
-    const answer = await this.reviews.get(position.nextPath ?? decisionsPath + query, call, READ_PERMISSION, 'decision list');
+    const answer = await this.reviews.get(position.nextPath ?? decisionsPath + query, call, READ_PERMISSION, 'decisions');
     const { value, nextLink, count } = read(answer, collection);
     const all = read(answer, () => value.map(toDecision)).slice(0, first);
     const mine = all.filter((item) => item.resourceId === key.resourceId.toLowerCase());
@@ -97,10 +97,10 @@ export class AccessReviewDecisionClient {
   async applyDecisions(key: ReviewKey, outcome: ApplyOutcome, call: GraphCall): Promise<void> {
     const json = JSON.stringify({ ...writable(outcome, APPLY_RESULT.camel), customDataProvidedResourceId: key.resourceId });
     await this.reviews.confirmReview(key, WRITE_PERMISSION, call);
-    const request = { method: 'POST', path: this.paths.batchApply(key), headers: this.paths.batchApplyHeaders(), json, retryable: retryIdempotent } as const;
+    const request = { method: 'POST', path: this.paths.batchApply(key), headers: this.paths.batchApplyHeaders(), json, retryable: retryIdempotent, subject: 'review instance', permission: WRITE_PERMISSION } as const;
     await this.verifyAfterRefusal(
       key,
-      { what: 'access review instance', call },
+      call,
       async () => void (await this.transport.send(request, call)),
       async () => ((await this.everyDecisionCarries(key, outcome.applyResult, call)) ? undefined : NOT_LANDED),
     );
@@ -120,18 +120,18 @@ export class AccessReviewDecisionClient {
     const json = JSON.stringify(writable(outcome, APPLY_RESULT.pascal));
     await this.reviews.confirmReview(key, WRITE_PERMISSION, call);
     const path = this.paths.decision(key, decisionId);
-    const readDecision = async () => read(await this.reviews.get(path, call, WRITE_PERMISSION, 'decision in that review instance'), toDecision);
+    const readDecision = async () => read(await this.reviews.get(path, call, WRITE_PERMISSION, 'decision'), toDecision);
     const before = await readDecision();
     if (before.resourceId !== key.resourceId.toLowerCase()) {
-      throw new ReviewScopeError('The decision is not about this resource: each resource’s owner records results on its own decisions only.');
+      throw new ReviewScopeError('decision');
     }
     const carries = (decision: AccessReviewDecision) =>
       decision.applyResult === outcome.applyResult && (decision.applyDescription ?? null) === (outcome.applyDescription ?? null);
     const written = await this.verifyAfterRefusal<AccessReviewDecision | undefined>(
       key,
-      { what: 'decision in that review instance', call },
+      call,
       async () => {
-        const answer = await this.transport.send({ method: 'PATCH', path, json, retryable: retryIdempotent }, call);
+        const answer = await this.transport.send({ method: 'PATCH', path, json, retryable: retryIdempotent, subject: 'decision', permission: WRITE_PERMISSION }, call);
         return answer.status !== 204 && answer.json !== undefined ? read(answer, toDecision) : undefined;
       },
       async () => {
@@ -151,42 +151,48 @@ export class AccessReviewDecisionClient {
    * success; any other phase (an instance IN_PROGRESS), a result not found, or a read that fails leave
    * Graph's refusal standing. One read of the instance, then `check`'s own reads: bounded and declared.
    */
-  private async verifyAfterRefusal<T>(key: ReviewKey, on: { what: string; call: GraphCall }, write: () => Promise<T>, check: () => Promise<T | typeof NOT_LANDED>): Promise<T> {
+  private async verifyAfterRefusal<T>(key: ReviewKey, call: GraphCall, write: () => Promise<T>, check: () => Promise<T | typeof NOT_LANDED>): Promise<T> {
     try {
       return await write();
     } catch (error) {
       if (!(error instanceof GraphRequestError)) throw error;
       const { failure } = error;
-      if (!isRefusal(error) && !isAmbiguous(failure)) throw explained(error, WRITE_PERMISSION, on.what);
-      const found = await this.landed(key, on.call, check);
-      if (found === NOT_LANDED) throw explained(error, WRITE_PERMISSION, on.what);
-      const { status, graphCode, kind } = failure;
-      on.call.log.info({ graph: { failure: kind, status, code: graphCode } }, 'the apply result asked for is on Graph after a refusal or an ambiguous failure');
-      return found;
+      const refused = isRefusal(error);
+      if (!refused && !isAmbiguous(failure)) throw error;
+      const { found, status } = await this.landed(key, call, check);
+      if (found !== NOT_LANDED) {
+        call.log.info({ graph: { failure: failure.kind, status: failure.status, code: failure.graphCode } }, 'the apply result asked for is on Graph after a refusal or an ambiguous failure');
+        return found;
+      }
+      // A refusal by an instance in another phase says which: the caller learns why, not only Graph's code.
+      const wrongPhase = refused && status !== undefined && status !== AccessReviewStatus.APPLYING;
+      throw wrongPhase ? new GraphRequestError({ ...failure, phase: { required: AccessReviewStatus.APPLYING, actual: status } }) : error;
     }
   }
 
-  /** `check`, once the instance is where a result can be; a read that fails finds nothing. */
-  private async landed<T>(key: ReviewKey, call: GraphCall, check: () => Promise<T | typeof NOT_LANDED>): Promise<T | typeof NOT_LANDED> {
+  /** The instance's status, and `check` once the instance is where a result can be; a read that fails finds nothing. */
+  private async landed<T>(key: ReviewKey, call: GraphCall, check: () => Promise<T | typeof NOT_LANDED>): Promise<{ found: T | typeof NOT_LANDED; status?: AccessReviewStatus }> {
+    let status: AccessReviewStatus | undefined;
     try {
-      return (await this.takesResults(key, call)) ? await check() : NOT_LANDED;
+      status = await this.instanceStatus(key, call);
+      // APPLYING, or APPLIED (which takes no more results), is where a result can be.
+      const takesResults = status === AccessReviewStatus.APPLYING || status === AccessReviewStatus.APPLIED;
+      return { found: takesResults ? await check() : NOT_LANDED, status };
     } catch {
-      return NOT_LANDED;
+      return { found: NOT_LANDED, status };
     }
   }
 
-  /** One read of the instance: APPLYING, or APPLIED (which takes no more results), is where a result can be. */
-  private async takesResults(key: ReviewKey, call: GraphCall): Promise<boolean> {
-    const answer = await this.reviews.get(this.paths.instance(key), call, WRITE_PERMISSION, 'access review instance in that definition');
-    const status = read(answer, (json) => REVIEW_STATUS.read(record(json, 'the instance').status));
-    return status === AccessReviewStatus.APPLYING || status === AccessReviewStatus.APPLIED;
+  private async instanceStatus(key: ReviewKey, call: GraphCall): Promise<AccessReviewStatus> {
+    const answer = await this.reviews.get(this.paths.instance(key), call, WRITE_PERMISSION, 'review instance');
+    return read(answer, (json) => REVIEW_STATUS.read(record(json, 'the instance').status));
   }
 
   /** Two counts under Graph's filter: the resource's decisions (at least one), and those of them that carry `applyResult`. */
   private async everyDecisionCarries(key: ReviewKey, applyResult: AccessReviewApplyResult, call: GraphCall): Promise<boolean> {
     const counted = async (filter: string) => {
       const path = `${this.paths.decisions(key)}?$top=1&$count=true&$filter=${encodeURIComponent(filter)}`;
-      return read(await this.reviews.get(path, call, WRITE_PERMISSION, 'decision list'), collection).count;
+      return read(await this.reviews.get(path, call, WRITE_PERMISSION, 'decisions'), collection).count;
     };
     const all = await counted(decisionFilter(key.resourceId));
     const applied = await counted(decisionFilter(key.resourceId, undefined, applyResult));

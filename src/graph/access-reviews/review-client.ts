@@ -3,7 +3,7 @@ import { makeInstanceCursor, readInstanceCursor, type InstancePosition } from '.
 import type { AccessReviewPaths, InstanceKey } from './review-paths';
 import { read, unreadable } from '../transport/graph-answer';
 import { parseKnown } from '../odata/graph-enum';
-import { GraphRequestError } from '../transport/graph-failure';
+import { GraphRequestError, type GraphBounded, type GraphSubject } from '../transport/graph-failure';
 import type { GraphCall, GraphTransport } from '../transport/graph-transport';
 import { retryIdempotent } from '../transport/retry-policy';
 import { ReviewScopeError } from './review-scope';
@@ -105,23 +105,19 @@ export class AccessReviewClient {
    * FORBIDDEN or NOT_FOUND otherwise, with nothing read beyond the definition and the instance.
    */
   async confirmReview(key: ReviewKey, permission: string, call: GraphCall): Promise<AccessReviewInstance> {
-    const definitionAnswer = await this.get(this.paths.definition(key.reviewDefinitionId), call, permission, 'access review definition');
+    const definitionAnswer = await this.get(this.paths.definition(key.reviewDefinitionId), call, permission, 'review definition');
     const definition = read(definitionAnswer, toDefinition);
     if (!reviewsCatalog(definition, key.catalogId)) throw notThisCatalog('definition');
-    const instanceAnswer = await this.get(this.paths.instance(key), call, permission, 'access review instance in that definition');
+    const instanceAnswer = await this.get(this.paths.instance(key), call, permission, 'review instance');
     const instance = read(instanceAnswer, (json) => toInstance(json, definition));
     // The instance's scope is its definition's, copied: one that names other catalogs is not this one's.
     if (instance.catalogIds.length > 0 && !reviewsCatalog(instance, key.catalogId)) throw notThisCatalog('instance');
     return instance;
   }
 
-  /** GET with the loop's reading of a refusal: 403 names the permission, 404 names what was not found. */
-  async get(path: string, call: GraphCall, permission: string, what: string) {
-    try {
-      return await this.transport.send({ method: 'GET', path, retryable: retryIdempotent }, call);
-    } catch (error) {
-      throw explained(error, permission, what);
-    }
+  /** GET of a review's part: a failure carries what was asked for and the permission it needs. */
+  async get(path: string, call: GraphCall, permission: string, subject: GraphSubject) {
+    return this.transport.send({ method: 'GET', path, retryable: retryIdempotent, subject, permission }, call);
   }
 
   private async catalogDefinitions(catalogId: string, call: GraphCall): Promise<AccessReviewDefinition[]> {
@@ -129,14 +125,14 @@ export class AccessReviewClient {
     const matching: AccessReviewDefinition[] = [];
     let path: string | undefined = `${definitionsPath}?$top=100`;
     for (let page = 0; path !== undefined; page++) {
-      if (page === MAX_DEFINITION_PAGES) throw tooMany(`more than ${MAX_DEFINITION_PAGES} pages of access review definitions`);
-      const answer = await this.get(path, call, READ_PERMISSION, 'list of access review definitions');
+      if (page === MAX_DEFINITION_PAGES) throw tooMany('definition pages', MAX_DEFINITION_PAGES);
+      const answer = await this.get(path, call, READ_PERMISSION, 'review definitions');
       const { value, nextLink } = read(answer, collection);
       matching.push(...read(answer, () => value.map(toDefinition)).filter((definition) => reviewsCatalog(definition, catalogId)));
       path = nextLink === undefined ? undefined : this.paths.pagingLink(nextLink, definitionsPath);
       if (nextLink !== undefined && path === undefined) throw unreadable(answer, 'the definitions nextLink leaves the definitions');
     }
-    if (matching.length > MAX_CATALOG_DEFINITIONS) throw tooMany(`more than ${MAX_CATALOG_DEFINITIONS} access review definitions cover the catalog`);
+    if (matching.length > MAX_CATALOG_DEFINITIONS) throw tooMany('catalog definitions', MAX_CATALOG_DEFINITIONS);
     return matching;
   }
 
@@ -145,7 +141,7 @@ export class AccessReviewClient {
     const query = [`$top=${first + 1}`, `$orderby=${encodeURIComponent('startDateTime desc')}`];
     if (status !== undefined) query.push(`$filter=${encodeURIComponent(`status eq '${REVIEW_STATUS.pascal(status)}'`)}`);
     if (offset > 0) query.push(`$skip=${offset}`);
-    const answer = await this.get(`${this.paths.instances(definition.id)}?${query.join('&')}`, call, READ_PERMISSION, 'access review definition');
+    const answer = await this.get(`${this.paths.instances(definition.id)}?${query.join('&')}`, call, READ_PERMISSION, 'review definition');
     const { value, nextLink } = read(answer, collection);
     const items = read(answer, () => value.map((json) => toInstance(json, definition))).sort(newestFirst);
     return { definitionId: definition.id.toLowerCase(), items, more: items.length > 0 && (items.length > first || nextLink !== undefined) };
@@ -208,23 +204,9 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 }
 
 function notThisCatalog(what: 'definition' | 'instance'): ReviewScopeError {
-  return new ReviewScopeError(`The access review ${what} does not review this catalog: name a review of the catalog given in catalogId.`);
+  return new ReviewScopeError(what);
 }
 
-function tooMany(message: string): GraphRequestError {
-  return new GraphRequestError({ kind: 'unreadable', message, publicMessage: `The gateway reads at most a bounded number of reviews, and Graph has ${message}.` });
-}
-
-/** A 403 says which permission to grant; a 404 says what Graph did not find. Anything else passes unchanged. */
-export function explained(error: unknown, permission: string, what: string): unknown {
-  if (!(error instanceof GraphRequestError) || error.failure.kind !== 'http') return error;
-  const { status } = error.failure;
-  if (status === 403) {
-    return new GraphRequestError({
-      ...error.failure,
-      publicMessage: `Microsoft Graph refused access: the identity Graph is called as needs ${permission} (with admin consent) or a role that grants it on this review.`,
-    });
-  }
-  if (status === 404) return new GraphRequestError({ ...error.failure, publicMessage: `The ${what} was not found.` });
-  return error;
+function tooMany(what: GraphBounded, limit: number): GraphRequestError {
+  return new GraphRequestError({ kind: 'unreadable', message: `more ${what} than ${limit}`, bound: { what, limit } });
 }

@@ -23,11 +23,11 @@ export function readInstanceCursor(cursor: string, binding: string): InstancePos
   const json = parseCursorJson(cursor);
   const offsets = json?.o;
   if (!json || json.b !== binding || typeof offsets !== 'object' || offsets === null || Array.isArray(offsets)) {
-    throw refused('was made for another catalog, resource or filter, or is not a cursor');
+    throw refused('made-elsewhere');
   }
   const entries = Object.entries(offsets as Record<string, unknown>);
   if (!entries.every(([id, offset]) => /^[0-9a-f-]{36}$/.test(id) && Number.isSafeInteger(offset) && (offset as number) > 0)) {
-    throw refused('is not a cursor');
+    throw refused('not-a-cursor');
   }
   return new Map(entries as [string, number][]);
 }

@@ -4,8 +4,8 @@
  * in the tenant, so this check, not Graph, keeps a catalog owner to the catalog's own reviews.
  */
 export class ReviewScopeError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly outside: 'definition' | 'instance' | 'decision') {
+    super(`the access review ${outside} is outside the named ${outside === 'decision' ? 'resource' : 'catalog'}`);
     this.name = 'ReviewScopeError';
   }
 }

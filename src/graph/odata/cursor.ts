@@ -47,10 +47,10 @@ export function makeCursor(position: { skip: number; nextLink?: string }, bindin
  */
 export function readCursor(cursor: string, binding: string, checkLink: (link: string) => string | undefined): PagePosition {
   const json = decode(cursor);
-  if (!json || json.b !== binding) throw refused('was made for another resource or filter, or is not a cursor');
+  if (!json || json.b !== binding) throw refused('made-elsewhere');
   if (json.n === undefined) return { skip: json.s };
   const nextPath = checkLink(json.n);
-  if (nextPath === undefined) throw refused('does not point into the list it was made for');
+  if (nextPath === undefined) throw refused('outside-its-list');
   return { skip: json.s, nextPath };
 }
 
@@ -80,6 +80,6 @@ export function bindingOf(parts: readonly unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
 }
 
-export function refused(why: string): InvalidInputError {
-  return new InvalidInputError(`The cursor in "after" ${why}.`, ['after']);
+export function refused(why: 'made-elsewhere' | 'not-a-cursor' | 'outside-its-list'): InvalidInputError {
+  return new InvalidInputError({ kind: 'cursor', why });
 }

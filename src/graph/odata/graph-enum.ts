@@ -18,7 +18,7 @@ export interface GraphEnum<E extends string> {
 /** A value the caller sends to Graph: UNKNOWN_FUTURE_VALUE names nothing Graph takes, so it is refused before any call. */
 export function parseKnown<E extends string>(value: E, name: string): E {
   if (value !== 'UNKNOWN_FUTURE_VALUE') return value;
-  throw new InvalidInputError(`${name} cannot be UNKNOWN_FUTURE_VALUE: it is not a value Graph takes.`, [name.split('.')[0]!]);
+  throw new InvalidInputError({ kind: 'unknown-value', argument: name });
 }
 
 export function graphEnum<E extends string>(values: Record<string, E>, unknown: E): GraphEnum<E> {

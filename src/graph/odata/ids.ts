@@ -35,7 +35,7 @@ export function parseGuids<K extends string>(ids: Readonly<Record<K, unknown>>):
   for (const name in ids) {
     if (!isGuid(ids[name])) {
       const invalid = Object.keys(ids).filter((key) => !isGuid(ids[key as K]));
-      throw new InvalidInputError(`${invalid.join(', ')} must be a GUID.`, invalid);
+      throw new InvalidInputError({ kind: 'not-a-guid', arguments: invalid });
     }
   }
   return ids as Readonly<Record<K, Guid>>;

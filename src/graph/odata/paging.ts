@@ -39,7 +39,7 @@ export type PageSize = number & { readonly [pageSize]: true };
 
 export function parsePageSize(first: number): PageSize {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw new InvalidInputError(`first must be a whole number from 1 to ${MAX_PAGE_SIZE}.`, ['first']);
+    throw new InvalidInputError({ kind: 'page-size', argument: 'first', max: MAX_PAGE_SIZE });
   }
   return first as PageSize;
 }
@@ -48,12 +48,12 @@ export function parsePageSize(first: number): PageSize {
 export function parseSessionFilter({ status, referenceId }: { status?: unknown; referenceId?: unknown }): SessionFilter {
   const filter: SessionFilter = {};
   if (status !== undefined) {
-    if (typeof status !== 'string' || !Object.hasOwn(GRAPH_STATUS, status)) throw new InvalidInputError('filter.status is not a session status.', ['filter']);
+    if (typeof status !== 'string' || !Object.hasOwn(GRAPH_STATUS, status)) throw new InvalidInputError({ kind: 'session-status', argument: 'filter.status' });
     filter.status = status as UploadSessionStatus;
   }
   if (referenceId !== undefined) {
     if (typeof referenceId !== 'string' || referenceId.length === 0 || referenceId.length > MAX_REFERENCE_ID) {
-      throw new InvalidInputError(`filter.referenceId must be 1 to ${MAX_REFERENCE_ID} characters.`, ['filter']);
+      throw new InvalidInputError({ kind: 'reference-id', argument: 'filter.referenceId', max: MAX_REFERENCE_ID });
     }
     filter.referenceId = referenceId;
   }

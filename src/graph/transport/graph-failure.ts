@@ -18,12 +18,24 @@ export interface GraphFailure {
   retryAfterSeconds?: number;
   /** On a refused create: the session that already holds the (review instance, resource) pair, when a read found it. */
   existingUploadSessionId?: string;
-  /**
-   * The gateway's own words for what was refused (which permission a 403 lacks, which review a 404 did not
-   * find), said instead of the code's usual message. Never Graph's text.
-   */
-  publicMessage?: string;
+  /** What the call asked Graph for: what a 404 did not find, what a refusal was about. */
+  subject?: GraphSubject;
+  /** The Graph permission the call needs: what a 403 lacks. */
+  permission?: string;
+  /** A write refused for the review's phase: the phase it needs, and the instance's status when it was read. */
+  phase?: { required: string; actual?: string };
+  /** An answer larger than the gateway reads: what ran past which bound. */
+  bound?: { what: GraphBounded; limit: number };
 }
+
+/**
+ * What a Graph call is about. `resource` is a listing or create under a catalog's resource: Graph's 404 there
+ * does not say whether the catalog or the resource is unknown.
+ */
+export type GraphSubject = 'upload session' | 'resource' | 'review definitions' | 'review definition' | 'review instance' | 'decisions' | 'decision';
+
+/** The lists the gateway reads only so far (graph-api-reviews.md: Graph cannot filter definitions by catalog). */
+export type GraphBounded = 'definition pages' | 'catalog definitions';
 
 /** The one error type the Graph client throws for a failed call: facts about it, nothing interpreted. */
 export class GraphRequestError extends Error {

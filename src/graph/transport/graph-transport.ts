@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { GraphRequestError, type GraphFailure } from './graph-failure';
+import { GraphRequestError, type GraphFailure, type GraphSubject } from './graph-failure';
 import type { Metrics } from '../../metrics';
 import type { GraphGuard } from './graph-guard';
 import type { ScopePauses } from './scope-pauses';
@@ -62,6 +62,9 @@ export interface GraphRequest {
   stream?: StreamBody;
   /** Which failures this request may be sent again after (retry-policy.ts). */
   retryable: RetryRule;
+  /** What the request asks for, and the permission it needs: facts every failure of it carries. */
+  subject: GraphSubject;
+  permission?: string;
 }
 
 export interface GraphAnswer {
@@ -95,11 +98,11 @@ export class GraphTransport {
         return await (pauses ? pauses.run(authorization, call, send) : send());
       } catch (error) {
         if (!(error instanceof GraphRequestError)) throw error;
-        const { failure } = error;
+        const failure: GraphFailure = { ...error.failure, subject: request.subject, permission: request.permission };
         // Graph's guidance: after a 503, retry on a new connection (the old one may be pinned to a sick node).
         freshConnection = failure.status === 503;
         const delay = retryDelayMs(retry, failure, attempt, call.deadline - Date.now(), request.retryable);
-        if (delay === undefined) throw withRetryAdvice(error, retry, attempt);
+        if (delay === undefined) throw withRetryAdvice(new GraphRequestError(failure), retry, attempt);
         metrics.graphRetries.inc({ reason: failure.status ? String(failure.status) : failure.kind });
         call.log.warn({ graph: logFacts(request.method, failure), retryInMs: Math.round(delay) }, 'retrying Graph call');
         await sleep(delay, signal);

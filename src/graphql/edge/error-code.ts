@@ -1,3 +1,4 @@
+import type { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
 
 /** The closed set of `extensions.code` values this gateway produces (besides Apollo's request-level codes). */
@@ -14,6 +15,12 @@ export const ErrorCode = {
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Refusing a persisted query that is not in the trusted-documents manifest: Apollo's name for it, which Apollo's enum lacks. */
+export const PERSISTED_QUERY_NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST';
+
+/** Every code a request refused before execution can carry: the closed set, Apollo's request-level codes, and the one above. */
+export type RefusalCode = ErrorCode | ApolloServerErrorCode | typeof PERSISTED_QUERY_NOT_IN_LIST;
 
 /** An error the GraphQL layer itself raises, with its code from the closed set. */
 export class GatewayError extends GraphQLError {

@@ -1,9 +1,10 @@
 import { APPLICATION_JSON, responseMediaType } from './media-type';
 import type { HttpAnswer } from '../../http/graphql-request';
+import type { RefusalCode } from './error-code';
 
 export interface Refusal {
   status: number;
-  code: string;
+  code: RefusalCode;
   message: string;
   /** e.g. `www-authenticate` with a 401, `allow` with a 405. */
   headers?: ReadonlyMap<string, string>;

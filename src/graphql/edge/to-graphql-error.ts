@@ -7,6 +7,7 @@ import { ReviewScopeError } from '../../graph/access-reviews/review-scope';
 import { MultipartRequestError } from '../../http/multipart-error';
 import { CsvError } from '../../upload/csv-error';
 import { ErrorCode, GatewayError, UnreachableCaseError } from './error-code';
+import { graphFailureMessage, inputMessage, outsideScopeMessage, PUBLIC_MESSAGES } from './failure-messages';
 
 export function codeForGraphFailure(failure: GraphFailure): ErrorCode {
   switch (failure.kind) {
@@ -84,19 +85,6 @@ export const CALLER_REFUSAL_CODES: Record<CallerRefusalReason, ErrorCode> = {
   unavailable: ErrorCode.UPSTREAM_UNAVAILABLE,
 };
 
-const PUBLIC_MESSAGES: Record<ErrorCode, string> = {
-  BAD_USER_INPUT: 'Microsoft Graph rejected the request as invalid.',
-  UNAUTHENTICATED: 'Microsoft Graph did not accept the credentials.',
-  FORBIDDEN: 'Microsoft Graph refused access: the permission or the catalog role is missing.',
-  NOT_FOUND: 'The upload session was not found.',
-  CONFLICT: 'Microsoft Graph refused the change in the session’s current state.',
-  THROTTLED: 'Microsoft Graph is throttling requests; retry later.',
-  UPSTREAM_UNAVAILABLE: 'Microsoft Graph is unavailable; retry later.',
-  UPSTREAM_TIMEOUT: 'Microsoft Graph did not answer in time.',
-  UPSTREAM_ERROR: 'Microsoft Graph failed or sent an answer the gateway cannot read.',
-  INTERNAL_SERVER_ERROR: 'Internal server error.',
-};
-
 const AUTHORITY_MESSAGES: Partial<Record<ErrorCode, string>> = {
   UNAUTHENTICATED: 'The identity platform would not issue a Microsoft Graph token for this sign-in; sign in again.',
   FORBIDDEN: 'The identity platform refused a Microsoft Graph token: consent or a permission is missing.',
@@ -117,7 +105,7 @@ export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof GraphRequestError) return graphFailureError(error.failure);
   if (error instanceof InvalidInputError) {
     const facts = error.invalidArguments === undefined ? {} : { invalidArguments: error.invalidArguments };
-    return new GatewayError(ErrorCode.BAD_USER_INPUT, error.message, facts);
+    return new GatewayError(ErrorCode.BAD_USER_INPUT, inputMessage(error.problem), facts);
   }
   if (error instanceof CsvError) {
     const { line, column, reason } = error;
@@ -127,7 +115,7 @@ export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof MultipartRequestError) {
     return new GatewayError(ErrorCode.BAD_USER_INPUT, error.message, error.limitBytes === undefined ? {} : { limitBytes: error.limitBytes });
   }
-  if (error instanceof ReviewScopeError) return new GatewayError(ErrorCode.FORBIDDEN, error.message);
+  if (error instanceof ReviewScopeError) return new GatewayError(ErrorCode.FORBIDDEN, outsideScopeMessage(error.outside));
   if (error instanceof CallerRefusedError) return new GatewayError(CALLER_REFUSAL_CODES[error.reason], error.message);
   if (error instanceof AuthorityRequestError) return authorityFailureError(error.failure);
   return new GraphQLError(PUBLIC_MESSAGES.INTERNAL_SERVER_ERROR, {
@@ -150,30 +138,7 @@ function graphFailureError(failure: GraphFailure): GraphQLError {
   if (code === ErrorCode.CONFLICT && failure.existingUploadSessionId !== undefined) {
     extensions.existingUploadSessionId = failure.existingUploadSessionId;
   }
-  const message = failure.publicMessage ?? (code === ErrorCode.CONFLICT ? conflictMessage(failure) : PUBLIC_MESSAGES[code]);
-  return new GraphQLError(message, { extensions });
-}
-
-/**
- * A 409 says which state forbade the change, by Graph's code (the emulator's, see session-refusals.ts) or by
- * the session a refused create found holding the pair; any other refusal keeps the general message.
- */
-function conflictMessage({ graphCode, existingUploadSessionId: existing }: GraphFailure): string {
-  const session = existing === undefined ? 'The upload session' : `The upload session ${existing}`;
-  switch (graphCode) {
-    case 'uploadSessionAlreadyCompleted':
-      return existing === undefined
-        ? 'The upload session is already completed: it takes no more files and cannot be deleted.'
-        : `${session} of this review instance and resource is already completed: no other can be created for them.`;
-    case 'uploadSessionExpired':
-      return `${session} has expired: it takes no more files and cannot be completed.`;
-    case 'uploadSessionAlreadyExists':
-      return existing === undefined
-        ? 'The review instance already has an upload session for this resource: upload to it, or delete it to start again.'
-        : `The review instance already has an upload session for this resource (${existing}): upload to it, or delete it to start again.`;
-  }
-  if (existing !== undefined) return `The review instance already has an upload session for this resource (${existing}).`;
-  return PUBLIC_MESSAGES.CONFLICT;
+  return new GraphQLError(graphFailureMessage(failure, code), { extensions });
 }
 
 function authorityFailureError(failure: AuthorityFailure): GraphQLError {

@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import builtInManifest from '../../client/persisted-documents.json';
 import type { TrustedDocumentsMode } from '../../config';
+import { PERSISTED_QUERY_NOT_IN_LIST } from './error-code';
 
 /** A GraphQL request's parameters as they arrived: a POST body, or a GET's query string. */
 export interface GraphQLRequestParams {
@@ -22,7 +23,7 @@ export interface OperationParams {
 export type TrustedDocumentsVerdict = { trusted: true; request: GraphQLRequestParams } | { trusted: false; message: string };
 
 /** Apollo Router's code for the same refusal, so clients that know one know the other. */
-export const NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST';
+export const NOT_IN_LIST = PERSISTED_QUERY_NOT_IN_LIST;
 
 /**
  * Trusted documents: with `enforce` only documents of the persisted-documents manifest run, named by

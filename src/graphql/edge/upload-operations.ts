@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError, Kind } from 'graphql';
 import type { GatewayContext } from './context';
 
@@ -20,7 +21,7 @@ export function uploadOperations(): ApolloServerPlugin<GatewayContext> {
           const onlyUpload = operation?.operation === 'mutation' && fields.length === 1 && fields[0]!.kind === Kind.FIELD && fields[0]!.name.value === UPLOAD_FIELD;
           if (!onlyUpload) {
             throw new GraphQLError(`A file can be sent only to ${UPLOAD_FIELD}, as the one field of its mutation.`, {
-              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+              extensions: { code: ApolloServerErrorCode.BAD_REQUEST, http: { status: 400 } },
             });
           }
         },
