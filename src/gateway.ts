@@ -56,7 +56,7 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
 
   const tracing = config.observability.otlpEndpoint ? await startTracing(config.observability.otlpEndpoint, 'upload-session-gateway') : undefined;
   const schema = overrides.schema ?? (config.graphql.federation ? loadSubgraphModule().buildSubgraph() : buildGatewaySchema());
-  const apollo = createApollo({ schema, config: config.graphql, metrics, logger });
+  const apollo = createApollo({ schema, config: config.graphql, logger });
   await apollo.start();
   const http = createHttpServer({
     config: config.server,

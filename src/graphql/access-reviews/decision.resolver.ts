@@ -8,6 +8,7 @@ import { AccessReviewDecision, AccessReviewDecisionConnection, ApplyAccessReview
 import { AccessReviewDecisionsInput, ApplyAccessReviewDecisionsInput, RecordAccessReviewDecisionAppliedInput } from './review.inputs';
 import type { GatewayContext } from '../edge/context';
 import { GRAPH_CALLS } from '../cost/graph-call-limit';
+import { toConnection, type RelayConnection } from '../schema/connection.type';
 
 /**
  * Thin resolvers: ids and values parsed here at the edge; the review checks, retries and Graph's shapes
@@ -22,14 +23,9 @@ export class AccessReviewDecisionResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: '1 to 100 (null: 50).' }) first: number | null,
     @Arg('after', () => String, { nullable: true, description: 'An `endCursor` or edge `cursor` of an earlier page.' }) after: string | null,
     @Ctx() { graph, call }: GatewayContext,
-  ): Promise<AccessReviewDecisionConnection> {
+  ): Promise<RelayConnection<GraphDecision>> {
     const request = { first: parsePageSize(first ?? 50), after: after ?? undefined, ...parseDecisionFilter(input) };
-    const page = await graph.decisions.listDecisions(parseReviewKey(input), request, call);
-    return {
-      edges: page.edges,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? null },
-      totalCount: page.totalCount ?? null,
-    };
+    return toConnection(await graph.decisions.listDecisions(parseReviewKey(input), request, call));
   }
 
   @Mutation(() => ApplyAccessReviewDecisionsPayload, {

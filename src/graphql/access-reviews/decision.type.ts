@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import {
   AccessReviewApplyResult,
   AccessReviewDecisionValue,
@@ -6,7 +6,7 @@ import {
   type AccessReviewIdentity as GraphIdentity,
   type AccessReviewPermission as GraphPermission,
 } from '../../graph/access-reviews/decision';
-import { PageInfo } from '../upload-sessions/upload-session-connection.type';
+import { Connection } from '../schema/connection.type';
 
 registerEnumType(AccessReviewDecisionValue, {
   name: 'AccessReviewDecisionValue',
@@ -87,26 +87,11 @@ export class AccessReviewDecision implements Omit<GraphDecision, 'resourceId'> {
   recommendation!: string | null;
 }
 
-@ObjectType({ simpleResolvers: true })
-export class AccessReviewDecisionEdge {
-  @Field({ description: 'Pass as `after` for the decisions after this one; opaque.' })
-  cursor!: string;
-
-  @Field(() => AccessReviewDecision)
-  node!: AccessReviewDecision;
-}
-
-@ObjectType({ description: "A page of the resource's decisions in one review instance.", simpleResolvers: true })
-export class AccessReviewDecisionConnection {
-  @Field(() => [AccessReviewDecisionEdge])
-  edges!: AccessReviewDecisionEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int, { nullable: true, description: "How many of the resource's decisions match (Graph's $count); null when Graph does not say." })
-  totalCount!: number | null;
-}
+export const AccessReviewDecisionConnection = Connection(AccessReviewDecision, 'AccessReviewDecision', {
+  description: "A page of the resource's decisions in one review instance.",
+  items: 'decisions',
+  totalCount: "How many of the resource's decisions match (Graph's $count); null when Graph does not say.",
+});
 
 @ObjectType({ simpleResolvers: true })
 export class ApplyAccessReviewDecisionsPayload {

@@ -7,6 +7,7 @@ import { AccessReviewFilter } from './review.inputs';
 import { AccessReviewInstance, AccessReviewInstanceConnection, type ServedInstance } from './review.type';
 import type { GatewayContext } from '../edge/context';
 import { GRAPH_CALLS, GRAPH_CALLS_PER_ITEM } from '../cost/graph-call-limit';
+import { toConnection, type RelayConnection } from '../schema/connection.type';
 import { CustomDataProvidedResourceUploadSession } from '../upload-sessions/upload-session.type';
 
 /**
@@ -27,14 +28,11 @@ export class AccessReviewResolver {
     @Arg('after', () => String, { nullable: true, description: 'An `endCursor` or edge `cursor` of an earlier page.' }) after: string | null,
     @Arg('filter', () => AccessReviewFilter, { nullable: true }) filter: AccessReviewFilter | null,
     @Ctx() { graph, call }: GatewayContext,
-  ): Promise<AccessReviewInstanceConnection> {
+  ): Promise<RelayConnection<ServedInstance>> {
     const resource = parseResourceKey({ catalogId, resourceId });
     const request = { first: parsePageSize(first ?? 20), after: after ?? undefined, filter: parseInstanceFilter({ ...filter }) };
     const page = await graph.reviews.listInstances(resource, request, call);
-    return {
-      edges: page.edges.map(({ cursor, node }) => ({ cursor, node: { ...node, pageSessions: page.sessions } satisfies ServedInstance })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? null },
-    };
+    return toConnection(page, (node): ServedInstance => ({ ...node, pageSessions: page.sessions }));
   }
 
   @FieldResolver(() => CustomDataProvidedResourceUploadSession, {

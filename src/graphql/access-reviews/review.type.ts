@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { AccessReviewStatus, type AccessReviewInstance as GraphInstance } from '../../graph/access-reviews/review';
 import type { UploadSession } from '../../graph/upload-sessions/upload-session';
-import { PageInfo } from '../upload-sessions/upload-session-connection.type';
+import { Connection } from '../schema/connection.type';
 
 registerEnumType(AccessReviewStatus, {
   name: 'AccessReviewStatus',
@@ -41,20 +41,7 @@ export class AccessReviewInstance implements Omit<GraphInstance, 'catalogIds'> {
   uploadDeadline!: Date | null;
 }
 
-@ObjectType({ simpleResolvers: true })
-export class AccessReviewInstanceEdge {
-  @Field({ description: 'Pass as `after` for the instances after this one; opaque.' })
-  cursor!: string;
-
-  @Field(() => AccessReviewInstance)
-  node!: AccessReviewInstance;
-}
-
-@ObjectType({ description: "A page of a catalog's review instances that cover a resource, newest first.", simpleResolvers: true })
-export class AccessReviewInstanceConnection {
-  @Field(() => [AccessReviewInstanceEdge])
-  edges!: AccessReviewInstanceEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export const AccessReviewInstanceConnection = Connection(AccessReviewInstance, 'AccessReviewInstance', {
+  description: "A page of a catalog's review instances that cover a resource, newest first.",
+  items: 'instances',
+});

@@ -9,7 +9,6 @@ import { type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } fro
 import type { Logger } from 'pino';
 import type { GraphQLConfig } from '../../config';
 import { AuthorityRequestError } from '../../auth/authority-failure';
-import type { Metrics } from '../../metrics';
 import { callerWentAway } from '../../http/graphql-request';
 import { ErrorCode } from './error-code';
 import { toGraphQLError } from './to-graphql-error';
@@ -17,17 +16,16 @@ import type { GatewayContext } from './context';
 import { DOCUMENT_BOUNDS } from '../cost/document-bounds';
 import { graphCallLimit } from '../cost/graph-call-limit';
 import { legacyJsonStatus } from './legacy-json-status';
-import { outcomeCode, recordOutcome } from './operation-record';
+import { outcomeCode } from './operation-record';
 import { uploadOperations } from './upload-operations';
 
 export interface ApolloOptions {
   schema: GraphQLSchema;
   config: GraphQLConfig;
-  metrics: Metrics;
   logger: Logger;
 }
 
-export function createApollo({ schema, config, metrics, logger }: ApolloOptions): ApolloServer<GatewayContext> {
+export function createApollo({ schema, config, logger }: ApolloOptions): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     schema,
     introspection: config.introspection,
@@ -53,7 +51,7 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
       uploadOperations(),
       legacyJsonStatus(),
       internalErrors(config.production, logger),
-      operationOutcomes(metrics),
+      operationReports(),
     ],
   });
 }
@@ -111,16 +109,15 @@ function internalErrors(production: boolean, logger: Logger): ApolloServerPlugin
   return { requestDidStart: async () => listener };
 }
 
-/** The operation's one log line, its metrics and the end of its span, once its answer is final. */
-function operationOutcomes(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
+/**
+ * Reports what Apollo ran (its name, its answer's first code) on the context; the handler records it with the
+ * answer's status, once (operation-record.ts). Requests Apollo refuses before any operation never reach it.
+ */
+function operationReports(): ApolloServerPlugin<GatewayContext> {
   const listener: GraphQLRequestListener<GatewayContext> = {
     async willSendResponse({ operationName, response, contextValue }) {
       const body = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
-      recordOutcome(metrics, contextValue, {
-        operation: operationName ?? 'anonymous',
-        code: outcomeCode(body.errors),
-        status: response.http.status ?? 200,
-      });
+      contextValue.outcome.operation = { name: operationName ?? 'anonymous', code: outcomeCode(body.errors) };
     },
   };
   return { requestDidStart: async () => listener };

@@ -16,8 +16,16 @@ export interface GatewayContext {
   /** Who is calling, when the gateway authenticates callers (AUTH_ISSUER). */
   caller: CallerIdentity | undefined;
   /**
-   * When the request reached the GraphQL layer (performance.now()), and whether its log line and metrics
-   * are written (exactly once per request). An object: Apollo runs each request on a shallow copy of this context.
+   * When the request reached the GraphQL layer (performance.now()), and what Apollo ran, reported by its plugin
+   * (apollo.ts) for the handler to record. An object, so the report reaches the handler from any copy of the context.
    */
-  outcome: { readonly started: number; recorded: boolean };
+  outcome: { readonly started: number; operation?: OperationReport };
+}
+
+/** What Apollo's plugin saw of the operation it ran, once its answer was final. */
+export interface OperationReport {
+  /** The operation's name, or `anonymous`. */
+  name: string;
+  /** OK, or its answer's first error's code. */
+  code: string;
 }

@@ -1,35 +1,39 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { Logger } from 'pino';
 import { bearerToken } from '../../auth/bearer-token';
-import type { CallerAuthenticator } from '../../auth/caller-authentication';
-import { CallerRefusedError, unauthenticated } from '../../auth/caller-refusal';
 import type { UploadConfig } from '../../config';
 import type { GraphAuthorization } from '../../auth/graph-authorization';
 import type { GraphClient } from '../../graph/graph-client';
 import type { GraphQLHandler, GraphQLHttpRequest, HttpAnswer } from '../../http/graphql-request';
 import type { Metrics } from '../../metrics';
 import type { Tracing } from '../../tracing';
-import { callerKey, callerLimited, type CallerLimiter, type CallerSource } from './caller-limit';
+import type { CallerLimiter, CallerSource } from './caller-limit';
 import type { GatewayContext } from './context';
 import type { DeveloperConsole } from '../console/developer-console';
 import { createDocumentBounds } from '../cost/document-bounds';
-import { CONSOLE, recordOutcome } from './operation-record';
-import { refusalAnswer, type Refusal } from './refusal';
+import type { EdgeRequest, Ending, RequestCheck } from './edge-request';
+import { UnreachableCaseError } from './error-code';
+import { requestOutcome, recordOutcome, type RequestOutcome } from './operation-record';
+import { refusalAnswer } from './refusal';
+import {
+  allowedMethod,
+  authenticatedCaller,
+  consolePage,
+  readableBody,
+  trustedDocumentsOnly,
+  withinCallerLimit,
+  withinDocumentBounds,
+  type CallerCredential,
+} from './request-checks';
 import { SessionLoader } from '../upload-sessions/session-loader';
-import { CALLER_REFUSAL_CODES } from './to-graphql-error';
-import { NOT_IN_LIST, operationParams, type TrustedDocuments } from './trusted-documents';
+import { operationParams, type TrustedDocuments } from './trusted-documents';
 
 export interface GraphQLHandlerOptions {
   /** Started before the first request. */
   apollo: ApolloServer<GatewayContext>;
   graph: GraphClient;
   authorization: GraphAuthorization;
-  /**
-   * How a caller proves itself before anything runs: `token` validates its access token (AUTH_ISSUER),
-   * `bearer` only requires one (the token is forwarded or exchanged for Graph), `none` asks nothing.
-   */
-  callerCredential: { kind: 'token'; authenticate: CallerAuthenticator } | { kind: 'bearer' } | { kind: 'none' };
+  callerCredential: CallerCredential;
   trustedDocuments: TrustedDocuments;
   /** RATE_LIMIT_PER_CALLER: counts each operation of a caller, known by `source`. */
   callerLimit?: { limiter: CallerLimiter; source: CallerSource };
@@ -42,77 +46,78 @@ export interface GraphQLHandlerOptions {
   tracing?: Tracing;
 }
 
-const ALLOW = new Map([['allow', 'GET, POST, OPTIONS']]);
-
 /**
- * The GraphQL layer's entry: from a read request to its answer. Everything decided before an operation
- * runs is decided here, in order — method, body, trusted documents, the caller's credential, the caller's
- * limit, the document's size — and every refusal is answered in the client's media type and leaves the same log line and metrics as an operation.
+ * The GraphQL layer's entry: from a read request to its answer. Everything decided before an operation runs
+ * is one check in the list below, in order; the first that ends the request answers it, else Apollo does.
+ * Every request, refused or run, leaves one log line, its metrics and the end of its span, recorded here once.
  */
 export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHandler {
-  const { apollo, metrics, callerCredential } = options;
-  const documentBounds = createDocumentBounds();
+  // The order is the contract: nothing that costs (a token's validation, the shared limit's store) runs
+  // for a request the cheap checks refuse, and the caller is known before its limit is counted.
+  const checks = inOrder(
+    consolePage(options.console),
+    allowedMethod(),
+    readableBody(),
+    trustedDocumentsOnly(options.trustedDocuments),
+    authenticatedCaller(options.callerCredential),
+    options.callerLimit && withinCallerLimit(options.callerLimit),
+    withinDocumentBounds(createDocumentBounds()),
+  );
+  const run = apolloRun(options.apollo);
 
-  return async (request) => {
-    const bearer = bearerToken(request.headers);
-    const context = newContext(options, request, bearer);
-    const refuse = (refusal: Refusal, refused: 'caller-refused' | 'request-refused' = 'request-refused'): HttpAnswer => {
-      recordOutcome(metrics, context, { operation: refused, refused, code: refusal.code, status: refusal.status });
-      return refusalAnswer(accept(request), refusal);
-    };
-
-    const page = options.console(request);
-    if (page !== undefined) {
-      const answer = await page;
-      if (answer.status < 400) recordOutcome(metrics, context, { operation: CONSOLE, code: 'OK', status: answer.status });
-      else recordOutcome(metrics, context, { operation: 'request-refused', refused: 'request-refused', code: 'NOT_FOUND', status: answer.status });
-      return answer;
-    }
-    if (request.method !== 'GET' && request.method !== 'POST') {
-      return refuse({ status: 405, code: 'BAD_REQUEST', message: 'GraphQL is served with GET (queries) and POST.', headers: ALLOW });
-    }
-    if (request.body.kind === 'refused') return refuse({ status: request.body.status, code: 'BAD_REQUEST', message: request.body.message });
-    const params = { body: 'value' in request.body ? request.body.value : undefined, search: request.search };
-    const operation = operationParams(params);
-    const verdict = options.trustedDocuments(params, operation);
-    if (!verdict.trusted) return refuse({ status: 400, code: NOT_IN_LIST, message: verdict.message });
-
-    if (callerCredential.kind !== 'none' && operation.runs) {
-      try {
-        if (callerCredential.kind === 'token') context.caller = await callerCredential.authenticate(bearer);
-        else if (bearer === undefined) throw unauthenticated('Send an access token as "Authorization: Bearer <token>".');
-      } catch (error) {
-        return refuse(callerRefusal(error), 'caller-refused');
-      }
-      if (context.caller) context.call.log = context.call.log.child({ caller: context.caller });
-    }
-    if (options.callerLimit && operation.runs) {
-      const { limiter, source } = options.callerLimit;
-      const retryInMs = await limiter(callerKey(source, { identity: context.caller, bearer, clientAddress: request.clientAddress }));
-      if (retryInMs !== undefined) return refuse(callerLimited(retryInMs), 'caller-refused');
-    }
-    const outOfBounds = operation.query === undefined ? undefined : documentBounds(operation.query);
-    if (outOfBounds !== undefined) return refuse({ status: 400, code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED, message: outOfBounds });
-
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: request.method, headers: headerMap(request), search: verdict.request.search, body: verdict.request.body },
-      context: async () => context,
-    });
-    const answer: HttpAnswer = {
-      status: response.status ?? 200,
-      headers: response.headers,
-      body: response.body.kind === 'complete' ? response.body.string : response.body.asyncIterator,
-    };
-    // No plugin saw the request: Apollo refused it before any operation (CSRF, a batch, a malformed request).
-    if (!context.outcome.recorded) {
-      if (answer.status < 400) recordOutcome(metrics, context, { operation: CONSOLE, code: 'OK', status: answer.status });
-      else {
-        const code = response.body.kind === 'complete' ? firstCode(response.body.string) : 'UNKNOWN';
-        recordOutcome(metrics, context, { operation: 'request-refused', refused: 'request-refused', code, status: answer.status });
-      }
-    }
+  return async (http) => {
+    const request = edgeRequest(options, http);
+    const ending = (await firstEnding(checks, request)) ?? (await run(request));
+    const { answer, outcome } = settle(ending, request);
+    recordOutcome(options.metrics, request.context, outcome);
     return answer;
   };
+}
+
+/** The checks configured (a check that does not apply here is `undefined`), in their order. */
+function inOrder(...checks: (RequestCheck | undefined)[]): readonly RequestCheck[] {
+  return checks.filter((check): check is RequestCheck => check !== undefined);
+}
+
+async function firstEnding(checks: readonly RequestCheck[], request: EdgeRequest): Promise<Ending | undefined> {
+  for (const check of checks) {
+    const ending = await check(request);
+    if (ending !== undefined) return ending;
+  }
+  return undefined;
+}
+
+function apolloRun(apollo: ApolloServer<GatewayContext>): (request: EdgeRequest) => Promise<Ending> {
+  return async ({ http, params, context }) => {
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: http.method, headers: headerMap(http), search: params.search, body: params.body },
+      context: async () => context,
+    });
+    const body = response.body.kind === 'complete' ? response.body.string : response.body.asyncIterator;
+    return { kind: 'apollo', answer: { status: response.status ?? 200, headers: response.headers, body } };
+  };
+}
+
+/** The answer an ending sends, and what its log line and metrics say. */
+function settle(ending: Ending, { http, context }: EdgeRequest): { answer: HttpAnswer; outcome: RequestOutcome } {
+  switch (ending.kind) {
+    case 'refused': {
+      const { by, refusal } = ending;
+      return { answer: refusalAnswer(accept(http), refusal), outcome: requestOutcome.refused(by, refusal.code, refusal.status) };
+    }
+    case 'page':
+      return { answer: ending.answer, outcome: requestOutcome.page(ending.answer.status) };
+    case 'apollo':
+      return { answer: ending.answer, outcome: requestOutcome.apollo(ending.answer, context.outcome.operation) };
+    default:
+      throw new UnreachableCaseError(ending);
+  }
+}
+
+function edgeRequest(options: GraphQLHandlerOptions, http: GraphQLHttpRequest): EdgeRequest {
+  const bearer = bearerToken(http.headers);
+  const params = { body: 'value' in http.body ? http.body.value : undefined, search: http.search };
+  return { http, bearer, context: newContext(options, http, bearer), operation: operationParams(params), params };
 }
 
 function newContext(options: GraphQLHandlerOptions, request: GraphQLHttpRequest, bearer: string | undefined): GatewayContext {
@@ -132,23 +137,8 @@ function newContext(options: GraphQLHandlerOptions, request: GraphQLHttpRequest,
     caller: undefined,
     sessions: new SessionLoader(options.graph, call),
     upload: { ...options.upload, multipart: request.body.kind === 'multipart' },
-    outcome: { started: performance.now(), recorded: false },
+    outcome: { started: performance.now() },
     call,
-  };
-}
-
-const CALLER_REFUSAL_STATUS = { unauthenticated: 401, forbidden: 403, unavailable: 503 } as const;
-const BEARER_CHALLENGE: ReadonlyMap<string, string> = new Map([['www-authenticate', 'Bearer']]);
-
-/** A caller refused before anything runs: 401 with a Bearer challenge, 403, or 503. */
-function callerRefusal(error: unknown): Refusal {
-  if (!(error instanceof CallerRefusedError)) throw error;
-  const { reason, message } = error;
-  return {
-    status: CALLER_REFUSAL_STATUS[reason],
-    code: CALLER_REFUSAL_CODES[reason],
-    message,
-    headers: reason === 'unauthenticated' ? BEARER_CHALLENGE : undefined,
   };
 }
 
@@ -163,12 +153,4 @@ function headerMap(request: GraphQLHttpRequest): HeaderMap {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   return headers;
-}
-
-function firstCode(body: string): string {
-  try {
-    return String((JSON.parse(body) as { errors?: { extensions?: { code?: unknown } }[] }).errors?.[0]?.extensions?.code ?? 'OK');
-  } catch {
-    return 'UNKNOWN';
-  }
 }

@@ -6,9 +6,9 @@ import { CompleteUploadSessionInput } from './complete-upload-session.input';
 import type { GatewayContext } from '../edge/context';
 import { DeleteUploadSessionPayload } from './delete-upload-session.payload';
 import { GRAPH_CALLS, GRAPH_CALLS_PER_ITEM } from '../cost/graph-call-limit';
-import { UploadSessionConnection } from './upload-session-connection.type';
+import { toConnection, type RelayConnection } from '../schema/connection.type';
 import { CreateUploadSessionInput, DeleteUploadSessionInput, UploadSessionFilter } from './upload-session.inputs';
-import { CustomDataProvidedResourceFile, CustomDataProvidedResourceUploadSession } from './upload-session.type';
+import { CustomDataProvidedResourceFile, CustomDataProvidedResourceUploadSession, UploadSessionConnection } from './upload-session.type';
 
 /**
  * Thin resolvers: arguments parsed (ids into GUIDs, once, here at the edge), one Graph client call, the
@@ -39,15 +39,10 @@ export class UploadSessionResolver {
     @Arg('after', () => String, { nullable: true, description: 'An `endCursor` or edge `cursor` of an earlier page.' }) after: string | null,
     @Arg('filter', () => UploadSessionFilter, { nullable: true }) filter: UploadSessionFilter | null,
     @Ctx() { graph, call }: GatewayContext,
-  ): Promise<UploadSessionConnection> {
+  ): Promise<RelayConnection<UploadSession>> {
     const resource = parseResourceKey({ catalogId, resourceId });
     const request = { first: parsePageSize(first ?? 20), after: after ?? undefined, filter: parseSessionFilter({ ...filter }) };
-    const page = await graph.listSessions(resource, request, call);
-    return {
-      edges: page.edges,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? null },
-      totalCount: page.totalCount ?? null,
-    };
+    return toConnection(await graph.listSessions(resource, request, call));
   }
 
   @Mutation(() => CustomDataProvidedResourceUploadSession, {

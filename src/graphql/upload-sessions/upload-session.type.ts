@@ -7,6 +7,7 @@ import {
   type UploadSession,
   type UploadSessionReviewContext as ReviewContext,
 } from '../../graph/upload-sessions/upload-session';
+import { Connection } from '../schema/connection.type';
 
 registerEnumType(UploadSessionStatus, {
   name: 'UploadSessionStatus',
@@ -92,3 +93,9 @@ export class CustomDataProvidedResourceUploadSession implements Omit<UploadSessi
   @Field(() => UploadSessionReviewContext, { nullable: true, description: "Graph's `data`; null when Graph sends none." })
   reviewContext!: UploadSessionReviewContext | null;
 }
+
+export const UploadSessionConnection = Connection(CustomDataProvidedResourceUploadSession, 'UploadSession', {
+  description: "A page of a resource's upload sessions, newest first.",
+  items: 'sessions',
+  totalCount: "How many sessions match the filter (Graph's $count); null when Graph does not say.",
+});
