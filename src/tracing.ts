@@ -29,21 +29,7 @@ export interface Tracing {
  * undici for every request whether or not anyone looks.
  */
 export async function startTracing(endpoint: URL, serviceName: string): Promise<Tracing> {
-  const [api, core, sdk, exporter, resources] = await Promise.all([
-    import('@opentelemetry/api'),
-    import('@opentelemetry/core'),
-    import('@opentelemetry/sdk-trace-base'),
-    import('@opentelemetry/exporter-trace-otlp-http'),
-    import('@opentelemetry/resources'),
-  ]);
-  const url = new URL(endpoint);
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/traces`;
-  const provider = new sdk.BasicTracerProvider({
-    resource: resources.resourceFromAttributes({ 'service.name': serviceName }),
-    spanProcessors: [new sdk.BatchSpanProcessor(new exporter.OTLPTraceExporter({ url: url.href }))],
-  });
-  const tracer: Tracer = provider.getTracer('upload-session-gateway');
-  const propagator = new core.W3CTraceContextPropagator();
+  const { api, provider, tracer, propagator } = await loadExporter(endpoint, serviceName);
   const { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, defaultTextMapGetter, defaultTextMapSetter } = api;
   const ERROR: SpanStatusCodes = SpanStatusCode.ERROR;
 
@@ -88,4 +74,23 @@ export async function startTracing(endpoint: URL, serviceName: string): Promise<
       await provider.shutdown();
     },
   };
+}
+
+/** Loads OpenTelemetry (only now: see the imports) and makes the provider that batches spans to `endpoint`. */
+async function loadExporter(endpoint: URL, serviceName: string) {
+  const [api, core, sdk, exporter, resources] = await Promise.all([
+    import('@opentelemetry/api'),
+    import('@opentelemetry/core'),
+    import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+  ]);
+  const url = new URL(endpoint);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/traces`;
+  const provider = new sdk.BasicTracerProvider({
+    resource: resources.resourceFromAttributes({ 'service.name': serviceName }),
+    spanProcessors: [new sdk.BatchSpanProcessor(new exporter.OTLPTraceExporter({ url: url.href }))],
+  });
+  const tracer: Tracer = provider.getTracer('upload-session-gateway');
+  return { api, provider, tracer, propagator: new core.W3CTraceContextPropagator() };
 }

@@ -188,44 +188,6 @@ describe('refusals answer application/json to legacy clients', () => {
   });
 });
 
-describe('METRICS_PORT', () => {
-  it('serves /metrics on its own port (0: any free one, given by metricsUrl), and not on the public port', async () => {
-    const t = await startTestGateway({ METRICS_PORT: '0' });
-    try {
-      const metricsUrl = t.gateway.metricsUrl;
-      expect(metricsUrl).toBeDefined();
-      expect(metricsUrl!.pathname).toBe('/metrics');
-      expect(metricsUrl!.port).not.toBe(t.url.port);
-      expect(Number(metricsUrl!.port)).toBeGreaterThan(0);
-      const separate = await request(metricsUrl!);
-      expect(separate.statusCode).toBe(200);
-      expect(separate.headers['content-type']).toContain('text/plain');
-      expect(await separate.body.text()).toContain('# TYPE gateway_graphql_operations_total counter');
-      const other = await request(new URL('/healthz', metricsUrl));
-      await other.body.dump();
-      expect(other.statusCode).toBe(404);
-      const publicPort = await request(new URL('/metrics', t.url));
-      await publicPort.body.dump();
-      expect(publicPort.statusCode).toBe(404);
-    } finally {
-      await t.stop();
-    }
-  });
-
-  it('without it, /metrics is on the public port', async () => {
-    const t = await startTestGateway();
-    try {
-      expect(t.gateway.metricsUrl).toBeUndefined();
-      const metrics = await request(new URL('/metrics', t.url));
-      expect(metrics.statusCode).toBe(200);
-      expect(await metrics.body.text()).toContain('# TYPE gateway_graphql_operations_total counter');
-    } finally {
-      await t.stop();
-    }
-  });
-});
-
-
 describe('odd but well-formed requests are refused, never answered 5xx (found by test/e2e/gateway-fuzz.test.ts)', () => {
   let t: TestGateway;
   beforeAll(async () => {

@@ -1,75 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import type { FaultSpec } from '../../src/emulator/server/faults';
 import type { GraphVersion } from '../../src/graph/graph-paths';
-import { postGraphQL, registerResource, SEED, startTestGateway, type TestGateway, scriptFault } from '../support/gateway';
+import type { TestGateway } from '../support/gateway';
+import { COLLECTION_PATH, COMPLETE, CREATE, CREATE_WITH_FILES, DELETE, LIST, READ, startWorkflow, workflowHelpers, type Workflow } from '../support/workflow';
 
 /**
  * Over real HTTP: a frontend's whole session workflow (create, list, read, complete, delete)
- * through the gateway to the emulator, on both Graph versions the gateway speaks.
+ * through the gateway to the emulator, on both Graph versions the gateway speaks; Graph's refusals and retries.
+ * (What the gateway refuses before calling Graph: workflow-refusals.test.ts.)
  */
-
-const FAST_BACKOFF = { GRAPH_RETRY_BASE_MS: '5', GRAPH_RETRY_MAX_MS: '20' };
-const SESSION = 'id catalogId resourceId status isUploadDone referenceId stats { filesUploaded totalBytesUploaded } reviewContext { kind reviewDefinitionId reviewInstanceId }';
-// Without `files`: selecting them costs a Graph read of their own (Graph's current answers carry none inline).
-const CREATE = `mutation Create($input: CreateUploadSessionInput!) { createUploadSession(input: $input) { ${SESSION} } }`;
-const CREATE_WITH_FILES = `mutation Create($input: CreateUploadSessionInput!) { createUploadSession(input: $input) { ${SESSION} files { name } } }`;
-const READ = `query Read($catalogId: ID!, $resourceId: ID!, $uploadSessionId: ID!) {
-  uploadSession(catalogId: $catalogId, resourceId: $resourceId, uploadSessionId: $uploadSessionId) { ${SESSION} } }`;
-const COMPLETE = `mutation Complete($input: CompleteUploadSessionInput!) { completeUploadSession(input: $input) { id status isUploadDone } }`;
-const DELETE = `mutation Delete($input: DeleteUploadSessionInput!) { deleteUploadSession(input: $input) { deletedUploadSessionId } }`;
-const LIST = `query List($catalogId: ID!, $resourceId: ID!, $first: Int, $after: String, $filter: UploadSessionFilter) {
-  uploadSessions(catalogId: $catalogId, resourceId: $resourceId, first: $first, after: $after, filter: $filter) {
-    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id status referenceId } } } }`;
-
-interface Page {
-  totalCount: number | null;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: { cursor: string; node: { id: string; status: string; referenceId: string | null } }[];
-}
-
-/** The path shape each version must put on the wire (graph-api.md, "Paths"). */
-const COLLECTION_PATH: Record<GraphVersion, (catalogId: string, resourceId: string) => string> = {
-  beta: (c, r) => `/beta/identityGovernance/entitlementManagement/accessPackageCatalogs/${c}/accessPackageResources/${r}/uploadSessions`,
-  'v1.0': (c, r) => `/v1.0/identityGovernance/entitlementManagement/catalogs/${c}/resources/${r}/uploadSessions`,
-};
 
 describe.each<GraphVersion>(['beta', 'v1.0'])('the upload-session workflow on Graph %s', (version) => {
   let t: TestGateway;
-  /** A resource of its own per test, so the seed session never shows up in a list. */
-  let resource: { catalogId: string; resourceId: string };
+  let resource: Workflow['resource'];
 
   beforeEach(async () => {
-    t = await startTestGateway(FAST_BACKOFF, {}, { version });
-    resource = await registerResource(t, { catalogId: SEED.catalogId, resourceId: randomUUID() });
+    ({ t, resource } = await startWorkflow(version));
   });
 
   afterEach(() => t.stop());
 
-  const gql = (query: string, variables?: Record<string, unknown>) => postGraphQL(t.url, query, variables);
-  const graphCalls = () => t.emulator.requests.map((r) => `${r.method} ${r.status}`);
-
-  const fault = (spec: FaultSpec) => scriptFault(t, spec);
-
-  async function create(reviewInstanceId: string = randomUUID()): Promise<{ id: string; referenceId: string }> {
-    const { body } = await gql(CREATE, { input: { ...resource, reviewDefinitionId: randomUUID(), reviewInstanceId } });
-    expect(body.errors).toBeUndefined();
-    return body.data!.createUploadSession as { id: string; referenceId: string };
-  }
-
-  async function list(variables: Record<string, unknown>): Promise<Page> {
-    const { body } = await gql(LIST, { ...resource, ...variables });
-    expect(body.errors).toBeUndefined();
-    return body.data!.uploadSessions as Page;
-  }
-
-  /** Follows endCursor from the first page to the last, as a frontend's "load more" does. */
-  async function allPages(first: number, filter?: Record<string, unknown>): Promise<Page[]> {
-    const pages = [await list({ first, filter })];
-    while (pages.at(-1)!.pageInfo.hasNextPage) pages.push(await list({ first, filter, after: pages.at(-1)!.pageInfo.endCursor }));
-    return pages;
-  }
-
-  const ids = (pages: Page[]) => pages.map((page) => page.edges.map((edge) => edge.node.id));
+  const { gql, graphCalls, fault, create, list, allPages, ids } = workflowHelpers(() => ({ t, resource }));
 
   it('creates, lists page by page, reads, completes and deletes, on this version’s paths', async () => {
     const reviewDefinitionId = randomUUID();
@@ -199,89 +149,6 @@ describe.each<GraphVersion>(['beta', 'v1.0'])('the upload-session workflow on Gr
     expect(body.errors?.[0]?.message).toBe('The upload session is already completed: it takes no more files and cannot be deleted.');
   });
 
-  describe('cursors', () => {
-    /** An endCursor that carries Graph's nextLink, and its decoded JSON. */
-    async function linkCursor(): Promise<{ cursor: string; json: { s: number; n: string; b: string } }> {
-      await create();
-      await create();
-      await create();
-      const page = await list({ first: 1 });
-      const cursor = page.pageInfo.endCursor!;
-      const json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-      expect(json.n).toEqual(expect.stringContaining(COLLECTION_PATH[version](resource.catalogId, resource.resourceId)));
-      return { cursor, json };
-    }
-
-    const encode = (json: object) => Buffer.from(JSON.stringify(json)).toString('base64url');
-
-    async function expectRefused(after: string, filter?: Record<string, unknown>): Promise<void> {
-      const before = t.emulator.requests.length;
-      const { body } = await gql(LIST, { ...resource, first: 1, after, filter });
-      expect(body.data).toBeNull();
-      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', invalidArguments: ['after'] });
-      expect(t.emulator.requests.length).toBe(before);
-    }
-
-    it('follows an untouched cursor (so a refusal below is the tampering’s doing)', async () => {
-      const { cursor } = await linkCursor();
-      const next = await list({ first: 1, after: cursor });
-      expect(next.edges).toHaveLength(1);
-    });
-
-    it.each([
-      ['another host', (link: URL) => void (link.host = 'graph.attacker.example')],
-      ['another port on the same host', (link: URL) => void (link.port = String(Number(link.port) + 1))],
-      ['another resource', (link: URL) => void (link.pathname = link.pathname.replace(/[^/]+\/uploadSessions$/, `${randomUUID()}/uploadSessions`))],
-      ['another collection', (link: URL) => void (link.pathname = link.pathname.replace(/\/uploadSessions$/, `/uploadSessions/${SEED.uploadSessionId}/files`))],
-      ['a filter of its own', (link: URL) => link.searchParams.set('$filter', "status eq 'complete'")],
-      ['a query parameter beyond paging', (link: URL) => link.searchParams.set('$expand', 'files')],
-    ])('refuses a cursor whose Graph link was changed to %s, before any Graph call', async (_name, tamper) => {
-      const { json } = await linkCursor();
-      const link = new URL(json.n);
-      tamper(link);
-      expect(link.href).not.toBe(json.n);
-      await expectRefused(encode({ ...json, n: link.href }));
-    });
-
-    it('refuses a cursor used under another filter or for another resource', async () => {
-      const { cursor } = await linkCursor();
-      await expectRefused(cursor, { status: 'ACTIVE' });
-      const before = t.emulator.requests.length;
-      const { body } = await gql(LIST, { catalogId: resource.catalogId, resourceId: randomUUID(), first: 1, after: cursor });
-      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', invalidArguments: ['after'] });
-      expect(t.emulator.requests.length).toBe(before);
-    });
-
-    it.each([
-      ['not base64url', 'not a cursor!'],
-      ['empty', ''],
-      ['not JSON', Buffer.from('hello').toString('base64url')],
-      ['JSON of the wrong shape', Buffer.from('{"s":-1,"b":"x"}').toString('base64url')],
-      ['too long', 'A'.repeat(5000)],
-    ])('refuses a malformed cursor (%s) with BAD_USER_INPUT', async (_name, after) => {
-      await expectRefused(after);
-    });
-  });
-
-  it.each([0, 101, -1])('refuses first: %i with BAD_USER_INPUT before any Graph call', async (first) => {
-    const { body } = await gql(LIST, { ...resource, first });
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', invalidArguments: ['first'] });
-    expect(t.emulator.requests).toEqual([]);
-  });
-
-  it.each([
-    ['uploadSessions', 'catalogId', () => gql(LIST, { ...resource, catalogId: 'not-a-guid', first: 1 })],
-    ['uploadSessions', 'resourceId', () => gql(LIST, { ...resource, resourceId: '../../users', first: 1 })],
-    ['createUploadSession', 'reviewInstanceId', () => gql(CREATE, { input: { ...resource, reviewDefinitionId: randomUUID(), reviewInstanceId: 'x' } })],
-    ['createUploadSession', 'reviewDefinitionId', () => gql(CREATE, { input: { ...resource, reviewDefinitionId: '', reviewInstanceId: randomUUID() } })],
-    ['createUploadSession', 'catalogId', () => gql(CREATE, { input: { ...resource, catalogId: '%2e%2e', reviewDefinitionId: randomUUID(), reviewInstanceId: randomUUID() } })],
-    ['deleteUploadSession', 'uploadSessionId', () => gql(DELETE, { input: { ...resource, uploadSessionId: `${SEED.uploadSessionId}/files` } })],
-  ])('%s refuses a non-GUID %s with BAD_USER_INPUT before any Graph call', async (_field, argument, send) => {
-    const { body } = await send();
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', invalidArguments: [argument] });
-    expect(t.emulator.requests).toEqual([]);
-  });
-
   describe.each([
     ['429 with Retry-After', { status: 429, retryAfter: '0.01' }],
     ['503', { status: 503 }],
@@ -308,22 +175,5 @@ describe.each<GraphVersion>(['beta', 'v1.0'])('the upload-session workflow on Gr
       expect(graphCalls()).toEqual(['POST 201', `DELETE ${spec.status}`, 'DELETE 204']);
       expect(t.emulator.store.list(resource.catalogId, resource.resourceId)).toEqual([]);
     });
-  });
-
-  it('refuses a list whose files could cost more Graph calls than the limit, and allows a smaller page', async () => {
-    const query = (first: number) => `{ uploadSessions(catalogId: "${resource.catalogId}", resourceId: "${resource.resourceId}", first: ${first}) { edges { node { files { name } } } } }`;
-    const refused = await gql(query(20));
-    expect(refused.body.data).toBeUndefined();
-    expect(refused.body.errors?.[0]).toMatchObject({
-      message: expect.stringContaining('21 times; the limit is 10'),
-      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-    });
-    expect(t.emulator.requests).toEqual([]);
-
-    const { id } = await create();
-    const allowed = await gql(query(5));
-    expect(allowed.body).toEqual({ data: { uploadSessions: { edges: [{ node: { files: [] } }] } } });
-    expect(t.emulator.requests.map((r) => r.method)).toEqual(['POST', 'GET', 'GET']);
-    expect(t.emulator.requests[2]!.path).toContain(id);
   });
 });

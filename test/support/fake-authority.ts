@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -8,30 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CryptoKey, JSONWebKeySet, JWK, JWTPayload } from 'jose' with { 'resolution-mode': 'import' };
 import { loadJose } from '../../src/auth/jose';
+import { answerManagedIdentity, answerTokenRequest, json, TENANT_ID, type RegisteredClient, type TokenRequest } from './fake-authority-grants';
 
-export const TENANT_ID = '11111111-2222-4333-8444-555555555555';
-export const GRAPH_PERMISSION = 'EntitlementManagement.ReadWrite.All';
-export const MANAGED_IDENTITY_HEADER = 'fake-identity-header';
-
-/** An app registration the authority knows: how it proves itself, and what Graph roles it holds. */
-export interface RegisteredClient {
-  clientId: string;
-  secret?: string;
-  /** PEM of the certificate whose key signs its client assertions. */
-  certificatePem?: string;
-  /** Accept client assertions this authority signed itself (workload identity's federated token). */
-  federated?: boolean;
-  roles?: string[];
-  /** The application ID URI callers use as `aud` for this app's own API (OBO assertions). */
-  apiAudience?: string;
-}
-
-export interface TokenRequest {
-  grantType: string;
-  clientId: string | undefined;
-  clientAuth: 'secret' | 'assertion' | 'none';
-  status: number;
-}
+export { GRAPH_PERMISSION, MANAGED_IDENTITY_HEADER, TENANT_ID, type RegisteredClient, type TokenRequest } from './fake-authority-grants';
 
 export interface IssueOptions {
   expiresIn?: number;
@@ -188,89 +167,9 @@ export class FakeAuthority {
       this.jwksDownloads++;
       return json(res, 200, this.jwks());
     }
-    if (req.method === 'POST' && path === `${tenantRoot}/oauth2/v2.0/token`) return this.token(req, res);
-    if (req.method === 'GET' && path === '/msi/token') return this.managedIdentityToken(req, res);
+    if (req.method === 'POST' && path === `${tenantRoot}/oauth2/v2.0/token`) return answerTokenRequest(this, req, res);
+    if (req.method === 'GET' && path === '/msi/token') return answerManagedIdentity(this, req, res);
     json(res, 404, { error: 'not_found', error_description: `nothing at ${path}` });
-  }
-
-  private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const form = new URLSearchParams(await readText(req));
-    const grantType = form.get('grant_type') ?? '';
-    const clientId = form.get('client_id') ?? undefined;
-    const clientAuth = form.has('client_secret') ? 'secret' : form.has('client_assertion') ? 'assertion' : 'none';
-    const answer = (status: number, body: Record<string, unknown>) => {
-      this.requests.push({ grantType, clientId, clientAuth, status });
-      json(res, status, body);
-    };
-    if (this.tokenDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.tokenDelayMs));
-    const client = clientId === undefined ? undefined : this.clients.get(clientId);
-    if (!client || !(await this.clientAuthenticates(client, form))) {
-      return answer(401, oauthError('invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.'));
-    }
-    const resource = (form.get('scope') ?? '').split(' ').find((scope) => scope.endsWith('/.default'))?.replace(/\/\.default$/, '');
-    if (!resource) return answer(400, oauthError('invalid_scope', 1002012, 'The provided value for scope is not valid.'));
-
-    if (grantType === 'client_credentials') {
-      const token = await this.issue(
-        { aud: resource, sub: `sp-${client.clientId}`, oid: `sp-${client.clientId}`, tid: TENANT_ID, azp: client.clientId, roles: client.roles ?? [GRAPH_PERMISSION], idtyp: 'app' },
-        { expiresIn: this.graphTokenLifetime },
-      );
-      return answer(200, { token_type: 'Bearer', expires_in: this.graphTokenLifetime, ext_expires_in: this.graphTokenLifetime, access_token: token });
-    }
-    if (grantType === 'urn:ietf:params:oauth:grant-type:jwt-bearer' && form.get('requested_token_use') === 'on_behalf_of') {
-      const user = await this.verifyOwn(form.get('assertion') ?? '', client.apiAudience ?? `api://${client.clientId}`);
-      if (!user) return answer(400, oauthError('invalid_grant', 50013, 'Assertion failed signature validation.'));
-      if (this.consentMissing.has(String(user.oid))) {
-        return answer(400, {
-          ...oauthError('invalid_grant', 65001, `The user or administrator has not consented to use the application with ID '${client.clientId}'. Send an interactive authorization request for this user and resource.`),
-          suberror: 'consent_required',
-        });
-      }
-      const token = await this.issue(
-        { aud: resource, sub: user.sub, oid: user.oid, tid: user.tid, azp: client.clientId, scp: GRAPH_PERMISSION, name: user.name },
-        { expiresIn: this.graphTokenLifetime },
-      );
-      return answer(200, { token_type: 'Bearer', scope: `${resource}/${GRAPH_PERMISSION}`, expires_in: this.graphTokenLifetime, ext_expires_in: this.graphTokenLifetime, access_token: token });
-    }
-    answer(400, oauthError('unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`));
-  }
-
-  /** App Service's managed identity endpoint (IDENTITY_ENDPOINT), which MSAL finds through IDENTITY_HEADER. */
-  private async managedIdentityToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const query = new URL(req.url ?? '/', this.origin).searchParams;
-    const clientId = query.get('client_id') ?? 'system-assigned';
-    const ok = req.headers['x-identity-header'] === MANAGED_IDENTITY_HEADER;
-    this.requests.push({ grantType: 'managed_identity', clientId, clientAuth: 'none', status: ok ? 200 : 401 });
-    if (!ok) return json(res, 401, { statusCode: 401, message: 'Unauthorized' });
-    const resource = query.get('resource') ?? '';
-    const token = await this.issue({ aud: resource, sub: `mi-${clientId}`, oid: `mi-${clientId}`, tid: TENANT_ID, azp: clientId, roles: [GRAPH_PERMISSION], idtyp: 'app' });
-    json(res, 200, { access_token: token, expires_on: String(Math.floor(Date.now() / 1000) + 3600), resource, token_type: 'Bearer', client_id: clientId });
-  }
-
-  private async clientAuthenticates(client: RegisteredClient, form: URLSearchParams): Promise<boolean> {
-    const secret = form.get('client_secret');
-    if (secret !== null) return client.secret !== undefined && secret === client.secret;
-    const assertion = form.get('client_assertion');
-    if (assertion === null) return false;
-    if (client.certificatePem) {
-      const { jwtVerify } = await loadJose();
-      const key: KeyObject = createPublicKey(client.certificatePem);
-      // MSAL stamps nbf a second after iat: allow skew as Entra does.
-      return jwtVerify(assertion, key, { algorithms: ['RS256', 'PS256'], clockTolerance: 60 }).then(
-        ({ payload }) => payload.iss === client.clientId && payload.sub === client.clientId,
-        () => false,
-      );
-    }
-    if (client.federated) return (await this.verifyOwn(assertion, 'api://AzureADTokenExchange')) !== undefined;
-    return false;
-  }
-
-  private async verifyOwn(token: string, audience: string): Promise<JWTPayload | undefined> {
-    const { createLocalJWKSet, jwtVerify } = await loadJose();
-    return jwtVerify(token, createLocalJWKSet(this.jwks()), { issuer: this.issuer, audience }).then(
-      ({ payload }) => payload,
-      () => undefined,
-    );
   }
 }
 
@@ -279,29 +178,4 @@ async function newKey(alg: 'RS256' | 'PS256' | 'ES256'): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const kid = randomUUID();
   return { kid, alg, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
-}
-
-function oauthError(error: string, code: number, description: string) {
-  const traceId = randomUUID();
-  const correlationId = randomUUID();
-  return {
-    error,
-    error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${new Date().toISOString()}`,
-    error_codes: [code],
-    timestamp: new Date().toISOString(),
-    trace_id: traceId,
-    correlation_id: correlationId,
-  };
-}
-
-async function readText(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(body));
 }

@@ -7,7 +7,7 @@ import type { GraphQLAnswer } from './gateway';
 /** A GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec), built by hand as it is sent. */
 
 export type Content = Iterable<Buffer | string> | AsyncIterable<Buffer | string>;
-export type Part = { name: string; value: string } | { name: string; fileName: string; content: Content };
+export type Part = { name: string; value: string } | { name: string; fileName: string; type?: string; content: Content };
 
 export const CSV_HEADER = 'principalId,principalType,permissionId,permissionName,permissionDescription,permissionType\r\n';
 
@@ -23,17 +23,18 @@ export function uploadParts(session: { catalogId: string; resourceId: string; up
   ];
 }
 
-async function* multipartBody(parts: Part[], boundary: string): AsyncGenerator<Buffer> {
+/** The parts as a multipart body, made as it is read; `end: false` leaves out the closing boundary (a cut body). */
+export async function* multipartBody(parts: Part[], boundary: string, { end = true } = {}): AsyncGenerator<Buffer> {
   for (const part of parts) {
     if ('value' in part) {
       yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`);
       continue;
     }
-    yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"; filename="${part.fileName}"\r\nContent-Type: text/csv\r\n\r\n`);
+    yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"; filename="${part.fileName}"\r\nContent-Type: ${part.type ?? 'text/csv'}\r\n\r\n`);
     for await (const chunk of part.content) yield Buffer.from(chunk);
     yield Buffer.from('\r\n');
   }
-  yield Buffer.from(`--${boundary}--\r\n`);
+  if (end) yield Buffer.from(`--${boundary}--\r\n`);
 }
 
 export interface MultipartOptions {

@@ -1,37 +1,7 @@
 import { constants, accessSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { request } from 'undici';
-import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config';
-import { startTestGateway, type TestGateway } from '../support/gateway';
-
-const ROOT = join(__dirname, '..', '..');
-const MANIFESTS = join(ROOT, 'deploy', 'kubernetes');
-
-interface Manifest {
-  kind: string;
-  metadata: { name: string };
-  data?: Record<string, string>;
-  stringData?: Record<string, string>;
-  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- a parsed manifest, inspected field by field below
-}
-
-function manifests(): Manifest[] {
-  return readdirSync(MANIFESTS)
-    .filter((file) => file.endsWith('.yaml'))
-    .flatMap((file) =>
-      parseAllDocuments(readFileSync(join(MANIFESTS, file), 'utf8')).map((doc) => {
-        expect(doc.errors).toEqual([]);
-        return doc.toJS() as Manifest;
-      }),
-    );
-}
-
-function byKind(kind: string): Manifest {
-  const found = manifests().filter((m) => m.kind === kind);
-  expect(found).toHaveLength(1);
-  return found[0]!;
-}
+import { byKind, manifests, MANIFESTS, ROOT } from '../support/deployment-manifests';
 
 /** bin/gateway's `exec node …` command, continuation lines joined: the one place the V8 flags are written. */
 function gatewayScript(): { command: string; flags: string[]; entry: string } {
@@ -54,14 +24,6 @@ function dockerfile(): { instruction: string; args: string }[] {
 }
 
 describe('Kubernetes manifests', () => {
-  let t: TestGateway;
-  beforeAll(async () => {
-    t = await startTestGateway();
-  });
-  afterAll(async () => {
-    await t.stop();
-  });
-
   it('parse, and kustomization lists every manifest file but the Secret’s example (applied empty, it would blank credentials set another way)', () => {
     const kinds = manifests().map((m) => m.kind).sort();
     expect(kinds).toEqual(['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Kustomization', 'PodDisruptionBudget', 'Secret', 'Service']);
@@ -69,20 +31,6 @@ describe('Kubernetes manifests', () => {
     const applied = readdirSync(MANIFESTS).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml' && !f.endsWith('.example.yaml'));
     expect(listed).toEqual(applied.sort());
     expect(listed).not.toContain('secret.example.yaml');
-  });
-
-  it('probe the paths the server answers 200 on, on the port the configuration makes it listen on', async () => {
-    const container = byKind('Deployment').spec.template.spec.containers[0];
-    const port = container.ports.find((p: { name: string }) => p.name === 'http');
-    expect(String(port.containerPort)).toBe(byKind('ConfigMap').data!.PORT);
-    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
-    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
-    for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe]) {
-      const answer = await request(new URL(probe.httpGet.path, t.url));
-      await answer.body.dump();
-      expect(answer.statusCode).toBe(200);
-    }
-    expect(byKind('Service').spec.ports[0].targetPort).toBe('http');
   });
 
   it('give load balancers a preStop pause, then the drain, inside the termination grace period', () => {

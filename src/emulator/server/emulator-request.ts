@@ -23,6 +23,8 @@ export interface LoggedRequest {
   path: string;
   query: string;
   clientRequestId: string | undefined;
+  /** The `Retry-Attempt` header (Graph's SDKs send it): which retry of one call this is; absent on a call's first attempt. */
+  retryAttempt: number | undefined;
   /** A fingerprint of the bearer token (never the token), so tests can tell which credential arrived. */
   tokenFingerprint: string | undefined;
   /** Who the token says is calling, when the emulator checks tokens. */
@@ -90,6 +92,7 @@ function logWhenClosed(requests: LoggedRequest[], exchange: Exchange): void {
     path: url?.pathname ?? req.url ?? '',
     query: url?.search ?? '',
     clientRequestId: exchange.clientRequestId,
+    retryAttempt: attemptNumber(headerValue(req, 'retry-attempt')),
     tokenFingerprint: fingerprint(headerValue(req, 'authorization')),
     traceparent: headerValue(req, 'traceparent'),
     connection: req.socket.remotePort,
@@ -101,6 +104,11 @@ function logWhenClosed(requests: LoggedRequest[], exchange: Exchange): void {
     const { caller } = exchange;
     requests.push({ ...entry, ...(caller && { caller }), at: Date.now(), status: res.writableFinished ? res.statusCode : 0, bodyBytes: body.bytes });
   });
+}
+
+function attemptNumber(header: string | undefined): number | undefined {
+  const attempt = Number(header);
+  return header === undefined || !Number.isSafeInteger(attempt) ? undefined : attempt;
 }
 
 /**
