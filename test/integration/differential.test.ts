@@ -37,6 +37,8 @@ class ProbeResolver {
 }
 
 const schema = buildSchemaSync({ resolvers: [UploadSessionResolver, ProbeResolver], validate: false });
+// A 504 or 500 to a completion may have landed, so the session is read: on the seed (completed above) that read
+// answers the success; on a session that does not exist, the failure stands, as these entries need.
 const MISSING = { ...SEED, uploadSessionId: '00000000-0000-4000-8000-000000000000' };
 const COMPLETE = 'mutation Complete($input: CompleteUploadSessionInput!) { completeUploadSession(input: $input) { id status isUploadDone } }';
 const READ = `query Read($c: ID!, $r: ID!, $s: ID!) {
@@ -77,8 +79,8 @@ const CORPUS: Entry[] = [
   { name: 'CONFLICT', body: { query: READ, variables: SEED_VARS }, arrange: fault({ method: 'GET', status: 412 }), status: 200, code: 'CONFLICT' },
   { name: 'THROTTLED', body: { query: COMPLETE, variables: { input: SEED } }, arrange: fault({ status: 429, retryAfter: '7' }), status: 200, code: 'THROTTLED' },
   { name: 'UPSTREAM_UNAVAILABLE', body: { query: COMPLETE, variables: { input: SEED } }, arrange: fault({ status: 503 }), status: 200, code: 'UPSTREAM_UNAVAILABLE' },
-  { name: 'UPSTREAM_TIMEOUT', body: { query: COMPLETE, variables: { input: SEED } }, arrange: fault({ status: 504 }), status: 200, code: 'UPSTREAM_TIMEOUT' },
-  { name: 'UPSTREAM_ERROR', body: { query: COMPLETE, variables: { input: SEED } }, arrange: fault({ status: 500 }), status: 200, code: 'UPSTREAM_ERROR' },
+  { name: 'UPSTREAM_TIMEOUT', body: { query: COMPLETE, variables: { input: MISSING } }, arrange: fault({ status: 504 }), status: 200, code: 'UPSTREAM_TIMEOUT' },
+  { name: 'UPSTREAM_ERROR', body: { query: COMPLETE, variables: { input: MISSING } }, arrange: fault({ status: 500 }), status: 200, code: 'UPSTREAM_ERROR' },
   { name: 'a masked internal error', body: { query: '{ internalBug }' }, status: 200, code: 'INTERNAL_SERVER_ERROR' },
   { name: 'an error with extensions.http', body: { query: '{ teapot }' }, status: 418, code: 'BAD_USER_INPUT' },
   { name: 'introspection in production', body: { query: '{ __schema { queryType { name } } }' }, status: 200, code: 'GRAPHQL_VALIDATION_FAILED' },

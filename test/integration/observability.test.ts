@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { request } from 'undici';
-import { GraphClient } from '../../src/graph/graph-client';
+import { UploadSessionClient } from '../../src/graph/upload-sessions/session-client';
 import { COMPLETE_SEED, postGraphQL, scriptFault, SEED, startTestGateway, type TestGateway } from '../support/gateway';
 import { csvRows, postMultipart, rowsThenLeave, uploadParts } from '../support/upload-request';
 import { waitUntil } from './emulator-http';
@@ -45,7 +45,7 @@ describe('logs and metrics', () => {
   });
 
   it('logs a gateway bug once per request under its correlation id, on the first and on repeated operations', async () => {
-    const bug = jest.spyOn(GraphClient.prototype, 'completeSession').mockRejectedValue(new TypeError('a bug in the gateway'));
+    const bug = jest.spyOn(UploadSessionClient.prototype, 'completeSession').mockRejectedValue(new TypeError('a bug in the gateway'));
     try {
       const query = 'mutation Complete($input: CompleteUploadSessionInput!) { completeUploadSession(input: $input) { id } }';
       const first = await postGraphQL(t.url, query, { input: SEED }, { 'x-request-id': 'bug-1' });
@@ -131,4 +131,41 @@ it('sends no traceparent to Graph when tracing is off', async () => {
   await postGraphQL(t.url, COMPLETE_SEED, undefined, { traceparent: TRACEPARENT });
   expect(t.emulator.requests.map((r) => r.traceparent)).toEqual([undefined, undefined]);
   await t.stop();
+});
+
+describe('METRICS_PORT', () => {
+  it('serves /metrics on its own port (0: any free one, given by metricsUrl), and not on the public port', async () => {
+    const t = await startTestGateway({ METRICS_PORT: '0' });
+    try {
+      const metricsUrl = t.gateway.metricsUrl;
+      expect(metricsUrl).toBeDefined();
+      expect(metricsUrl!.pathname).toBe('/metrics');
+      expect(metricsUrl!.port).not.toBe(t.url.port);
+      expect(Number(metricsUrl!.port)).toBeGreaterThan(0);
+      const separate = await request(metricsUrl!);
+      expect(separate.statusCode).toBe(200);
+      expect(separate.headers['content-type']).toContain('text/plain');
+      expect(await separate.body.text()).toContain('# TYPE gateway_graphql_operations_total counter');
+      const other = await request(new URL('/healthz', metricsUrl));
+      await other.body.dump();
+      expect(other.statusCode).toBe(404);
+      const publicPort = await request(new URL('/metrics', t.url));
+      await publicPort.body.dump();
+      expect(publicPort.statusCode).toBe(404);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('without it, /metrics is on the public port', async () => {
+    const t = await startTestGateway();
+    try {
+      expect(t.gateway.metricsUrl).toBeUndefined();
+      const metrics = await request(new URL('/metrics', t.url));
+      expect(metrics.statusCode).toBe(200);
+      expect(await metrics.body.text()).toContain('# TYPE gateway_graphql_operations_total counter');
+    } finally {
+      await t.stop();
+    }
+  });
 });

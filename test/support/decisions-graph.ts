@@ -1,4 +1,4 @@
-import { parseReviewKey } from '../../src/graph/access-reviews/review-client';
+import { parseReviewKey } from '../../src/graph/access-reviews/review-check';
 import { parseGuids, type Guid } from '../../src/graph/odata/ids';
 import { REVIEW_IDS, type FakeAnswer, type FakeRequest } from './fake-graph';
 

@@ -1,4 +1,4 @@
-import { parseReviewKey } from '../../src/graph/access-reviews/review-client';
+import { parseReviewKey } from '../../src/graph/access-reviews/review-check';
 import { parseOutcome } from '../../src/graph/access-reviews/decision-client';
 import { GraphRequestError } from '../../src/graph/transport/graph-failure';
 import { InvalidInputError } from '../../src/graph/odata/invalid-input';

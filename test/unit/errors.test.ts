@@ -24,20 +24,20 @@ describe('toGraphQLError', () => {
     [405, 'UPSTREAM_ERROR'],
     [302, 'UPSTREAM_ERROR'],
   ])('maps Graph %i to %s with the Graph facts', (status, code) => {
-    const error = toGraphQLError(new GraphRequestError({ kind: 'http', status, graphCode: 'someCode', message: 'secret tenant detail', ...ids }));
+    const error = toGraphQLError(new GraphRequestError({ kind: 'http', mayHaveLanded: false, status, graphCode: 'someCode', message: 'secret tenant detail', ...ids }));
     expect(error.extensions).toEqual({ code, graph: { status, code: 'someCode', requestId: 'r-1', clientRequestId: 'c-1' } });
     expect(error.message).not.toContain('secret');
   });
 
   it('passes Retry-After on as retryAfterSeconds', () => {
-    const error = toGraphQLError(new GraphRequestError({ kind: 'http', status: 429, message: '', retryAfterSeconds: 2.128 }));
+    const error = toGraphQLError(new GraphRequestError({ kind: 'http', mayHaveLanded: false, status: 429, message: '', retryAfterSeconds: 2.128 }));
     expect(error.extensions).toMatchObject({ code: 'THROTTLED', retryAfterSeconds: 2.128 });
   });
 
   it('names the session that already holds the pair on a refused create', () => {
-    const error = toGraphQLError(new GraphRequestError({ kind: 'http', status: 409, message: '', existingUploadSessionId: 's-1', ...ids }));
+    const error = toGraphQLError(new GraphRequestError({ kind: 'http', mayHaveLanded: false, status: 409, message: '', existingUploadSessionId: 's-1', ...ids }));
     expect(error.extensions).toMatchObject({ code: 'CONFLICT', existingUploadSessionId: 's-1', graph: { status: 409 } });
-    expect(toGraphQLError(new GraphRequestError({ kind: 'http', status: 409, message: '' })).extensions).not.toHaveProperty('existingUploadSessionId');
+    expect(toGraphQLError(new GraphRequestError({ kind: 'http', mayHaveLanded: false, status: 409, message: '' })).extensions).not.toHaveProperty('existingUploadSessionId');
   });
 
   it.each<[{ graphCode?: string; existingUploadSessionId?: string }, string]>([
@@ -48,7 +48,7 @@ describe('toGraphQLError', () => {
     [{ graphCode: 'uploadSessionExpired' }, 'The upload session has expired: it takes no more files and cannot be completed.'],
     [{ graphCode: 'somethingNew' }, 'Microsoft Graph refused the change in the session’s current state.'],
   ])('names the situation of a 409 (%j)', (facts, message) => {
-    const error = toGraphQLError(new GraphRequestError({ kind: 'http', status: 409, message: 'Graph text, not passed on', ...facts }));
+    const error = toGraphQLError(new GraphRequestError({ kind: 'http', mayHaveLanded: false, status: 409, message: 'Graph text, not passed on', ...facts }));
     expect(error.message).toBe(message);
     expect(error.extensions).toMatchObject({ code: 'CONFLICT', graph: { status: 409, code: facts.graphCode ?? null } });
   });
@@ -61,7 +61,7 @@ describe('toGraphQLError', () => {
     ['unreadable', 'UPSTREAM_ERROR'],
     ['paused', 'THROTTLED'],
   ] as const)('maps a %s failure to %s', (kind, code) => {
-    expect(toGraphQLError(new GraphRequestError({ kind, message: 'x' })).extensions.code).toBe(code);
+    expect(toGraphQLError(new GraphRequestError({ kind, message: 'x', mayHaveLanded: false })).extensions.code).toBe(code);
   });
 
   it.each([

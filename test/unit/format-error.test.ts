@@ -15,7 +15,7 @@ describe('formatError', () => {
   });
 
   it('turns a Graph failure into its public code with Graph’s ids, without Graph’s message', () => {
-    const failure = new GraphRequestError({ kind: 'http', status: 403, graphCode: 'Authorization_RequestDenied', message: 'tenant detail', requestId: 'r', clientRequestId: 'c' });
+    const failure = new GraphRequestError({ kind: 'http', mayHaveLanded: false, status: 403, graphCode: 'Authorization_RequestDenied', message: 'tenant detail', requestId: 'r', clientRequestId: 'c' });
     const formatted = formatError({ message: 'tenant detail' }, fromResolver(failure));
     expect(formatted.message).not.toContain('tenant detail');
     expect(formatted.extensions).toEqual({ code: 'FORBIDDEN', graph: { status: 403, code: 'Authorization_RequestDenied', requestId: 'r', clientRequestId: 'c' } });

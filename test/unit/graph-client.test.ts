@@ -63,8 +63,8 @@ describe('GraphClient.completeSession', () => {
       }, json)
       .times(2);
 
-    await client.completeSession(key, call());
-    await client.completeSession(key, call());
+    await client.sessions.completeSession(key, call());
+    await client.sessions.completeSession(key, call());
 
     expect(seen[0]).toMatchObject({ authorization: 'Bearer test-token', 'content-type': 'application/json' });
     expect(seen[0]!['client-request-id']).toMatch(GUID);
@@ -78,7 +78,7 @@ describe('GraphClient.completeSession', () => {
       .intercept({ path, method: 'PATCH' })
       .reply(403, { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges', innerError: { 'request-id': 'inner-id' } } }, json);
 
-    const error = await client.completeSession(key, call()).catch((caught: unknown) => caught);
+    const error = await client.sessions.completeSession(key, call()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GraphRequestError);
     expect((error as GraphRequestError).failure).toMatchObject({
       kind: 'http',
@@ -99,7 +99,7 @@ describe('GraphClient.completeSession', () => {
     }, json);
 
     const started = Date.now();
-    const result = await client.completeSession(key, call());
+    const result = await client.sessions.completeSession(key, call());
     expect(result.isUploadDone).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(45);
     expect(attempts).toEqual(['1']);
@@ -107,7 +107,7 @@ describe('GraphClient.completeSession', () => {
 
   it('gives up after the retry budget with the last failure', async () => {
     agent.get('https://graph.test').intercept({ path, method: 'PATCH' }).reply(503, '').times(3);
-    const error = (await client.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
+    const error = (await client.sessions.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
     expect(error.failure).toMatchObject({ kind: 'http', status: 503 });
     agent.assertNoPendingInterceptors();
   });
@@ -116,33 +116,47 @@ describe('GraphClient.completeSession', () => {
     const pool = agent.get('https://graph.test');
     pool.intercept({ path, method: 'PATCH' }).reply(409, { error: { code: 'uploadSessionAlreadyCompleted', message: '' } }, json);
     pool.intercept({ path: `${path}?$expand=files`, method: 'GET' }).reply(200, session, json);
-    expect((await client.completeSession(key, call())).isUploadDone).toBe(true);
+    expect((await client.sessions.completeSession(key, call())).isUploadDone).toBe(true);
   });
 
   it('keeps the refusal when the session is not done (e.g. expired)', async () => {
     const pool = agent.get('https://graph.test');
     pool.intercept({ path, method: 'PATCH' }).reply(409, { error: { code: 'uploadSessionExpired', message: '' } }, json);
     pool.intercept({ path: `${path}?$expand=files`, method: 'GET' }).reply(200, { ...session, status: 'expired', isUploadDone: false }, json);
-    const error = (await client.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
+    const error = (await client.sessions.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
     expect(error.failure).toMatchObject({ status: 409, graphCode: 'uploadSessionExpired' });
   });
 
-  it('reports a 200 that is not JSON as unreadable', async () => {
-    agent.get('https://graph.test').intercept({ path, method: 'PATCH' }).reply(200, '<html>proxy login</html>');
-    const error = (await client.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
-    expect(error.failure.kind).toBe('unreadable');
+  it('a 200 that is not JSON may have landed: the session is read, and one that is done is the success', async () => {
+    const pool = agent.get('https://graph.test');
+    pool.intercept({ path, method: 'PATCH' }).reply(200, '<html>proxy login</html>');
+    pool.intercept({ path: `${path}?$expand=files`, method: 'GET' }).reply(200, session, json);
+    expect((await client.sessions.completeSession(key, call())).isUploadDone).toBe(true);
+    agent.assertNoPendingInterceptors();
   });
 
-  it('reports a 200 without the session fields as unreadable', async () => {
-    agent.get('https://graph.test').intercept({ path, method: 'PATCH' }).reply(200, { id: key.uploadSessionId }, json);
-    const error = (await client.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
-    expect(error.failure.kind).toBe('unreadable');
+  it('reports a 200 without the session fields as unreadable when the session read finds it not done', async () => {
+    const pool = agent.get('https://graph.test');
+    pool.intercept({ path, method: 'PATCH' }).reply(200, { id: key.uploadSessionId }, json);
+    pool.intercept({ path: `${path}?$expand=files`, method: 'GET' }).reply(200, { ...session, status: 'active', isUploadDone: false }, json);
+    const error = (await client.sessions.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
+    expect(error.failure).toMatchObject({ kind: 'unreadable', mayHaveLanded: true });
   });
 
-  it('maps a connection failure that outlasts the retries to a network failure', async () => {
-    agent.get('https://graph.test').intercept({ path, method: 'PATCH' }).replyWithError(Object.assign(new Error('reset'), { code: 'ECONNRESET' })).times(3);
-    const error = (await client.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
-    expect(error.failure.kind).toBe('network');
+  it('a 404 is not looked into: there is no session to read', async () => {
+    agent.get('https://graph.test').intercept({ path, method: 'PATCH' }).reply(404, { error: { code: 'ResourceNotFound' } }, json);
+    const error = (await client.sessions.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
+    expect(error.failure).toMatchObject({ status: 404, subject: 'upload session', mayHaveLanded: false });
+    agent.assertNoPendingInterceptors();
+  });
+
+  it('maps a connection failure that outlasts the retries to a network failure that may have landed, after the session read finds it not done', async () => {
+    const pool = agent.get('https://graph.test');
+    pool.intercept({ path, method: 'PATCH' }).replyWithError(Object.assign(new Error('reset'), { code: 'ECONNRESET' })).times(3);
+    pool.intercept({ path: `${path}?$expand=files`, method: 'GET' }).reply(200, { ...session, status: 'active', isUploadDone: false }, json);
+    const error = (await client.sessions.completeSession(key, call()).catch((caught: unknown) => caught)) as GraphRequestError;
+    expect(error.failure).toMatchObject({ kind: 'network', mayHaveLanded: true });
+    agent.assertNoPendingInterceptors();
   });
 });
 
@@ -150,7 +164,7 @@ describe('GraphClient.getSession', () => {
   it('asks for $expand=files only when told to', async () => {
     const pool = agent.get('https://graph.test');
     pool.intercept({ path: `${path}?$expand=files`, method: 'GET' }).reply(200, { ...session, files: [{ id: 'f', name: 'a.csv', size: 3 }] }, json);
-    const files = await client.getFiles(key, call());
+    const files = await client.sessions.getFiles(key, call());
     expect(files).toEqual([{ id: 'f', name: 'a.csv', size: 3, uploadedDateTime: null }]);
   });
 });
@@ -168,7 +182,7 @@ describe('GraphClient metrics', () => {
     pool.intercept({ path, method: 'PATCH' }).reply(200, session, { headers: { 'content-type': 'application/json', 'request-id': 'r-2' } });
 
     const attempts: GraphAttemptRecord[] = [];
-    await client.completeSession(key, call({ attempts }));
+    await client.sessions.completeSession(key, call({ attempts }));
 
     expect(await value('gateway_graph_throttled_total')).toBe(1);
     expect(await value('gateway_graph_retries_total', { reason: '429' })).toBe(1);

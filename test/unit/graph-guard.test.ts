@@ -8,7 +8,7 @@ function guard(overrides: Partial<ConstructorParameters<typeof GraphGuard>[0]> =
 }
 
 const never = new AbortController().signal;
-const hostDown = () => Promise.reject(new GraphRequestError({ kind: 'network', message: 'refused' }));
+const hostDown = () => Promise.reject(new GraphRequestError({ kind: 'network', mayHaveLanded: false, message: 'refused' }));
 
 describe('GraphGuard', () => {
   it('lets a queued call leave with "unavailable" when its signal aborts, and never runs it', async () => {
@@ -21,7 +21,7 @@ describe('GraphGuard', () => {
       return 'second';
     });
     const error = (await queued.catch((caught: unknown) => caught)) as GraphRequestError;
-    expect(error.failure).toMatchObject({ kind: 'unavailable', message: expect.stringContaining('deadline') });
+    expect(error.failure).toMatchObject({ kind: 'unavailable', mayHaveLanded: false, message: expect.stringContaining('deadline') });
     release();
     expect(await holder).toBe('first');
     await new Promise((resolve) => setImmediate(resolve));
@@ -40,7 +40,7 @@ describe('GraphGuard', () => {
 
   it('does not count 4xx answers as host failures', async () => {
     const g = guard();
-    const throttled = () => Promise.reject(new GraphRequestError({ kind: 'http', status: 429, message: '' }));
+    const throttled = () => Promise.reject(new GraphRequestError({ kind: 'http', mayHaveLanded: false, status: 429, message: '' }));
     for (let i = 0; i < 3; i++) await expect(g.run(never, throttled)).rejects.toMatchObject({ failure: { status: 429 } });
     expect(await g.run(never, async () => 'still closed')).toBe('still closed');
   });

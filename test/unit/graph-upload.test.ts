@@ -7,17 +7,13 @@ import { parseFileName } from '../../src/graph/upload-sessions/file-name';
 import { GraphClient, type GraphCall } from '../../src/graph/graph-client';
 import { GraphRequestError } from '../../src/graph/transport/graph-failure';
 import { GraphGuard } from '../../src/graph/transport/graph-guard';
-import { parseSessionKey } from '../../src/graph/odata/ids';
 import { CsvError } from '../../src/upload/csv-error';
 import { Metrics } from '../../src/metrics';
+import { key } from '../support/mock-graph';
 
-const key = parseSessionKey({
-  catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff',
-  resourceId: '99ab2454-3b88-4c0a-8bb3-68ba8162beff',
-  uploadSessionId: '23f27c15-72f9-45fe-9e9c-e3d8f75bdc44',
-});
 const SESSION = `/beta/identityGovernance/entitlementManagement/accessPackageCatalogs/${key.catalogId}/accessPackageResources/${key.resourceId}/uploadSessions/${key.uploadSessionId}`;
 const json = { headers: { 'content-type': 'application/json' } };
+const FILES_PAGE = `${SESSION}/files?$top=100&$count=true`;
 const CSV = 'principalId,principalType,permissionId,permissionName,permissionDescription,permissionType\nu1,user,p1,Read,Reads,role\n';
 const session = (files: object[]) => ({
   id: key.uploadSessionId,
@@ -86,7 +82,7 @@ describe('uploadFile (MockAgent)', () => {
   it('snapshots the files, then streams one multipart part named "file" and maps the answer', async () => {
     let received = '';
     let contentType = '';
-    pool().intercept({ method: 'GET', path: `${SESSION}/files` }).reply(200, { value: [] }, json);
+    pool().intercept({ method: 'GET', path: FILES_PAGE }).reply(200, { value: [] }, json);
     pool()
       .intercept({ method: 'POST', path: `${SESSION}/uploadFile` })
       .reply(200, async (options) => {
@@ -95,7 +91,7 @@ describe('uploadFile (MockAgent)', () => {
         return session([{ id: 'f1', name: 'a.csv', size: CSV.length }]);
       }, json);
     const { source } = counted(CSV.slice(0, 10), CSV.slice(10));
-    const result = await client.uploadFile(key, { fileName: parseFileName('a.csv'), body: source }, call());
+    const result = await client.sessions.uploadFile(key, { fileName: parseFileName('a.csv'), body: source }, call());
     const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(contentType)![1];
     expect(received).toBe(
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: application/octet-stream\r\n\r\n${CSV}\r\n--${boundary}--\r\n`,
@@ -108,7 +104,7 @@ describe('uploadFile (MockAgent)', () => {
     ['a 503 answered before any file byte was pulled', (i: ReturnType<ReturnType<MockAgent['get']>['intercept']>) => i.reply(503, '')],
     ['a refused connection', (i: ReturnType<ReturnType<MockAgent['get']>['intercept']>) => i.replyWithError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))],
   ])('sends again after %s: the source is untouched', async (_name, first) => {
-    pool().intercept({ method: 'GET', path: `${SESSION}/files` }).reply(200, { value: [] }, json);
+    pool().intercept({ method: 'GET', path: FILES_PAGE }).reply(200, { value: [] }, json);
     first(pool().intercept({ method: 'POST', path: `${SESSION}/uploadFile` }));
     let received = '';
     pool()
@@ -118,26 +114,26 @@ describe('uploadFile (MockAgent)', () => {
         return session([{ id: 'f1', name: 'a.csv', size: 3 }]);
       }, json);
     const { state, source } = counted('a,b', '\n');
-    await client.uploadFile(key, { fileName: parseFileName('a.csv'), body: source }, call());
+    await client.sessions.uploadFile(key, { fileName: parseFileName('a.csv'), body: source }, call());
     expect(received).toContain('\r\n\r\na,b\n\r\n--');
     expect(state.reads).toBe(2);
   });
 
   it('does not send again once the file flowed: a 429 after the body is thrown as it is, without a lookup', async () => {
-    pool().intercept({ method: 'GET', path: `${SESSION}/files` }).reply(200, { value: [] }, json);
+    pool().intercept({ method: 'GET', path: FILES_PAGE }).reply(200, { value: [] }, json);
     pool()
       .intercept({ method: 'POST', path: `${SESSION}/uploadFile` })
       .reply(429, async (options) => {
         await text(options.body);
         return { error: { code: 'TooManyRequests' } };
       }, { headers: { 'retry-after': '3' } });
-    const error = (await failure(client.uploadFile(key, { fileName: parseFileName('a.csv'), body: counted('x').source }, call()))) as GraphRequestError;
+    const error = (await failure(client.sessions.uploadFile(key, { fileName: parseFileName('a.csv'), body: counted('x').source }, call()))) as GraphRequestError;
     expect(error.failure).toMatchObject({ status: 429, retryAfterSeconds: 3 });
     agent.assertNoPendingInterceptors();
   });
 
   it('resolves an ambiguous failure after the body by the session’s files: a new file of that name and size is success', async () => {
-    pool().intercept({ method: 'GET', path: `${SESSION}/files` }).reply(200, { value: [{ id: 'old', name: 'a.csv', size: 1 }] }, json);
+    pool().intercept({ method: 'GET', path: FILES_PAGE }).reply(200, { value: [{ id: 'old', name: 'a.csv', size: 1 }] }, json);
     pool()
       .intercept({ method: 'POST', path: `${SESSION}/uploadFile` })
       .reply(504, async (options) => {
@@ -146,12 +142,12 @@ describe('uploadFile (MockAgent)', () => {
       });
     const after = [{ id: 'old', name: 'a.csv', size: 1 }, { id: 'new', name: 'a.csv', size: 4 }];
     pool().intercept({ method: 'GET', path: `${SESSION}?$expand=files` }).reply(200, session(after), json);
-    const result = await client.uploadFile(key, { fileName: parseFileName('a.csv'), body: counted('a,b', '\n').source }, call());
+    const result = await client.sessions.uploadFile(key, { fileName: parseFileName('a.csv'), body: counted('a,b', '\n').source }, call());
     expect(result.files?.map((file) => file.id)).toEqual(['old', 'new']);
   });
 
   it('keeps the failure when no new file of that name and size is there', async () => {
-    pool().intercept({ method: 'GET', path: `${SESSION}/files` }).reply(200, { value: [{ id: 'old', name: 'a.csv', size: 4 }] }, json);
+    pool().intercept({ method: 'GET', path: FILES_PAGE }).reply(200, { value: [{ id: 'old', name: 'a.csv', size: 4 }] }, json);
     pool()
       .intercept({ method: 'POST', path: `${SESSION}/uploadFile` })
       .reply(500, async (options) => {
@@ -159,7 +155,7 @@ describe('uploadFile (MockAgent)', () => {
         return { error: { code: 'InternalServerError' } };
       }, json);
     pool().intercept({ method: 'GET', path: `${SESSION}?$expand=files` }).reply(200, session([{ id: 'old', name: 'a.csv', size: 4 }]), json);
-    const error = (await failure(client.uploadFile(key, { fileName: parseFileName('a.csv'), body: counted('a,b', '\n').source }, call()))) as GraphRequestError;
+    const error = (await failure(client.sessions.uploadFile(key, { fileName: parseFileName('a.csv'), body: counted('a,b', '\n').source }, call()))) as GraphRequestError;
     expect(error.failure).toMatchObject({ kind: 'http', status: 500 });
     agent.assertNoPendingInterceptors();
   });
@@ -176,7 +172,7 @@ describe('uploadFile over a real connection (127.0.0.1, port 0)', () => {
   beforeAll(async () => {
     server = createServer((request, response) => {
       if (request.method === 'GET') {
-        const files = request.url!.endsWith('/files') ? { value: [] } : session([]);
+        const files = request.url!.includes('/files?') ? { value: [] } : session([]);
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(files));
         return;
       }
@@ -205,7 +201,7 @@ describe('uploadFile over a real connection (127.0.0.1, port 0)', () => {
       request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(session([{ id: 'f', name: 'big.csv', size: 1 }]))));
     const chunk = 'x'.repeat(64 * 1024);
     const { state, source } = counted(...Array.from({ length: 64 }, () => chunk));
-    await client.uploadFile(key, { fileName: parseFileName('big.csv'), body: source }, call());
+    await client.sessions.uploadFile(key, { fileName: parseFileName('big.csv'), body: source }, call());
     const received = Buffer.concat(upload.bytes).toString('latin1');
     expect(state.reads).toBe(64);
     expect(received.length).toBeGreaterThan(64 * chunk.length);
@@ -220,7 +216,7 @@ describe('uploadFile over a real connection (127.0.0.1, port 0)', () => {
       await new Promise((resolve) => setImmediate(resolve));
       throw refusal;
     })();
-    const error = await failure(client.uploadFile(key, { fileName: parseFileName('a.csv'), body: source }, call()));
+    const error = await failure(client.sessions.uploadFile(key, { fileName: parseFileName('a.csv'), body: source }, call()));
     expect(error).toBe(refusal);
     await upload.aborted;
     const received = Buffer.concat(upload.bytes).toString('utf8');
@@ -239,7 +235,7 @@ describe('uploadFile over a real connection (127.0.0.1, port 0)', () => {
         this.push(Buffer.alloc(64 * 1024, 'y'));
       },
     });
-    const error = (await failure(client.uploadFile(key, { fileName: parseFileName('a.csv'), body: source }, call()))) as GraphRequestError;
+    const error = (await failure(client.sessions.uploadFile(key, { fileName: parseFileName('a.csv'), body: source }, call()))) as GraphRequestError;
     expect(error).toBeInstanceOf(GraphRequestError);
     expect(['network', 'timeout']).toContain(error.failure.kind);
     expect(source.destroyed).toBe(true);

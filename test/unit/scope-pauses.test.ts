@@ -21,7 +21,7 @@ function pauses() {
 }
 
 const throttled = (status: number, retryAfterSeconds?: number) => () =>
-  Promise.reject(new GraphRequestError({ kind: 'http', status, message: `Graph answered ${status}`, retryAfterSeconds }));
+  Promise.reject(new GraphRequestError({ kind: 'http', mayHaveLanded: false, status, message: `Graph answered ${status}`, retryAfterSeconds }));
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -52,7 +52,7 @@ describe('ScopePauses', () => {
 
     let sent = false;
     const held = subject.run('tenant-a', soon(), async () => (sent = true));
-    await expect(held).rejects.toMatchObject({ failure: { kind: 'paused', retryAfterSeconds: 30 } });
+    await expect(held).rejects.toMatchObject({ failure: { kind: 'paused', mayHaveLanded: false, retryAfterSeconds: 30 } });
     expect(sent).toBe(false);
     expect(await subject.run('tenant-b', soon(), async () => 'other scope')).toBe('other scope');
     expect(await metrics.graphPauses.get()).toMatchObject({ values: [{ labels: { origin: 'graph' }, value: 1 }] });

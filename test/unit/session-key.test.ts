@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../../src/graph/odata/invalid-input';
-import { parseGuids, parseResourceKey, parseSessionKey } from '../../src/graph/odata/ids';
-import { parsePageSize, parseSessionFilter } from '../../src/graph/odata/paging';
+import { idKey, parseGuids, parseResourceKey, parseSessionKey, sameId, toGuid } from '../../src/graph/odata/ids';
+import { parsePageSize } from '../../src/graph/odata/paging';
+import { parseSessionFilter } from '../../src/graph/upload-sessions/session-list';
 import { UploadSessionStatus } from '../../src/graph/upload-sessions/upload-session';
 import { toGraphQLError } from '../../src/graphql/edge/to-graphql-error';
 
@@ -14,6 +15,16 @@ describe('session ids', () => {
   it('passes a key of valid GUIDs through, whatever else the input carries', () => {
     expect(parseSessionKey({ ...valid, file: 'not an id' } as typeof valid)).toEqual(valid);
     expect(parseResourceKey({ catalogId: valid.catalogId, resourceId: valid.resourceId.toUpperCase() })).toBeDefined();
+  });
+
+  it('parses a GUID once, in lower case: the same id compares and keys the same however it was spelled', () => {
+    expect(parseSessionKey({ ...valid, catalogId: valid.catalogId.toUpperCase() })).toEqual(valid);
+    const upper = valid.resourceId.toUpperCase();
+    expect(toGuid(upper)).toBe(valid.resourceId);
+    expect(sameId(upper, toGuid(valid.resourceId)!)).toBe(true);
+    expect(sameId(null, toGuid(valid.resourceId)!)).toBe(false);
+    // Graph's ids keep their spelling in answers; only keys are made from them.
+    expect([idKey(upper), idKey('not-a-guid')]).toEqual([valid.resourceId, 'not-a-guid']);
   });
 
   it.each([

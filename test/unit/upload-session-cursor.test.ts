@@ -1,6 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { parseResourceKey } from '../../src/graph/odata/ids';
-import { cursorBinding, makeCursor, readCursor } from '../../src/graph/odata/cursor';
+import { makeCursor, readCursor } from '../../src/graph/odata/cursor';
+import { cursorBinding } from '../../src/graph/upload-sessions/session-list';
 import { UploadSessionStatus } from '../../src/graph/upload-sessions/upload-session';
 import { toGraphQLError } from '../../src/graphql/edge/to-graphql-error';
 

@@ -1,5 +1,6 @@
 import { parseSessionKey } from '../../src/graph/odata/ids';
-import { toUploadSession, UnreadableSessionError, UploadSessionContextKind, UploadSessionStatus } from '../../src/graph/upload-sessions/upload-session';
+import { UnreadableAnswerError } from '../../src/graph/odata/json-readers';
+import { toUploadSession, UploadSessionContextKind, UploadSessionStatus } from '../../src/graph/upload-sessions/upload-session';
 
 const key = parseSessionKey({
   catalogId: '73eb2497-3b88-4c0a-8bb3-68ba8162beff',
@@ -91,7 +92,7 @@ describe('toUploadSession', () => {
     ['a review id that is not a string', { id: 'x', isUploadDone: true, stats: { filesUploaded: 0, totalBytesUploaded: 0 }, data: { reviewInstanceId: 7 } }],
     ['a date that is not a date', { id: 'x', isUploadDone: true, stats: { filesUploaded: 0, totalBytesUploaded: 0 }, createdDateTime: 'yesterday' }],
   ])('refuses %s', (_name, json) => {
-    expect(() => toUploadSession(json, key)).toThrow(UnreadableSessionError);
+    expect(() => toUploadSession(json, key)).toThrow(UnreadableAnswerError);
   });
 
   describe('reviewContext (Graph\'s data)', () => {

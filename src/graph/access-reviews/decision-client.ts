@@ -1,17 +1,20 @@
-import { APPLY_RESULT, AccessReviewApplyResult, DECISION_VALUE, toDecision, type AccessReviewDecision, type AccessReviewDecisionValue } from './decision';
-import { READ_PERMISSION, WRITE_PERMISSION, type AccessReviewClient, type ReviewKey } from './review-client';
-import type { AccessReviewPaths } from './review-paths';
-import { AccessReviewStatus, REVIEW_STATUS } from './review';
-import { isAmbiguous, isRefusal, read } from '../transport/graph-answer';
-import { GraphRequestError } from '../transport/graph-failure';
+import { bindingOf } from '../odata/cursor';
 import { parseKnown } from '../odata/graph-enum';
-import type { GraphCall, GraphTransport } from '../transport/graph-transport';
+import { sameId, type Guid } from '../odata/ids';
+import { collection, record } from '../odata/json-readers';
+import { pageStart, readPage, type PagedList } from '../odata/pages';
+import type { PageSize } from '../odata/paging';
+import { isRefusal, read } from '../transport/graph-answer';
+import type { GraphFailure } from '../transport/graph-failure';
+import type { GraphTransport } from '../transport/graph-transport';
+import type { GraphCall } from '../transport/graph-request';
 import { retryIdempotent } from '../transport/retry-policy';
+import { notThere, there, verifiedWrite, type Verdict, type Write } from '../transport/verified-write';
+import { APPLY_RESULT, AccessReviewApplyResult, DECISION_VALUE, toDecision, type AccessReviewDecision, type AccessReviewDecisionValue } from './decision';
+import { AccessReviewStatus, REVIEW_STATUS } from './review';
+import { confirmReview, READ_PERMISSION, reviewGet, WRITE_PERMISSION, type ReviewKey } from './review-check';
+import type { AccessReviewPaths } from './review-paths';
 import { ReviewScopeError } from './review-scope';
-import type { Guid } from '../odata/ids';
-import { record } from '../upload-sessions/upload-session';
-import { bindingOf, makeCursor, readCursor, type PagePosition } from '../odata/cursor';
-import { collection, type PageSize } from '../odata/paging';
 
 /** The Graph calls each operation may make (the transport's retries aside): the two review checks, then its own. */
 export const DECISION_GRAPH_CALLS = {
@@ -43,19 +46,15 @@ export interface ApplyOutcome {
   applyDescription?: string | null;
 }
 
-/** What a check answers when the result asked for is not on Graph. */
-const NOT_LANDED: unique symbol = Symbol('not landed');
-
 /**
- * The decisions of one resource in one review instance, and the apply results the resource's owner
- * records on them. Every operation first confirms the review is the catalog's (AccessReviewClient), and
- * a decision of another resource is never returned or written.
+ * The decisions of one resource in one review instance, and the apply results the resource's owner records on
+ * them. Every operation first confirms the review is the catalog's (review-check.ts), and a decision of another
+ * resource is never returned or written.
  */
 export class AccessReviewDecisionClient {
   constructor(
     private readonly paths: AccessReviewPaths,
     private readonly transport: GraphTransport,
-    private readonly reviews: AccessReviewClient,
   ) {}
 
   /**
@@ -64,139 +63,110 @@ export class AccessReviewDecisionClient {
    * reference page documents the property); decisions of other resources are dropped here all the same.
    */
   async listDecisions(key: ReviewKey, request: DecisionPageRequest, call: GraphCall): Promise<AccessReviewDecisionPage> {
-    const { first, after, decision, applyResult } = request;
-    const odataFilter = decisionFilter(key.resourceId, decision, applyResult);
-    const ids = [key.catalogId, key.resourceId, key.reviewDefinitionId, key.reviewInstanceId].map((id) => id.toLowerCase());
-    const binding = bindingOf(['decisions', ...ids, decision ?? null, applyResult ?? null]);
-    const decisionsPath = this.paths.decisions(key);
-    const checkLink = (link: string) => this.paths.pagingLink(link, decisionsPath, odataFilter);
-    const position: PagePosition = after === undefined ? { skip: 0 } : readCursor(after, binding, checkLink);
-    await this.reviews.confirmReview(key, READ_PERMISSION, call);
-
-    const query = `?$top=${first}&$filter=${encodeURIComponent(odataFilter)}&$count=true${position.skip > 0 ? `&$skip=${position.skip}` : ''}`;
-    const answer = await this.reviews.get(position.nextPath ?? decisionsPath + query, call, READ_PERMISSION, 'decisions');
-    const { value, nextLink, count } = read(answer, collection);
-    const all = read(answer, () => value.map(toDecision)).slice(0, first);
-    const mine = all.filter((item) => item.resourceId === key.resourceId.toLowerCase());
-    const end = position.skip + all.length;
-    const graphNext = all.length === value.length && nextLink !== undefined && checkLink(nextLink) !== undefined ? nextLink : undefined;
-    const hasNextPage = all.length < value.length || graphNext !== undefined || (count !== undefined && end < count);
-    const cursorAt = (skip: number, last: boolean) => makeCursor({ skip, nextLink: last ? graphNext : undefined }, binding);
-    const edges = mine.map((node) => ({ node, cursor: cursorAt(position.skip + all.indexOf(node) + 1, node === all.at(-1)) }));
-    return { edges, totalCount: mine.length === all.length ? count : undefined, endCursor: all.length > 0 ? cursorAt(end, true) : undefined, hasNextPage };
+    const list = this.decisionList(key, request);
+    const start = pageStart(list, request.after);
+    await confirmReview(this.transport, this.paths, key, READ_PERMISSION, call);
+    const page = await readPage(list, request.first, start, (path) => reviewGet(this.transport, path, call, READ_PERMISSION, 'decisions'));
+    const edges = page.items.flatMap((node, index) => (sameId(node.resourceId, key.resourceId) ? [{ node, cursor: page.cursorAfter(index) }] : []));
+    const totalCount = edges.length === page.items.length ? page.totalCount : undefined;
+    return { edges, totalCount, endCursor: page.endCursor, hasNextPage: page.hasNextPage };
   }
 
   /**
-   * batchApplyCustomDataProvidedResourceDecisions: one result on every decision of the resource, 202.
-   * Sending it twice sets the same result on the same decisions, so it is retried like a GET (a lost
-   * answer, a 429). A refusal is asked once and checked (verifyAfterRefusal): the resource's decisions,
-   * every one of them carrying the result, are the success.
-   * The result only: Graph documents no `$filter` on `applyDescription`, and comparing it would mean reading
-   * every decision, an unbounded number of pages.
+   * batchApplyCustomDataProvidedResourceDecisions: one result on every decision of the resource, 202. Sending it
+   * twice sets the same result on the same decisions, so it is retried like a GET (a lost answer, a 429). After a
+   * refusal or an ambiguous failure, the check (inApplyingPhase): the resource's decisions, every one of them
+   * carrying the result, are the success. The result only: Graph documents no `$filter` on `applyDescription`,
+   * and comparing it would mean reading every decision, an unbounded number of pages.
    */
   async applyDecisions(key: ReviewKey, outcome: ApplyOutcome, call: GraphCall): Promise<void> {
     const json = JSON.stringify({ ...writable(outcome, APPLY_RESULT.camel), customDataProvidedResourceId: key.resourceId });
-    await this.reviews.confirmReview(key, WRITE_PERMISSION, call);
+    await confirmReview(this.transport, this.paths, key, WRITE_PERMISSION, call);
     const request = { method: 'POST', path: this.paths.batchApply(key), headers: this.paths.batchApplyHeaders(), json, retryable: retryIdempotent, subject: 'review instance', permission: WRITE_PERMISSION } as const;
-    await this.verifyAfterRefusal(
-      key,
-      call,
-      async () => void (await this.transport.send(request, call)),
-      async () => ((await this.everyDecisionCarries(key, outcome.applyResult, call)) ? undefined : NOT_LANDED),
-    );
+    const write = {
+      name: 'apply',
+      after: 'ambiguous-or-refused',
+      send: async () => void (await this.transport.send(request, call)),
+      alreadyThere: this.inApplyingPhase(key, call, async () => ((await this.everyDecisionCarries(key, outcome.applyResult, call)) ? there(undefined) : notThere())),
+    } satisfies Write<void>;
+    await verifiedWrite(write, call);
   }
 
   /**
-   * PATCH of one decision's `applyResult` and `applyDescription`, as Microsoft's how-to does (the reference
-   * pages call both read-only). The decision is read first: one of another resource is refused, unwritten.
-   * Retried like a GET: the same PATCH twice leaves what it leaves once. A refusal is checked
-   * (verifyAfterRefusal): the decision, read again, carrying both the result and the description asked for is
-   * the success. Both, because the PATCH writes both: a second request that changes only the description
-   * after the instance is Applied did not land, and saying it did would lose the new description.
-   * ASSUMPTION: Graph answers 204 (as for the documented PATCH of a decision) or 200 with the decision;
-   * after a 204 the decision is read again, so the answer is the decision as it now is.
+   * PATCH of one decision's `applyResult` and `applyDescription`, as Microsoft's how-to does (the reference pages
+   * call both read-only). The decision is read first: one of another resource is refused, unwritten. Retried like
+   * a GET: the same PATCH twice leaves what it leaves once. After a refusal or an ambiguous failure, the check
+   * (inApplyingPhase): the decision, read again, carrying both the result and the description asked for is the
+   * success. Both, because the PATCH writes both: a second request that changes only the description after the
+   * instance is Applied did not land, and saying it did would lose the new description.
+   * ASSUMPTION: Graph answers 204 (as for the documented PATCH of a decision) or 200 with the decision; after a
+   * 204 the decision is read again, so the answer is the decision as it now is.
    */
   async recordApplied(key: ReviewKey, decisionId: Guid, outcome: ApplyOutcome, call: GraphCall): Promise<AccessReviewDecision> {
     const json = JSON.stringify(writable(outcome, APPLY_RESULT.pascal));
-    await this.reviews.confirmReview(key, WRITE_PERMISSION, call);
+    await confirmReview(this.transport, this.paths, key, WRITE_PERMISSION, call);
     const path = this.paths.decision(key, decisionId);
-    const readDecision = async () => read(await this.reviews.get(path, call, WRITE_PERMISSION, 'decision'), toDecision);
-    const before = await readDecision();
-    if (before.resourceId !== key.resourceId.toLowerCase()) {
-      throw new ReviewScopeError('decision');
-    }
+    const readDecision = async () => read(await reviewGet(this.transport, path, call, WRITE_PERMISSION, 'decision'), toDecision);
+    if (!sameId((await readDecision()).resourceId, key.resourceId)) throw new ReviewScopeError('decision');
     const carries = (decision: AccessReviewDecision) =>
       decision.applyResult === outcome.applyResult && (decision.applyDescription ?? null) === (outcome.applyDescription ?? null);
-    const written = await this.verifyAfterRefusal<AccessReviewDecision | undefined>(
-      key,
-      call,
-      async () => {
-        const answer = await this.transport.send({ method: 'PATCH', path, json, retryable: retryIdempotent, subject: 'decision', permission: WRITE_PERMISSION }, call);
+    const request = { method: 'PATCH', path, json, retryable: retryIdempotent, subject: 'decision', permission: WRITE_PERMISSION } as const;
+    const write = {
+      name: 'record',
+      after: 'ambiguous-or-refused',
+      send: async () => {
+        const answer = await this.transport.send(request, call);
         return answer.status !== 204 && answer.json !== undefined ? read(answer, toDecision) : undefined;
       },
-      async () => {
+      alreadyThere: this.inApplyingPhase<AccessReviewDecision | undefined>(key, call, async () => {
         const now = await readDecision();
-        return carries(now) ? now : NOT_LANDED;
-      },
-    );
-    return written ?? readDecision();
+        return carries(now) ? there(now) : notThere();
+      }),
+    } satisfies Write<AccessReviewDecision | undefined>;
+    return (await verifiedWrite(write, call)) ?? readDecision();
   }
 
   /**
-   * "Safe to retry" for the caller too: sends `write` and, when Graph refuses it (a 4xx about state: an
-   * instance no longer Applying takes no result, whatever status Graph picks for saying so) or its outcome
-   * is unknown (the transport's last attempt lost its answer), learns whether what it asked for is on Graph
-   * anyway. Whichever request put it there (an attempt of this call, the caller's earlier request through
-   * any replica), an instance that is APPLIED or still APPLYING and `check` finding the result are the
-   * success; any other phase (an instance IN_PROGRESS), a result not found, or a read that fails leave
-   * Graph's refusal standing. One read of the instance, then `check`'s own reads: bounded and declared.
+   * A review write's check ("safe to retry" for the caller too): one read of the instance, then, where a result can
+   * be (APPLYING, or APPLIED, which takes no more), the write's own reads. Whichever request put the result there
+   * (an attempt of this call, the caller's earlier request through any replica), finding it is the success. A
+   * refusal by an instance in another phase (IN_PROGRESS, say) stands, and says which phase it is in.
    */
-  private async verifyAfterRefusal<T>(key: ReviewKey, call: GraphCall, write: () => Promise<T>, check: () => Promise<T | typeof NOT_LANDED>): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      if (!(error instanceof GraphRequestError)) throw error;
-      const { failure } = error;
-      const refused = isRefusal(error);
-      if (!refused && !isAmbiguous(failure)) throw error;
-      const { found, status } = await this.landed(key, call, check);
-      if (found !== NOT_LANDED) {
-        call.log.info({ graph: { failure: failure.kind, status: failure.status, code: failure.graphCode } }, 'the apply result asked for is on Graph after a refusal or an ambiguous failure');
-        return found;
+  private inApplyingPhase<T>(key: ReviewKey, call: GraphCall, found: () => Promise<Verdict<T>>) {
+    return async (failure: GraphFailure): Promise<Verdict<T>> => {
+      const answer = await reviewGet(this.transport, this.paths.instance(key), call, WRITE_PERMISSION, 'review instance');
+      const status = read(answer, (json) => REVIEW_STATUS.read(record(json, 'the instance').status));
+      if (status === AccessReviewStatus.APPLYING || status === AccessReviewStatus.APPLIED) {
+        const verdict = await found().catch((): Verdict<T> => notThere());
+        if (verdict.there) return verdict;
       }
-      // A refusal by an instance in another phase says which: the caller learns why, not only Graph's code.
-      const wrongPhase = refused && status !== undefined && status !== AccessReviewStatus.APPLYING;
-      throw wrongPhase ? new GraphRequestError({ ...failure, phase: { required: AccessReviewStatus.APPLYING, actual: status } }) : error;
-    }
-  }
-
-  /** The instance's status, and `check` once the instance is where a result can be; a read that fails finds nothing. */
-  private async landed<T>(key: ReviewKey, call: GraphCall, check: () => Promise<T | typeof NOT_LANDED>): Promise<{ found: T | typeof NOT_LANDED; status?: AccessReviewStatus }> {
-    let status: AccessReviewStatus | undefined;
-    try {
-      status = await this.instanceStatus(key, call);
-      // APPLYING, or APPLIED (which takes no more results), is where a result can be.
-      const takesResults = status === AccessReviewStatus.APPLYING || status === AccessReviewStatus.APPLIED;
-      return { found: takesResults ? await check() : NOT_LANDED, status };
-    } catch {
-      return { found: NOT_LANDED, status };
-    }
-  }
-
-  private async instanceStatus(key: ReviewKey, call: GraphCall): Promise<AccessReviewStatus> {
-    const answer = await this.reviews.get(this.paths.instance(key), call, WRITE_PERMISSION, 'review instance');
-    return read(answer, (json) => REVIEW_STATUS.read(record(json, 'the instance').status));
+      const wrongPhase = isRefusal(failure) && status !== AccessReviewStatus.APPLYING;
+      return notThere(wrongPhase ? { phase: { required: AccessReviewStatus.APPLYING, actual: status } } : undefined);
+    };
   }
 
   /** Two counts under Graph's filter: the resource's decisions (at least one), and those of them that carry `applyResult`. */
   private async everyDecisionCarries(key: ReviewKey, applyResult: AccessReviewApplyResult, call: GraphCall): Promise<boolean> {
     const counted = async (filter: string) => {
       const path = `${this.paths.decisions(key)}?$top=1&$count=true&$filter=${encodeURIComponent(filter)}`;
-      return read(await this.reviews.get(path, call, WRITE_PERMISSION, 'decisions'), collection).count;
+      return read(await reviewGet(this.transport, path, call, WRITE_PERMISSION, 'decisions'), collection).count;
     };
     const all = await counted(decisionFilter(key.resourceId));
     const applied = await counted(decisionFilter(key.resourceId, undefined, applyResult));
     return all !== undefined && all > 0 && applied === all;
+  }
+
+  /** The instance's decisions under the request's filter: cursors bound to the review, the resource and the filter. */
+  private decisionList(key: ReviewKey, { decision, applyResult }: DecisionPageRequest): PagedList<AccessReviewDecision> {
+    const path = this.paths.decisions(key);
+    const filter = decisionFilter(key.resourceId, decision, applyResult);
+    return {
+      path,
+      query: { filter },
+      binding: bindingOf(['decisions', key.catalogId, key.resourceId, key.reviewDefinitionId, key.reviewInstanceId, decision ?? null, applyResult ?? null]),
+      checkLink: (link) => this.paths.pagingLink(link, path, filter),
+      item: toDecision,
+    };
   }
 }
 

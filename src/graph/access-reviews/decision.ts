@@ -1,5 +1,5 @@
 import { graphEnum } from '../odata/graph-enum';
-import { dateTime, optionalString, record, requiredString, UnreadableSessionError } from '../upload-sessions/upload-session';
+import { dateTime, optionalString, record, requiredString, UnreadableAnswerError } from '../odata/json-readers';
 
 export enum AccessReviewDecisionValue {
   APPROVE = 'APPROVE',
@@ -36,7 +36,7 @@ export interface AccessReviewPermission {
 
 export interface AccessReviewDecision {
   id: string;
-  /** Lower-cased `resource.id`: which resource of the catalog the decision is about. */
+  /** `resource.id`, as Graph wrote it: which resource of the catalog the decision is about. */
   resourceId: string | null;
   decision: AccessReviewDecisionValue;
   applyResult: AccessReviewApplyResult;
@@ -65,7 +65,7 @@ export function toDecision(json: unknown): AccessReviewDecision {
   const resource = body.resource === undefined || body.resource === null ? {} : record(body.resource, 'resource');
   return {
     id: requiredString(body.id, 'id'),
-    resourceId: optionalString(resource.id, 'resource.id')?.toLowerCase() ?? null,
+    resourceId: optionalString(resource.id, 'resource.id'),
     decision: DECISION_VALUE.read(body.decision),
     applyResult: APPLY_RESULT.read(body.applyResult),
     applyDescription: optionalString(body.applyDescription, 'applyDescription'),
@@ -82,7 +82,7 @@ export function toDecision(json: unknown): AccessReviewDecision {
 }
 
 function unreadable(message: string): never {
-  throw new UnreadableSessionError(message);
+  throw new UnreadableAnswerError(message);
 }
 
 function toIdentity(value: unknown, name: string): AccessReviewIdentity | null {

@@ -1,5 +1,6 @@
 import { graphEnum } from '../odata/graph-enum';
-import { dateTime, optionalString, record, requiredString, UnreadableSessionError } from '../upload-sessions/upload-session';
+import { idKey, type Guid } from '../odata/ids';
+import { dateTime, optionalString, record, requiredString, UnreadableAnswerError } from '../odata/json-readers';
 
 export enum AccessReviewStatus {
   INITIALIZING = 'INITIALIZING',
@@ -28,7 +29,7 @@ export const UPLOAD_WINDOW_MS = 2 * 60 * 60 * 1000;
 export interface AccessReviewDefinition {
   id: string;
   displayName: string | null;
-  /** Lower-cased ids of the `resourceScopes[]` whose `scopeType` is `catalog`. */
+  /** The `resourceScopes[]` whose `scopeType` is `catalog`, as keys (ids.ts, idKey). */
   catalogIds: string[];
 }
 
@@ -67,8 +68,8 @@ export function toInstance(json: unknown, definition: AccessReviewDefinition): A
   };
 }
 
-export function reviewsCatalog(scoped: { catalogIds: string[] }, catalogId: string): boolean {
-  return scoped.catalogIds.includes(catalogId.toLowerCase());
+export function reviewsCatalog(scoped: { catalogIds: string[] }, catalogId: Guid): boolean {
+  return scoped.catalogIds.includes(catalogId);
 }
 
 /**
@@ -80,10 +81,10 @@ function catalogsOf(scope: unknown): string[] {
   if (scope === undefined || scope === null) return [];
   const resourceScopes = record(scope, 'scope').resourceScopes;
   if (resourceScopes === undefined || resourceScopes === null) return [];
-  if (!Array.isArray(resourceScopes)) throw new UnreadableSessionError('scope.resourceScopes is not a list');
+  if (!Array.isArray(resourceScopes)) throw new UnreadableAnswerError('scope.resourceScopes is not a list');
   return resourceScopes.flatMap((item, index) => {
     const entry = record(item, `scope.resourceScopes[${index}]`);
     const isCatalog = typeof entry.scopeType === 'string' && entry.scopeType.toLowerCase() === 'catalog';
-    return isCatalog && typeof entry.resourceId === 'string' ? [entry.resourceId.toLowerCase()] : [];
+    return isCatalog && typeof entry.resourceId === 'string' ? [idKey(entry.resourceId)] : [];
   });
 }

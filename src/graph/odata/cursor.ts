@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InvalidInputError } from './invalid-input';
-import type { ResourceKey } from './ids';
-import type { UploadSessionStatus } from '../upload-sessions/upload-session';
 
-export interface SessionFilter {
-  status?: UploadSessionStatus;
-  referenceId?: string;
-}
-
-/** Where a page starts: a position in the newest-first list, and Graph's own link to it when Graph gave one. */
+/** Where a page starts: a position in the list, and Graph's own link to it when Graph gave one. */
 export interface PagePosition {
   skip: number;
   /** A path on Graph's origin (already checked), from Graph's `@odata.nextLink`. */
@@ -24,16 +17,6 @@ interface CursorJson {
 
 const MAX_CURSOR_LENGTH = 4096;
 
-/**
- * What a cursor is bound to: the resource and the filter it was made under, as a short hash. A cursor
- * from another resource, or from the same list under another filter, would silently page through
- * something else; it is refused instead. Not a secret: the cursor only ever names a position or a
- * Graph link that is checked again on the way back in (`readCursor`).
- */
-export function cursorBinding(resource: ResourceKey, filter: SessionFilter): string {
-  return bindingOf([resource.catalogId.toLowerCase(), resource.resourceId.toLowerCase(), filter.status ?? null, filter.referenceId ?? null]);
-}
-
 export function makeCursor(position: { skip: number; nextLink?: string }, binding: string): string {
   const json: CursorJson = { s: position.skip, b: binding };
   if (position.nextLink !== undefined) json.n = position.nextLink;
@@ -42,7 +25,7 @@ export function makeCursor(position: { skip: number; nextLink?: string }, bindin
 
 /**
  * Reads a cursor made by `makeCursor` under the same binding. `checkLink` turns Graph's nextLink into
- * a path only when it is on Graph's origin and this resource's collection, so a cursor never lets its
+ * a path only when it is on Graph's origin and this list's collection, so a cursor never lets its
  * bearer choose a URL. Anything else is an InvalidInputError, before any call to Graph.
  */
 export function readCursor(cursor: string, binding: string, checkLink: (link: string) => string | undefined): PagePosition {
@@ -75,7 +58,12 @@ export function parseCursorJson(cursor: string): Record<string, unknown> | undef
   return typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
 }
 
-/** A short hash of what a cursor is bound to: not a secret, only a check that it is used where it was made. */
+/**
+ * What a cursor is bound to (the list, its ids and its filter), as a short hash. A cursor from another list,
+ * or from the same list under another filter, would silently page through something else; it is refused
+ * instead. Not a secret: the cursor only ever names a position or a Graph link that is checked again on the
+ * way back in (`readCursor`).
+ */
 export function bindingOf(parts: readonly unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
 }

@@ -1,7 +1,10 @@
 import { InvalidInputError } from './invalid-input';
 
 declare const guid: unique symbol;
-/** A string known to be a GUID: made only by `parseGuids`, so the paths built from it need no check. */
+/**
+ * A GUID in lower case: made only by `toGuid` (and `parseGuids`), so the paths built from it need no check,
+ * and two Guids are equal exactly when they name the same thing (Graph compares ids without case).
+ */
 export type Guid = string & { readonly [guid]: true };
 
 /** Identifies one resource of a catalog. */
@@ -23,22 +26,43 @@ export interface ReviewIds {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function isGuid(value: unknown): value is Guid {
+export function isGuid(value: unknown): value is string {
   return typeof value === 'string' && GUID.test(value);
 }
 
+/** The value as a Guid (lower-cased: the one place ids are), or undefined when it is not a GUID. */
+export function toGuid(value: unknown): Guid | undefined {
+  return isGuid(value) ? (value.toLowerCase() as Guid) : undefined;
+}
+
 /**
- * The named values as GUIDs, or InvalidInputError naming every one that is not, before anything is
- * sent to Graph. The record comes back as it is (no copy) when every value is valid.
+ * An id from Graph's answer as the key it compares under: its Guid when it is one, else as Graph wrote it
+ * (then it equals no Guid). Answers keep Graph's own spelling; only keys and comparisons use this.
+ */
+export function idKey(id: string): string {
+  return toGuid(id) ?? id;
+}
+
+/** Whether an id from Graph's answer names the same thing as `expected`. */
+export function sameId(id: string | null, expected: Guid): boolean {
+  return id !== null && toGuid(id) === expected;
+}
+
+/**
+ * The named values as Guids, or InvalidInputError naming every one that is not, before anything is
+ * sent to Graph.
  */
 export function parseGuids<K extends string>(ids: Readonly<Record<K, unknown>>): Readonly<Record<K, Guid>> {
+  const parsed = {} as Record<K, Guid>;
   for (const name in ids) {
-    if (!isGuid(ids[name])) {
+    const value = toGuid(ids[name]);
+    if (value === undefined) {
       const invalid = Object.keys(ids).filter((key) => !isGuid(ids[key as K]));
       throw new InvalidInputError({ kind: 'not-a-guid', arguments: invalid });
     }
+    parsed[name] = value;
   }
-  return ids as Readonly<Record<K, Guid>>;
+  return parsed;
 }
 
 /** Only the key's own ids are read: an input object may carry other fields (a file, say). */

@@ -11,6 +11,13 @@ export type GraphFailureKind =
 export interface GraphFailure {
   kind: GraphFailureKind;
   message: string;
+  /**
+   * Graph may have acted on the request: the whole request was sent and no answer that says otherwise came
+   * back (a lost answer or connection, a timeout, a 5xx other than 503, an unreadable 2xx), in this attempt or
+   * an earlier one. Set where it is known: by the attempt (transport/attempt-step.ts), carried over attempts by
+   * the retry step; false for a call the gateway never sent or Graph refused.
+   */
+  mayHaveLanded: boolean;
   status?: number;
   graphCode?: string;
   requestId?: string;
@@ -47,7 +54,7 @@ export class GraphRequestError extends Error {
 
 /** The request's deadline passed, or its caller left, before a Graph call could start or go on. */
 export function deadlinePassed(): GraphRequestError {
-  return new GraphRequestError({ kind: 'deadline', message: 'the request deadline passed or its caller left' });
+  return new GraphRequestError({ kind: 'deadline', message: 'the request deadline passed or its caller left', mayHaveLanded: false });
 }
 
 /** Graph answered this HTTP status. */

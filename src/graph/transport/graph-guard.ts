@@ -63,7 +63,7 @@ export class GraphGuard {
       return await this.breaker.execute(() => this.withSlot(signal, attempt));
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
-        throw new GraphRequestError({ kind: 'unavailable', message: 'the circuit to Graph is open' });
+        throw new GraphRequestError({ kind: 'unavailable', message: 'the circuit to Graph is open', mayHaveLanded: false });
       }
       throw error;
     }
@@ -102,7 +102,7 @@ export class GraphGuard {
 }
 
 function unavailable(message: string): GraphRequestError {
-  return new GraphRequestError({ kind: 'unavailable', message });
+  return new GraphRequestError({ kind: 'unavailable', message, mayHaveLanded: false });
 }
 
 function isHostFailure(error: Error): boolean {

@@ -16,8 +16,10 @@ export interface StreamBody {
   readonly contentType: string;
   /** The body for one attempt; undici pulls it, so the source is read only as fast as Graph takes it. */
   open(): AsyncIterable<Uint8Array>;
-  /** Whether any of the source was asked for: after that, the body cannot be sent again. */
-  readonly sourceTouched: boolean;
+  /** None of the source has been asked for: the body can still be sent (again). */
+  readonly replayable: boolean;
+  /** The body's end was handed over: Graph may have the whole of it. Before that, nothing of it can land. */
+  readonly sentWhole: boolean;
   /** What the source threw, if it did: the attempt fails with this, not as a network failure. */
   readonly sourceError: unknown;
 }
@@ -30,7 +32,9 @@ export interface StreamBody {
  */
 export class MultipartFileBody implements StreamBody {
   readonly contentType: string;
+  /** Whether any of the source was asked for: after that, the body cannot be sent again. */
   sourceTouched = false;
+  sentWhole = false;
   sourceError: unknown = undefined;
   /** File bytes handed to undici so far: the size of what landed, when it did. */
   bytesSent = 0;
@@ -47,8 +51,12 @@ export class MultipartFileBody implements StreamBody {
     this.chunks = source[Symbol.asyncIterator]();
   }
 
+  get replayable(): boolean {
+    return !this.sourceTouched;
+  }
+
   async *open(): AsyncGenerator<Uint8Array> {
-    // A retry may open the body again only while the source is untouched (graph-client.ts, uploadFile).
+    // A retry may open the body again only while the source is untouched (transport/retry-step.ts).
     if (this.sourceTouched) throw new Error('the file source was already read; the body cannot be sent again');
     yield Buffer.from(
       `--${this.boundary}\r\n` +
@@ -69,6 +77,7 @@ export class MultipartFileBody implements StreamBody {
       this.bytesSent += chunk.byteLength;
       yield chunk;
     }
+    this.sentWhole = true;
     yield Buffer.from(`\r\n--${this.boundary}--\r\n`);
   }
 

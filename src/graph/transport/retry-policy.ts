@@ -12,7 +12,7 @@ export interface RetryPolicy {
   random?: () => number;
 }
 
-/** Which failures a request may be sent again after. Each operation picks one (graph-client.ts says why). */
+/** Which failures a request may be sent again after. Each operation picks one (its client says why). */
 export type RetryRule = (failure: GraphFailure) => boolean;
 
 /** The statuses Graph asks clients to retry after waiting (throttling.md, best-practices-concept.md). */
@@ -37,7 +37,7 @@ export const retryIdempotent: RetryRule = (failure) => {
 /**
  * A POST that creates something: only an answer saying Graph did not act on it (429 throttled, 503
  * unavailable) allows sending it again. A lost connection, a timeout or a 504 may hide a session that
- * was created; those are resolved by a lookup (graph-client.ts), never by a blind second POST.
+ * was created; those are resolved by a lookup (verified-write.ts, session-client.ts), never by a blind second POST.
  */
 export const retryRefusedOnly: RetryRule = (failure) => failure.kind === 'http' && (failure.status === 429 || failure.status === 503);
 

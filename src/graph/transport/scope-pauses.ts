@@ -156,6 +156,7 @@ function pausedPastDeadline(remainingMs: number): GraphRequestError {
   return new GraphRequestError({
     kind: 'paused',
     message: 'Graph throttles this scope past the request deadline',
+    mayHaveLanded: false,
     retryAfterSeconds: Math.ceil(remainingMs / 1000),
   });
 }

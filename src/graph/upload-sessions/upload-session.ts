@@ -1,3 +1,5 @@
+import { dateTime, int64, optionalString, record, requiredBoolean, requiredString, UnreadableAnswerError } from '../odata/json-readers';
+
 
 export enum UploadSessionStatus {
   ACTIVE = 'ACTIVE',
@@ -42,9 +44,6 @@ export interface UploadSession {
   /** Graph's `data`; null when Graph sent none. */
   reviewContext: UploadSessionReviewContext | null;
 }
-
-/** Thrown for a Graph answer that does not have the session's shape. */
-export class UnreadableSessionError extends Error {}
 
 const STATUSES = new Map<string, UploadSessionStatus>([
   ['active', UploadSessionStatus.ACTIVE],
@@ -100,59 +99,23 @@ function toReviewContext(value: unknown): UploadSessionReviewContext | null {
   };
 }
 
-/** Reads `files` from a session answer, or from a `files` collection answer (`{"value": [...]}`). */
+/** Reads `files` from a session answer. */
 export function toFiles(json: unknown): UploadedFile[] {
-  if (!Array.isArray(json)) throw new UnreadableSessionError('files is not a list');
-  return json.map((item, index) => {
-    const file = record(item, `files[${index}]`);
-    return {
-      id: optionalString(file.id, `files[${index}].id`),
-      name: requiredString(file.name, `files[${index}].name`),
-      size: int64(file.size, `files[${index}].size`),
-      uploadedDateTime: dateTime(file.uploadedDateTime, `files[${index}].uploadedDateTime`),
-    };
-  });
+  if (!Array.isArray(json)) throw new UnreadableAnswerError('files is not a list');
+  return json.map((item, index) => toFile(item, `files[${index}]`));
+}
+
+/** One file of a session, as `files` inline or the `files` collection carries it. */
+export function toFile(json: unknown, name = 'the file'): UploadedFile {
+  const file = record(json, name);
+  return {
+    id: optionalString(file.id, `${name}.id`),
+    name: requiredString(file.name, `${name}.name`),
+    size: int64(file.size, `${name}.size`),
+    uploadedDateTime: dateTime(file.uploadedDateTime, `${name}.uploadedDateTime`),
+  };
 }
 
 function toStatus(value: unknown): UploadSessionStatus {
   return (typeof value === 'string' && STATUSES.get(value.toLowerCase())) || UploadSessionStatus.UNKNOWN_FUTURE_VALUE;
-}
-
-export function record(value: unknown, name: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UnreadableSessionError(`${name} is not an object`);
-  }
-  return value as Record<string, unknown>;
-}
-
-export function requiredString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value === '') throw new UnreadableSessionError(`${name} is missing`);
-  return value;
-}
-
-export function optionalString(value: unknown, name: string): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw new UnreadableSessionError(`${name} is not a string`);
-  return value;
-}
-
-function requiredBoolean(value: unknown, name: string): boolean {
-  if (typeof value !== 'boolean') throw new UnreadableSessionError(`${name} is missing`);
-  return value;
-}
-
-/** Graph's Int64 arrives as a number, or as a string under `IEEE754Compatible=true`. */
-function int64(value: unknown, name: string): number {
-  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 0) {
-    throw new UnreadableSessionError(`${name} is not a whole number up to 2^53-1`);
-  }
-  return number;
-}
-
-export function dateTime(value: unknown, name: string): Date | null {
-  if (value === undefined || value === null) return null;
-  const date = typeof value === 'string' ? new Date(value) : undefined;
-  if (!date || Number.isNaN(date.getTime())) throw new UnreadableSessionError(`${name} is not a date-time`);
-  return date;
 }

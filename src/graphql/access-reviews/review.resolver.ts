@@ -1,5 +1,5 @@
 import { Arg, Ctx, Extensions, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { INSTANCE_PAGE_GRAPH_CALLS, needsUpload, parseInstanceFilter } from '../../graph/access-reviews/review-client';
+import { needsUpload, parseInstanceFilter, sessionOf } from '../../graph/access-reviews/review-client';
 import { parseResourceKey } from '../../graph/odata/ids';
 import { parsePageSize } from '../../graph/odata/paging';
 import type { UploadSession } from '../../graph/upload-sessions/upload-session';
@@ -7,6 +7,7 @@ import { AccessReviewFilter } from './review.inputs';
 import { AccessReviewInstance, AccessReviewInstanceConnection, type ServedInstance } from './review.type';
 import type { GatewayContext } from '../edge/context';
 import { GRAPH_CALLS, GRAPH_CALLS_PER_ITEM } from '../cost/graph-call-limit';
+import { GRAPH_CALL_BUDGETS } from '../cost/graph-call-budgets';
 import { toConnection, type RelayConnection } from '../schema/connection.type';
 import { CustomDataProvidedResourceUploadSession } from '../upload-sessions/upload-session.type';
 
@@ -20,7 +21,7 @@ export class AccessReviewResolver {
     description: "The catalog's access reviews (their instances) that cover the resource, newest first, each with the resource's upload session.",
   })
   // The definitions' pages, one read per catalog definition, and one read of the sessions for the whole page.
-  @Extensions({ [GRAPH_CALLS]: INSTANCE_PAGE_GRAPH_CALLS, [GRAPH_CALLS_PER_ITEM]: 'first' })
+  @Extensions({ [GRAPH_CALLS]: GRAPH_CALL_BUDGETS['Query.accessReviews'], [GRAPH_CALLS_PER_ITEM]: 'first' })
   async accessReviews(
     @Arg('catalogId', () => ID) catalogId: string,
     @Arg('resourceId', () => ID) resourceId: string,
@@ -40,7 +41,7 @@ export class AccessReviewResolver {
     description: "The resource's upload session for this instance (referenceId = id); null when there is none.",
   })
   async uploadSession(@Root() instance: ServedInstance): Promise<UploadSession | null> {
-    return (await instance.pageSessions()).get(instance.id.toLowerCase()) ?? null;
+    return sessionOf(instance, await instance.pageSessions()) ?? null;
   }
 
   @FieldResolver(() => Boolean, { description: 'INITIALIZING, and the resource has no completed session for this instance.' })

@@ -1,9 +1,11 @@
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError, Kind, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { idKey } from '../../graph/odata/ids';
+import { GRAPH_CALL_BUDGETS } from './graph-call-budgets';
 import { operationCost, type FieldEstimator } from './operation-cost';
 
-/** Field extension: how many Graph calls resolving the field may make. */
+/** Field extension: how many Graph calls resolving the field may make (its row of GRAPH_CALL_BUDGETS). */
 export const GRAPH_CALLS = 'graphCalls';
 
 /**
@@ -45,7 +47,7 @@ function count(
     if (field.name === '_entities' && type.name === 'Query') {
       readsVariables ||= declaresVariables;
       const representations = args.representations as unknown[];
-      return new Set(representations.map(representationKey)).size * (1 + childCost);
+      return new Set(representations.map(representationKey)).size * (GRAPH_CALL_BUDGETS['Query._entities'] + childCost);
     }
     // Every other field: what its resolver declares, plus what is selected below it (once per item of a page).
     const own = Number(field.extensions[GRAPH_CALLS] ?? 0);
@@ -74,7 +76,8 @@ function hasVariableCondition(document: DocumentNode): boolean {
 function representationKey(representation: unknown): string {
   if (typeof representation !== 'object' || representation === null) return JSON.stringify(representation);
   const { __typename, catalogId, resourceId, id } = representation as Record<string, unknown>;
-  return JSON.stringify([__typename, catalogId, resourceId, id]).toLowerCase();
+  // The ids as the session loader keys them (GUIDs in lower case): one read, one count.
+  return JSON.stringify([__typename, ...[catalogId, resourceId, id].map((value) => (typeof value === 'string' ? idKey(value) : value))]);
 }
 
 function limitMessage(calls: number, max: number): string {

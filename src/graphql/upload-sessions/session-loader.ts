@@ -19,17 +19,18 @@ export class SessionLoader {
 
   /** The session, or null when Graph answers 404. */
   session(key: SessionKey): Promise<UploadSession | null> {
-    return once(this.sessions, key, () => this.graph.getSession(key, this.call).catch(nullWhenNotFound));
+    return once(this.sessions, key, () => this.graph.sessions.getSession(key, this.call).catch(nullWhenNotFound));
   }
 
   /** The session's whole file list. */
   filesOf(key: SessionKey): Promise<UploadedFile[]> {
-    return once(this.files, key, () => this.graph.getFiles(key, this.call));
+    return once(this.files, key, () => this.graph.sessions.getFiles(key, this.call));
   }
 }
 
 function once<T>(reads: Map<string, Promise<T>>, key: SessionKey, read: () => Promise<T>): Promise<T> {
-  const id = `${key.catalogId}/${key.resourceId}/${key.uploadSessionId}`.toLowerCase();
+  // Guids are lower case (graph/odata/ids.ts): the same session keys the same, however a caller spelled it.
+  const id = `${key.catalogId}/${key.resourceId}/${key.uploadSessionId}`;
   let pending = reads.get(id);
   if (!pending) {
     pending = read();

@@ -7,6 +7,7 @@ import { csvCheck } from '../../upload/csv-check';
 import type { Upload } from '../../upload/upload';
 import type { GatewayContext } from '../edge/context';
 import { GRAPH_CALLS } from '../cost/graph-call-limit';
+import { GRAPH_CALL_BUDGETS } from '../cost/graph-call-budgets';
 import { SessionKeyInput } from './session-key.input';
 import { UploadScalar } from '../schema/upload.scalar';
 import { CustomDataProvidedResourceUploadSession } from './upload-session.type';
@@ -22,9 +23,9 @@ export class UploadSessionFileResolver {
   @Mutation(() => CustomDataProvidedResourceUploadSession, {
     description: 'Graph: POST …/uploadSessions/{id}/uploadFile, streamed. GraphQL multipart request spec; `file: Upload!`.',
   })
-  // The session's files are read before (to tell a landed file from a lost one) and, after an ambiguous
-  // failure, once more with the session: three calls at most.
-  @Extensions({ [GRAPH_CALLS]: 3 })
+  // One page of the session's files before (to tell a landed file from a lost one), the upload, and after an
+  // ambiguous failure the session with its files: three calls at most (graph/upload-sessions/file-upload.ts).
+  @Extensions({ [GRAPH_CALLS]: GRAPH_CALL_BUDGETS['Mutation.uploadSessionFile'] })
   async uploadSessionFile(@Arg('input') input: UploadSessionFileInput, @Ctx() { graph, call, upload }: GatewayContext): Promise<UploadSession> {
     const key = parseSessionKey(input);
     const file = await input.file.file;
@@ -40,6 +41,6 @@ export class UploadSessionFileResolver {
     // (UPLOAD_MAX_BYTES is the multipart reader's: it counts the same bytes, before they get here.)
     const checked = csvCheck({ columns: upload.csvColumns === 'off' ? undefined : upload.csvColumns });
     pipeline(stream, checked).catch(() => {}); // its failure reaches Graph's request through `checked`
-    return graph.uploadFile(key, { fileName, body: checked }, call);
+    return graph.sessions.uploadFile(key, { fileName, body: checked }, call);
   }
 }
