@@ -24,9 +24,9 @@ const server = createServer((req, res) => {
     res.writeHead(status, { 'content-type': 'application/json', 'request-id': randomUUID() });
     res.end(JSON.stringify(body));
   };
-  if (req.method === 'GET' && req.url === FILES_PATH) {
+  if (req.method === 'GET' && req.url?.split('?')[0] === FILES_PATH) {
     req.resume();
-    return answer(200, { value: [] });
+    return answer(200, { value: [], '@odata.count': 0 });
   }
   if (req.method !== 'POST' || req.url !== UPLOAD_PATH) {
     req.resume();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
+import { once, setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -159,9 +159,15 @@ function failed(logger: Logger, res: ServerResponse, requestId: string | undefin
  * The request's stop signal: it aborts when the deadline passes or the caller goes away, and the
  * deadline's instant counts against the retry budget too (the body's read time included).
  */
+/** Above any operation's Graph calls in flight at once (MAX_GRAPH_CALLS_PER_OPERATION is 10 by default). */
+const MAX_CONCURRENT_LISTENERS = 100;
+
 function requestDeadline(res: ServerResponse, deadlineMs: number): { signal: AbortSignal; deadline: number } {
   const deadline = Date.now() + deadlineMs;
   const controller = new AbortController();
+  // Every Graph attempt in flight listens to this signal (undici's one listener each), and a page of 20 sessions
+  // with their files reads 20 at once: more than Node's default of 10 without any leak.
+  setMaxListeners(MAX_CONCURRENT_LISTENERS, controller.signal);
   const timer = setTimeout(() => controller.abort(new DOMException('The request deadline passed.', 'TimeoutError')), deadlineMs);
   res.once('close', () => {
     clearTimeout(timer);

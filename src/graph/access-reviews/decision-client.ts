@@ -16,16 +16,6 @@ import { confirmReview, READ_PERMISSION, reviewGet, WRITE_PERMISSION, type Revie
 import type { AccessReviewPaths } from './review-paths';
 import { ReviewScopeError } from './review-scope';
 
-/** The Graph calls each operation may make (the transport's retries aside): the two review checks, then its own. */
-export const DECISION_GRAPH_CALLS = {
-  /** One page of decisions. */
-  list: 3,
-  /** The batch apply; after a refusal or an ambiguous failure, the instance and two counts of the resource's decisions. */
-  apply: 6,
-  /** The decision, the PATCH, and the decision again (after a 204; after a refusal or an ambiguous failure, once the instance is read). */
-  record: 6,
-} as const;
-
 export interface DecisionPageRequest {
   first: PageSize;
   after?: string;

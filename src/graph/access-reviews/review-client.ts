@@ -26,8 +26,6 @@ import type { AccessReviewPaths } from './review-paths';
 export const MAX_DEFINITION_PAGES = 3;
 export const MAX_CATALOG_DEFINITIONS = 5;
 
-/** The Graph calls one page of instances may make: the definitions' pages, one read per catalog definition, the sessions. */
-export const INSTANCE_PAGE_GRAPH_CALLS = MAX_DEFINITION_PAGES + MAX_CATALOG_DEFINITIONS + 1;
 
 export interface InstanceFilter {
   status?: AccessReviewStatus;

@@ -9,10 +9,10 @@ export interface GraphiqlAssets {
 }
 
 /**
- * dist/graphiql under the package root: this file sits two levels below the root both as
- * src/graphql/*.ts (tests) and as dist/graphql/*.js (the built gateway).
+ * dist/graphiql under the package root: this file sits three levels below the root both as
+ * src/graphql/console/*.ts (tests) and as dist/graphql/console/*.js (the built gateway).
  */
-export const GRAPHIQL_ASSETS_DIRECTORY = join(__dirname, '..', '..', 'dist', 'graphiql');
+export const GRAPHIQL_ASSETS_DIRECTORY = join(__dirname, '..', '..', '..', 'dist', 'graphiql');
 
 /** Reads the bundle once at start-up; a gateway asked for GraphiQL without it must not start. */
 export function readGraphiqlAssets(directory: string = GRAPHIQL_ASSETS_DIRECTORY): GraphiqlAssets {
