@@ -23,6 +23,8 @@ export interface InstanceState {
  */
 export interface ResourceState {
   instances: Record<string, InstanceState>;
+  /** Epoch ms of the poll that saw it (the age metric on every replica reads it). */
+  polledAt?: number;
 }
 
 export interface Transition {
