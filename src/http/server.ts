@@ -6,9 +6,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config';
 import { createCors } from './cors';
+import { upgradeHandler, type WebSocketUpgrade } from './websocket-upgrade';
 import type { GraphQLHandler, HttpAnswer } from './graphql-request';
 import { lingerIfBodyUnread } from './lingering-close';
 import { isMultipart, readRequestBody } from './request-body';
+
+export type { WebSocketUpgrade } from './websocket-upgrade';
 
 export interface HttpServerOptions {
   config: ServerConfig;
@@ -18,6 +21,8 @@ export interface HttpServerOptions {
   graphql: GraphQLHandler;
   /** The Prometheus text for /metrics (on METRICS_PORT when set, else on the public port). */
   metrics: { contentType: string; render(): Promise<string> };
+  /** WebSocket upgrades of /graphql (GraphQL subscriptions), once their origin is one CORS admits. */
+  webSocket?: WebSocketUpgrade;
   logger: Logger;
 }
 
@@ -62,6 +67,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     if (draining) res.shouldKeepAlive = false;
     route(routing, req, res, requestId).catch((error: unknown) => failed(logger, res, requestId, error));
   });
+  if (options.webSocket) server.on('upgrade', upgradeHandler(config, () => draining, options.webSocket));
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout, so they close first
   // Node's default (300 s) would cut a large upload off; the deadlines below bound every request instead.
   server.requestTimeout = Math.max(config.requestDeadlineMs, upload.deadlineMs) + 5_000;
@@ -88,6 +94,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     async drain() {
       draining = true;
       if (config.drainDelayMs > 0) await sleep(config.drainDelayMs);
+      // Subscriptions never finish on their own: 1001 (going away) tells their clients to reconnect elsewhere.
+      if (options.webSocket) await withinGrace(options.webSocket.drain(), config.shutdownGraceMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) await withinGrace(new Promise<void>((resolve) => (idle = resolve)), config.shutdownGraceMs);

@@ -34,7 +34,7 @@ export class RedisWatchStore implements WatchStore {
   private holding = false;
 
   constructor(private readonly options: RedisWatchStoreOptions) {
-    this.fallback = new MemoryWatchStore(options.bus, { poller: true, webhooks: options.webhooks });
+    this.fallback = new MemoryWatchStore(options.bus, { poller: () => true, webhooks: options.webhooks });
     this.queue = new RedisDeliveryQueue(options.redis);
     options.redis.listen(WATCH_KEYS.channel, (message) => {
       const event = parseEvent(message);

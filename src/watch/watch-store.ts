@@ -26,13 +26,14 @@ export class MemoryWatchStore implements WatchStore {
   private readonly states = new Map<string, ResourceState>();
   readonly deliveries = new MemoryDeliveryQueue();
 
+  /** `relay`: where else this process's events go (the other cluster workers, through the primary, without Redis). */
   constructor(
     private readonly bus: EventBus,
-    private readonly options: { poller: boolean; webhooks: boolean },
+    private readonly options: { poller: () => boolean; webhooks: boolean; relay?: (event: ReviewEvent) => void },
   ) {}
 
   async mayPoll(): Promise<boolean> {
-    return this.options.poller;
+    return this.options.poller();
   }
 
   async load(topic: string): Promise<ResourceState | undefined> {
@@ -48,6 +49,7 @@ export class MemoryWatchStore implements WatchStore {
     this.states.set(topic, next);
     for (const event of events) {
       this.bus.emit(event);
+      this.options.relay?.(event);
       if (this.options.webhooks) await this.deliveries.add({ id: event.id, body: webhookBody(event), firstAt: Date.now(), attempts: 0 });
     }
     return true;

@@ -18,9 +18,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   http: ['config', 'upload'],
   graphiql: [],
   client: [],
-  graphql: ['auth', 'client', 'config', 'graph', 'graphiql', 'http', 'metrics.ts', 'tracing.ts', 'upload'],
+  graphql: ['auth', 'client', 'config', 'graph', 'graphiql', 'http', 'metrics.ts', 'tracing.ts', 'upload', 'watch'],
   emulator: ['auth', 'config', 'graph'],
   'shared-state': ['config', 'metrics.ts'],
+  // The watcher reads Graph and keeps its state in the shared store; the GraphQL layer serves its events.
+  watch: ['config', 'graph', 'metrics.ts', 'shared-state'],
 };
 
 /** The layers that speak GraphQL: every other one may import GraphQL packages for their types only. */
