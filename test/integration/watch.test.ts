@@ -1,7 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { print } from 'graphql';
 import { Webhook } from 'standardwebhooks';
 import { request } from 'undici';
+import { AccessReviewEventsDocument } from '../../src/client/generated';
 import { REVIEW_SEED } from '../../src/emulator/access-reviews/review-seed';
 import { FakeAuthority } from '../support/fake-authority';
 import { SEED, scriptFault, startTestGateway, type TestGateway } from '../support/gateway';
@@ -189,5 +191,26 @@ describe('watching reviews: subscriptions authenticate in connection_init', () =
     await subscriber.connected;
     expect(subscriber.closed).toBeUndefined();
     await subscriber.dispose();
+  });
+});
+
+describe('watching reviews: trusted documents apply on the WebSocket too', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway({ WATCH: `${SEED.catalogId}/${SEED.resourceId}`, TRUSTED_DOCUMENTS: 'enforce' });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it('runs the generated AccessReviewEvents document, and refuses another with PERSISTED_QUERY_NOT_IN_LIST', async () => {
+    const trusted = subscribeToEvents(t.url, RESOURCE, { query: print(AccessReviewEventsDocument) });
+    // The first poll reports the seeded APPLYING review to whoever is subscribed by then; being served is what counts here.
+    await trusted.connected;
+    const untrusted = subscribeToEvents(t.url, RESOURCE);
+    await untrusted.until('an error', ({ errors }) => errors.length > 0);
+    expect(untrusted.errors[0]).toMatchObject({ extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' } });
+    expect(trusted.errors).toEqual([]);
+    await Promise.all([trusted.dispose(), untrusted.dispose()]);
   });
 });
