@@ -18,9 +18,11 @@ const MAY_IMPORT = {
   http: ['config', 'upload'],
   graphiql: [],
   client: [],
-  graphql: ['auth', 'client', 'config', 'graph', 'graphiql', 'http', 'metrics.ts', 'tracing.ts', 'upload'],
+  graphql: ['auth', 'client', 'config', 'graph', 'graphiql', 'http', 'metrics.ts', 'tracing.ts', 'upload', 'watch'],
   emulator: ['auth', 'config', 'graph'],
   'shared-state': ['config', 'metrics.ts'],
+  // Watching reviews: reads Graph with the gateway's identity, keeps its state and delivers in shared-state's Redis.
+  watch: ['config', 'graph', 'shared-state', 'metrics.ts'],
 };
 
 /** The layers that speak GraphQL: every other one may import GraphQL packages for their types only. */

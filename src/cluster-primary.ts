@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
+import { WATCH_EVENT_MESSAGE, WATCH_POLLER_MESSAGE } from './watch/cluster-messages';
 
 /**
  * WORKERS > 1: this process only supervises. Each worker is a whole gateway (main.ts) on the shared
@@ -12,6 +13,7 @@ export function runPrimary(workers: number, logger: Logger): void {
   let failed = false;
 
   cluster.on('listening', (worker) => listened.add(worker));
+  relayWatchEvents(listened);
   cluster.on('exit', (worker, code, signal) => {
     const facts = { workerPid: worker.process.pid, code, signal };
     if (stoppingSince === undefined && listened.has(worker)) {
@@ -49,4 +51,28 @@ export function runPrimary(workers: number, logger: Logger): void {
 
   logger.info({ workers }, `starting ${workers} workers`);
   for (let i = 0; i < workers; i++) cluster.fork();
+}
+
+/**
+ * Without Redis, watching is one worker's (WATCH): the first to listen is told to poll, and when it dies the
+ * next one to listen (its replacement, or another) is; the poller's events are passed on to every other worker.
+ */
+function relayWatchEvents(listened: WeakSet<Worker>): void {
+  let poller: Worker | undefined;
+  const designate = (worker: Worker) => {
+    if (poller && !poller.isDead()) return;
+    poller = worker;
+    worker.send({ kind: WATCH_POLLER_MESSAGE });
+  };
+  cluster.on('listening', designate);
+  cluster.on('exit', (worker) => {
+    if (worker !== poller) return;
+    poller = undefined;
+    const next = Object.values(cluster.workers ?? {}).find((candidate) => candidate && listened.has(candidate) && !candidate.isDead());
+    if (next) designate(next);
+  });
+  cluster.on('message', (from, message: { kind?: unknown }) => {
+    if (message?.kind !== WATCH_EVENT_MESSAGE) return;
+    for (const worker of Object.values(cluster.workers ?? {})) if (worker && worker !== from && !worker.isDead()) worker.send(message);
+  });
 }

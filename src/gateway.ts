@@ -2,7 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { Agent } from 'undici';
 import type { Logger } from 'pino';
 import { createCallerAuthenticator } from './auth/caller-authentication';
-import { graphAuthorization } from './auth/graph-authorization';
+import { graphAuthorization, type GraphAuthorizationPlan } from './auth/graph-authorization';
 import { throttleScopeOf } from './auth/throttle-scope';
 import type { Config } from './config';
 import type { Emulator } from './emulator/server/emulator-server';
@@ -20,6 +20,10 @@ import { createHttpServer } from './http/server';
 import { Metrics } from './metrics';
 import type { RedisState } from './shared-state/redis-state';
 import { startTracing } from './tracing';
+import { createWebSocketEndpoint } from './graphql/subscriptions/websocket-endpoint';
+import { EventPubSub } from './graphql/subscriptions/event-pubsub';
+import { topicOf } from './watch/review-event';
+import { startWatching } from './watch/watching';
 
 export interface Gateway {
   /** The GraphQL endpoint. */
@@ -55,19 +59,24 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
   const { graph, dispatchers } = createGraphClient(config, graphBaseUrl, metrics, redis);
 
   const tracing = config.observability.otlpEndpoint ? await startTracing(config.observability.otlpEndpoint, 'upload-session-gateway') : undefined;
-  const schema = overrides.schema ?? (config.graphql.federation ? loadSubgraphModule().buildSubgraph() : buildGatewaySchema());
+  const { watching, pubSub } = startReviewEvents(config, graph, authorization, redis, metrics, logger);
+  const schema = overrides.schema ?? (config.graphql.federation ? loadSubgraphModule().buildSubgraph() : buildGatewaySchema({ pubSub }));
   const apollo = createApollo({ schema, config: config.graphql, logger });
   await apollo.start();
+  // One of each for HTTP and WebSocket alike: a caller's limit is one count, whichever way it comes.
+  const checks = { callerCredential: callerCredential(config, logger), trustedDocuments: trustedDocuments(config.graphql.trustedDocuments, config.graphql.trustedDocumentsManifest, logger), callerLimit: callerLimit(config, redis) };
   const http = createHttpServer({
     config: config.server,
     upload: config.upload,
+    // Federation serves no subscriptions (the router's clients subscribe to the gateway itself).
+    webSocket: config.graphql.federation
+      ? undefined
+      : createWebSocketEndpoint({ schema, config: config.graphql, graph, authorization: authorization.authorize, ...checks, watched: config.watch.targets, upload: config.upload, metrics, logger }),
     graphql: createGraphQLHandler({
       apollo,
       graph,
       authorization: authorization.authorize,
-      callerCredential: callerCredential(config, logger),
-      trustedDocuments: trustedDocuments(config.graphql.trustedDocuments, config.graphql.trustedDocumentsManifest, logger),
-      callerLimit: callerLimit(config, redis),
+      ...checks,
       console: createDeveloperConsole({ ide: config.graphql.ide, document: SANDBOX_DOCUMENT, variables: { ...config.graphql.exampleVariables } }),
       upload: config.upload,
       metrics,
@@ -86,6 +95,7 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
     emulator,
     metrics,
     async stop() {
+      await watching?.stop();
       await http.drain();
       await apollo.stop();
       await Promise.all(dispatchers.map((dispatcher) => dispatcher.close()));
@@ -94,6 +104,17 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
       if (tracing) await tracing.shutdown();
     },
   };
+}
+
+/** Watching (WATCH) reads Graph with the gateway's own identity; its events reach subscriptions through the schema's pubSub. */
+function startReviewEvents(config: Config, graph: GraphClient, authorization: GraphAuthorizationPlan, redis: RedisState | undefined, metrics: Metrics, logger: Logger) {
+  const watching =
+    config.watch.targets.length === 0
+      ? undefined
+      : startWatching({ config: config.watch, graph, authorization: (signal) => authorization.authorize({ bearer: undefined, signal }), redis, registry: metrics.registry, logger });
+  const pubSub = new EventPubSub();
+  watching?.bus.listen((event) => pubSub.publish(topicOf(event), event));
+  return { watching, pubSub };
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Env } from './read';
 import { readServerConfig, type ServerConfig } from './server';
 import { readSharedStateConfig, type SharedStateConfig } from './shared-state';
 import { readUploadConfig, type UploadConfig } from './upload';
+import { readWatchConfig, type WatchConfig } from './watch';
 
 export type { AuthConfig, CallerAuthConfig } from './auth';
 export type { AuthorityConfig, GraphAuthMode, GraphCloud, GraphConfig, GraphCredentialConfig } from './graph';
@@ -15,6 +16,7 @@ export type { LogLevel, ObservabilityConfig } from './observability';
 export type { ServerConfig } from './server';
 export type { CallerLimitConfig, SharedStateConfig } from './shared-state';
 export type { UploadConfig } from './upload';
+export type { WatchConfig, WatchTarget, WebhookConfig } from './watch';
 export { loadEmulatorConfig, type EmulatorConfig } from './emulator';
 export { ConfigError, isLoopback, type Env } from './read';
 export { Secret } from './secret';
@@ -32,6 +34,7 @@ export interface Config {
   readonly observability: ObservabilityConfig;
   readonly upload: UploadConfig;
   readonly sharedState: SharedStateConfig;
+  readonly watch: WatchConfig;
 }
 
 /** Loads `.env` from the working directory (variables already set win), then returns the environment. */
@@ -52,6 +55,7 @@ export function loadConfig(env: Env): Config {
     observability: readObservabilityConfig(env),
     upload: readUploadConfig(env),
     sharedState: readSharedStateConfig(env),
+    watch: readWatchConfig(env, graph),
   });
 }
 

@@ -17,15 +17,20 @@ export interface CorsOptions {
   logger: Logger;
 }
 
+/** Whether CORS admits an origin: the one rule for fetches and WebSocket upgrades alike. */
+export function originCheck({ origins, loopback }: Pick<CorsOptions, 'origins' | 'loopback'>): (origin: string) => boolean {
+  const listed = new Set(origins);
+  return (origin) => listed.has(origin) || (loopback && LOOPBACK_HTTP_ORIGIN.test(origin));
+}
+
 /**
  * Sets CORS headers for an allowed origin; any other gets none, so its browser blocks the answer.
  * Credentials are allowed because every origin is named (config refuses a wildcard; loopback origins
  * are this machine's own pages). Returns true when the request was a preflight and has been answered.
  */
 export function createCors({ origins, loopback, logger }: CorsOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const listed = new Set(origins);
   const logged = new Set<string>();
-  const isAllowed = (origin: string) => listed.has(origin) || (loopback && LOOPBACK_HTTP_ORIGIN.test(origin));
+  const isAllowed = originCheck({ origins, loopback });
 
   // A browser reports a refused preflight only as "Failed to fetch": the gateway's log says which variable admits it.
   const logRefused = (origin: string) => {

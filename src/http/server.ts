@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { once, setMaxListeners } from 'node:events';
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config';
 import { createCors } from './cors';
+import { upgradeHandler, type WebSocketUpgrade } from './websocket-upgrade';
 import type { GraphQLHandler, HttpAnswer } from './graphql-request';
 import { lingerIfBodyUnread } from './lingering-close';
+import { requestDeadline } from './request-deadline';
 import { isMultipart, readRequestBody } from './request-body';
+
+export type { WebSocketUpgrade } from './websocket-upgrade';
 
 export interface HttpServerOptions {
   config: ServerConfig;
@@ -18,6 +22,8 @@ export interface HttpServerOptions {
   graphql: GraphQLHandler;
   /** The Prometheus text for /metrics (on METRICS_PORT when set, else on the public port). */
   metrics: { contentType: string; render(): Promise<string> };
+  /** WebSocket upgrades of /graphql (GraphQL subscriptions), once their origin is one CORS admits. */
+  webSocket?: WebSocketUpgrade;
   logger: Logger;
 }
 
@@ -62,17 +68,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     if (draining) res.shouldKeepAlive = false;
     route(routing, req, res, requestId).catch((error: unknown) => failed(logger, res, requestId, error));
   });
+  if (options.webSocket) server.on('upgrade', upgradeHandler(config, () => draining, options.webSocket));
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout, so they close first
   // Node's default (300 s) would cut a large upload off; the deadlines below bound every request instead.
   server.requestTimeout = Math.max(config.requestDeadlineMs, upload.deadlineMs) + 5_000;
 
-  const metricsServer = routing.separateMetrics
-    ? createServer((req, res) => {
-        const pathname = requestTarget(req.url)?.pathname;
-        if (pathname !== '/metrics') return sendJson(res, 404, notFound(`Only /metrics is served on this port, not ${pathname ?? 'an invalid URL'}.`));
-        serveMetrics(metrics, res).catch((error: unknown) => failed(logger, res, undefined, error));
-      })
-    : undefined;
+  const metricsServer = routing.separateMetrics ? createMetricsServer(metrics, logger) : undefined;
 
   return {
     async listen() {
@@ -88,6 +89,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     async drain() {
       draining = true;
       if (config.drainDelayMs > 0) await sleep(config.drainDelayMs);
+      // Subscriptions never finish on their own: 1001 (going away) tells their clients to reconnect elsewhere.
+      if (options.webSocket) await withinGrace(options.webSocket.drain(), config.shutdownGraceMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) await withinGrace(new Promise<void>((resolve) => (idle = resolve)), config.shutdownGraceMs);
@@ -96,6 +99,15 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       if (metricsServer) await closeNow(metricsServer);
     },
   };
+}
+
+/** METRICS_PORT's listener: /metrics alone. */
+function createMetricsServer(metrics: HttpServerOptions['metrics'], logger: Logger): Server {
+  return createServer((req, res) => {
+    const pathname = requestTarget(req.url)?.pathname;
+    if (pathname !== '/metrics') return sendJson(res, 404, notFound(`Only /metrics is served on this port, not ${pathname ?? 'an invalid URL'}.`));
+    serveMetrics(metrics, res).catch((error: unknown) => failed(logger, res, undefined, error));
+  });
 }
 
 /** What routing a request needs, made once per server. */
@@ -153,27 +165,6 @@ function failed(logger: Logger, res: ServerResponse, requestId: string | undefin
   logger.error({ requestId, err: { type: (error as Error)?.name, message: String((error as Error)?.message ?? error) } }, 'unhandled request failure');
   if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
   else res.destroy();
-}
-
-/**
- * The request's stop signal: it aborts when the deadline passes or the caller goes away, and the
- * deadline's instant counts against the retry budget too (the body's read time included).
- */
-/** Above any operation's Graph calls in flight at once (MAX_GRAPH_CALLS_PER_OPERATION is 10 by default). */
-const MAX_CONCURRENT_LISTENERS = 100;
-
-function requestDeadline(res: ServerResponse, deadlineMs: number): { signal: AbortSignal; deadline: number } {
-  const deadline = Date.now() + deadlineMs;
-  const controller = new AbortController();
-  // Every Graph attempt in flight listens to this signal (undici's one listener each), and a page of 20 sessions
-  // with their files reads 20 at once: more than Node's default of 10 without any leak.
-  setMaxListeners(MAX_CONCURRENT_LISTENERS, controller.signal);
-  const timer = setTimeout(() => controller.abort(new DOMException('The request deadline passed.', 'TimeoutError')), deadlineMs);
-  res.once('close', () => {
-    clearTimeout(timer);
-    if (!res.writableFinished) controller.abort(new DOMException('The caller went away.', 'AbortError'));
-  });
-  return { signal: controller.signal, deadline };
 }
 
 /** Waits for `finished`, at most `graceMs`. */

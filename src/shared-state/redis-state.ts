@@ -40,6 +40,8 @@ export class RedisState {
   private commandsReady = false;
   private subscribed = false;
   private closing = false;
+  /** The channels the subscriber connection listens on: the pauses', and any a feature adds (listen()). */
+  private readonly channels = new Set([PAUSES_CHANNEL]);
 
   constructor(private readonly options: RedisStateOptions) {
     const common: RedisOptions = { retryStrategy, connectTimeout: 2_000, autoResubscribe: false, lazyConnect: true };
@@ -57,7 +59,7 @@ export class RedisState {
     this.commands.on('ready', () => this.update(() => (this.commandsReady = true)));
     this.commands.on('close', () => this.update(() => (this.commandsReady = false), true));
     this.subscriber.on('ready', () => {
-      this.subscriber.subscribe(PAUSES_CHANNEL).then(
+      this.subscriber.subscribe(...this.channels).then(
         () => this.update(() => (this.subscribed = true)),
         () => this.subscriber.disconnect(true), // try again on a new connection
       );
@@ -84,6 +86,19 @@ export class RedisState {
       const parsed = channel === PAUSES_CHANNEL ? PAUSE_MESSAGE.exec(message) : null;
       if (parsed && parsed[1] !== this.sender) listener(parsed[2]!, Number(parsed[3]));
     });
+  }
+
+  /** Calls `listener` with every message on `channel` (any replica's, this one's included); call before start(). */
+  listen(channel: string, listener: (message: string) => void): void {
+    this.channels.add(channel);
+    this.subscriber.on('message', (from: string, message: string) => {
+      if (from === channel) listener(message);
+    });
+  }
+
+  /** Both connections are up: commands reach Redis and this replica hears what is published. */
+  get up(): boolean {
+    return this.commandsReady && this.subscribed;
   }
 
   close(): void {

@@ -19,6 +19,13 @@ function needsApplyResult(decision: StoredDecision): boolean {
   return decision.decision !== 'Approve';
 }
 
+/**
+ * ASSUMPTION (Microsoft's November 2025 how-to: "after 2 h the system moves the review to Active"; the 2026
+ * version drops the sentence): an instance INITIALIZING for two hours (since its startDateTime) moves on to
+ * InProgress, whether its data was uploaded or not. Applied whenever the instance is read.
+ */
+const INITIALIZING_FOR_MS = 2 * 60 * 60 * 1000;
+
 /** The emulator's access reviews: definitions, their instances and the instances' decisions, in memory. */
 export class ReviewStore {
   private readonly definitions = new Map<string, StoredDefinition>();
@@ -79,11 +86,33 @@ export class ReviewStore {
   }
 
   instancesOf(definitionId: string): StoredInstance[] {
-    return [...this.instances.values()].filter((instance) => sameId(instance.definitionId, definitionId));
+    return [...this.instances.values()].filter((instance) => sameId(instance.definitionId, definitionId)).map((instance) => this.settled(instance));
   }
 
   instance(id: string): StoredInstance | undefined {
-    return this.instances.get(id.toLowerCase());
+    const instance = this.instances.get(id.toLowerCase());
+    return instance && this.settled(instance);
+  }
+
+  /** A new instance of a catalog review, INITIALIZING from now (its two-hour upload window opens). */
+  startInstance(definition: StoredDefinition): StoredInstance {
+    return this.addInstance(definition.id, { status: 'Initializing', startDateTime: this.timestamp() });
+  }
+
+  /**
+   * The emulator's clock forward, as a gateway on the real clock sees it: every instance's times move back by
+   * `ms` (its upload window closes sooner, its end comes nearer). Nothing else moves.
+   */
+  moveClockForward(ms: number): void {
+    for (const instance of this.instances.values()) {
+      instance.startDateTime = graphDateTime(Date.parse(instance.startDateTime) - ms);
+      instance.endDateTime = graphDateTime(Date.parse(instance.endDateTime) - ms);
+    }
+  }
+
+  private settled(instance: StoredInstance): StoredInstance {
+    if (instance.status === 'Initializing' && Date.parse(instance.startDateTime) + INITIALIZING_FOR_MS <= this.clock.now()) instance.status = 'InProgress';
+    return instance;
   }
 
   /** The instance's decisions, with the rows of its completed upload sessions made into decisions first. */

@@ -18,6 +18,9 @@ export function reviewControl(req: IncomingMessage, url: URL, body: RequestBody,
   if (what === 'GET /_emulator/reviews') return answer(200, { value: reviews.allDefinitions().map((definition) => summary(reviews, definition)) });
   if (what === 'POST /_emulator/reviews') return readJson(req, body).then((json) => addReview(reviews, json));
   if (what === 'PUT /_emulator/reviews/paging') return readJson(req, body).then((json) => setPaging(reviews, json));
+  if (what === 'POST /_emulator/clock') return readJson(req, body).then((json) => moveClock(reviews, json));
+  const started = /^POST \/_emulator\/reviews\/([^/]+)\/instances$/.exec(what)?.[1];
+  if (started !== undefined) return startInstance(reviews, started);
   const [, instanceId, action] = /^\/_emulator\/reviews\/instances\/([^/]+)(?:\/(advance|decisions|review))?$/.exec(url.pathname) ?? [];
   if (instanceId === undefined) return undefined;
   const instance = reviews.instance(instanceId);
@@ -97,6 +100,22 @@ function review(reviews: ReviewStore, instance: StoredInstance, json: Record<str
   const by = reviewer && { id: reviewer.id, displayName: reviewer.displayName ?? null, userPrincipalName: reviewer.userPrincipalName ?? null };
   reviews.decide(instance, chosen, { decision, justification: (json.justification as string | undefined) ?? null, reviewer: by });
   return answer(200, { value: chosen.map(decisionJson) });
+}
+
+/** `POST /_emulator/reviews/{definitionId}/instances`: a new run of a seeded (or added) catalog review, INITIALIZING now. */
+function startInstance(reviews: ReviewStore, definitionId: string): Promise<Answer> {
+  const definition = reviews.definition(definitionId);
+  if (!definition) return Promise.reject(reviewNotFound('definition'));
+  if (definition.scope.kind !== 'catalog') throw badRequest('Only a catalog review’s instances start INITIALIZING (waiting for the resource’s data).');
+  return answer(201, instanceSummary(reviews, reviews.startInstance(definition)));
+}
+
+/** `POST /_emulator/clock` `{"forwardMinutes": n}`: the reviews' times move n minutes back, so a gateway on the real clock sees the time pass. */
+function moveClock(reviews: ReviewStore, json: Record<string, unknown>): Promise<Answer> {
+  const minutes = json.forwardMinutes;
+  if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0) throw badRequest('forwardMinutes must be a positive number.');
+  reviews.moveClockForward(minutes * 60_000);
+  return answer(200, { forwardMinutes: minutes });
 }
 
 function setPaging(reviews: ReviewStore, json: Record<string, unknown>): Promise<Answer> {

@@ -22,7 +22,7 @@ const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/fede
  * build, print with directives, rebuild with @apollo/subgraph. Sorted first, because type-graphql's own
  * argument order is not stable and the printed subgraph SDL is a committed artifact.
  */
-export function buildSubgraph(schema: GraphQLSchema = buildGatewaySchema()): GraphQLSchema {
+export function buildSubgraph(schema: GraphQLSchema = buildGatewaySchema({ subscriptions: false })): GraphQLSchema {
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
   const subgraph = buildSubgraphSchema({
     typeDefs: withAppliedDirectives(lexicographicSortSchema(schema)),
