@@ -2,6 +2,7 @@ import { Arg, Extensions, ID, Resolver, Root, Subscription } from 'type-graphql'
 import { AccessReviewStatus } from '../../graph/access-reviews/review';
 import { UploadSessionStatus, type UploadSession } from '../../graph/upload-sessions/upload-session';
 import type { ReviewEvent, ReviewSnapshot } from '../../watch/review-event';
+import { GRAPH_CALL_BUDGETS } from '../cost/graph-call-budgets';
 import { GRAPH_CALLS } from '../cost/graph-call-limit';
 import { watchedTopic, type SubscriptionContext } from '../subscriptions/subscription-context';
 import { AccessReviewEvent } from './review-event.type';
@@ -19,7 +20,7 @@ export class AccessReviewEventResolver {
     // The WebSocket endpoint checks the resource before it subscribes (so a refusal is the protocol's `error`); this is the same check.
     topics: ({ args, context }) => watchedTopic(context as SubscriptionContext, args as { catalogId: string; resourceId: string }),
   })
-  @Extensions({ [GRAPH_CALLS]: 0 })
+  @Extensions({ [GRAPH_CALLS]: GRAPH_CALL_BUDGETS['Subscription.accessReviewEvents'] })
   accessReviewEvents(
     @Root() event: ReviewEvent,
     @Arg('catalogId', () => ID) _catalogId: string,

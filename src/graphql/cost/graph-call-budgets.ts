@@ -58,4 +58,9 @@ export const GRAPH_CALL_BUDGETS = {
    * shares repeated ones), plus what each selects.
    */
   'Query._entities': 1,
+  /**
+   * Subscribing calls no Graph: the events come from the watcher, which reads Graph on its own schedule with the
+   * gateway's identity (one accessReviews listing per watched resource and interval), whoever listens.
+   */
+  'Subscription.accessReviewEvents': 0,
 } as const satisfies Record<string, number>;
