@@ -69,9 +69,9 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       return answer;
     }
     if (request.method !== 'GET' && request.method !== 'POST') {
-      return refuse({ status: 405, code: 'BAD_REQUEST', message: 'GraphQL is served with GET (queries) and POST.', headers: ALLOW });
+      return refuse({ status: 405, code: ApolloServerErrorCode.BAD_REQUEST, message: 'GraphQL is served with GET (queries) and POST.', headers: ALLOW });
     }
-    if (request.body.kind === 'refused') return refuse({ status: request.body.status, code: 'BAD_REQUEST', message: request.body.message });
+    if (request.body.kind === 'refused') return refuse({ status: request.body.status, code: ApolloServerErrorCode.BAD_REQUEST, message: request.body.message });
     const params = { body: 'value' in request.body ? request.body.value : undefined, search: request.search };
     const operation = operationParams(params);
     const verdict = options.trustedDocuments(params, operation);
