@@ -29,7 +29,11 @@ export interface GraphQLHandlerOptions {
    * How a caller proves itself before anything runs: `token` validates its access token (AUTH_ISSUER),
    * `bearer` only requires one (the token is forwarded or exchanged for Graph), `none` asks nothing.
    */
-  callerCredential: { kind: 'token'; authenticate: CallerAuthenticator } | { kind: 'bearer' } | { kind: 'none' };
+  callerCredential:
+    | { kind: 'token'; authenticate: CallerAuthenticator }
+    /** `check` refuses a bearer token before anything runs (a passthrough token from an unlisted tenant). */
+    | { kind: 'bearer'; check?: (bearer: string) => void }
+    | { kind: 'none' };
   trustedDocuments: TrustedDocuments;
   /** RATE_LIMIT_PER_CALLER: counts each operation of a caller, known by `source`. */
   callerLimit?: { limiter: CallerLimiter; source: CallerSource };
@@ -81,10 +85,15 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       try {
         if (callerCredential.kind === 'token') context.caller = await callerCredential.authenticate(bearer);
         else if (bearer === undefined) throw unauthenticated('Send an access token as "Authorization: Bearer <token>".');
+        else callerCredential.check?.(bearer);
       } catch (error) {
         return refuse(callerRefusal(error), 'caller-refused');
       }
-      if (context.caller) context.call.log = context.call.log.child({ caller: context.caller });
+      if (context.caller) {
+        context.call.log = context.call.log.child({ caller: context.caller });
+        // Graph is asked in the verified caller's tenant, and in no tenant a request could name otherwise.
+        context.call.authorization = options.authorization({ bearer, signal: request.signal, tenantId: context.caller.tid });
+      }
     }
     if (options.callerLimit && operation.runs) {
       const { limiter, source } = options.callerLimit;
