@@ -2,11 +2,18 @@ import type { GraphQLSchema } from 'graphql';
 import { Agent } from 'undici';
 import type { Logger } from 'pino';
 import { createCallerAuthenticator } from './auth/caller-authentication';
+import { unauthenticated } from './auth/caller-refusal';
+import { CatalogAuthorizer } from './auth/catalog-authorization';
 import { graphAuthorization } from './auth/graph-authorization';
+import { tenantListed } from './auth/issuer-template';
+import { stringClaim, unverifiedClaims } from './auth/token-claims';
 import { throttleScopeOf } from './auth/throttle-scope';
 import type { Config } from './config';
 import type { Emulator } from './emulator/server/emulator-server';
-import { GraphClient } from './graph/graph-client';
+import { GraphClient, type GraphCall } from './graph/graph-client';
+import type { Guid } from './graph/odata/ids';
+import { catalogAccess } from './graphql/catalog-access/catalog-access.plugin';
+import { guardCatalogFields } from './graphql/catalog-access/catalog-guard';
 import { GraphGuard } from './graph/transport/graph-guard';
 import { ScopePauses } from './graph/transport/scope-pauses';
 import type { CallerSource } from './graphql/edge/caller-limit';
@@ -43,7 +50,7 @@ export interface GatewayOverrides {
 /** The composition root: config → credentials → Graph base URL → dispatcher → client → schema → GraphQL → HTTP. */
 export async function startGateway(config: Config, logger: Logger, overrides: GatewayOverrides = {}): Promise<Gateway> {
   // Credentials first: a refused secret stops start-up before anything listens.
-  const authorization = graphAuthorization(config.graph);
+  const authorization = graphAuthorization(config.graph, config.auth);
   logger.info({ graphAuth: config.graph.auth }, `Graph credential: ${authorization.description}`);
   await authorization.verify(logger);
 
@@ -55,8 +62,10 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
   const { graph, dispatchers } = createGraphClient(config, graphBaseUrl, metrics, redis);
 
   const tracing = config.observability.otlpEndpoint ? await startTracing(config.observability.otlpEndpoint, 'upload-session-gateway') : undefined;
-  const schema = overrides.schema ?? (config.graphql.federation ? loadSubgraphModule().buildSubgraph() : buildGatewaySchema());
-  const apollo = createApollo({ schema, config: config.graphql, metrics, logger });
+  const built = overrides.schema ?? (config.graphql.federation ? loadSubgraphModule().buildSubgraph() : buildGatewaySchema());
+  const catalogs = catalogAuthorization(config, graph, logger);
+  const schema = catalogs ? guardCatalogFields(built) : built;
+  const apollo = createApollo({ schema, config: config.graphql, metrics, logger, plugins: catalogs ? [catalogs] : [] });
   await apollo.start();
   const http = createHttpServer({
     config: config.server,
@@ -129,12 +138,36 @@ function createGraphClient(config: Config, graphBaseUrl: URL, metrics: Metrics, 
 /** How callers prove themselves, decided once: a validated token, any bearer token to pass on, or nothing. */
 function callerCredential({ graph, auth }: Config, logger: Logger): GraphQLHandlerOptions['callerCredential'] {
   if (auth.callers) {
-    logger.info({ issuer: auth.callers.issuer, audiences: auth.callers.audiences }, 'callers must send a valid access token');
-    return { kind: 'token', authenticate: createCallerAuthenticator(auth.callers, logger) };
+    logger.info({ issuer: auth.callers.issuer, audiences: auth.callers.audiences, tenants: auth.tenants }, 'callers must send a valid access token');
+    return { kind: 'token', authenticate: createCallerAuthenticator(auth.callers, logger, auth.tenants) };
+  }
+  if (graph.auth === 'passthrough' && auth.tenants) {
+    // Graph checks the token itself; its `tid` only decides, before anything runs, whether its tenant is served.
+    const check = (bearer: string) => {
+      if (!tenantListed(auth.tenants, stringClaim(unverifiedClaims(bearer)?.tid))) throw unauthenticated('The Microsoft Graph token is from a tenant this gateway does not serve.');
+    };
+    return { kind: 'bearer', check };
   }
   if (auth.disabled) logger.warn({ graphAuth: graph.auth }, 'AUTH_DISABLED=true: callers are NOT authenticated; anyone who reaches this gateway can use its Graph credential');
   // Passthrough forwards the caller's token and on-behalf-of exchanges it: without one there is nothing to call Graph with.
   return graph.auth === 'passthrough' || graph.auth === 'obo' ? { kind: 'bearer' } : { kind: 'none' };
+}
+
+/**
+ * CATALOG_AUTHORIZATION=graph: the plugin that checks each catalog's role (its schema guard is applied by the
+ * caller), reading roles with the request's Graph call (the gateway's identity in the caller's tenant).
+ */
+function catalogAuthorization({ catalogAuthorization: catalogs, graph: graphConfig }: Config, graph: GraphClient, logger: Logger) {
+  if (catalogs.mode === 'off') {
+    if (graphConfig.auth === 'app') logger.warn('CATALOG_AUTHORIZATION=off: every authenticated caller may act on every catalog the gateway’s identity can reach');
+    return undefined;
+  }
+  logger.info({ ttlSeconds: catalogs.ttlMs / 1000 }, 'CATALOG_AUTHORIZATION=graph: callers act only on catalogs they hold a catalog role on');
+  const authorizer = new CatalogAuthorizer<GraphCall>(
+    (caller, catalogId, call) => graph.catalogRoles.roleOf({ id: caller.oid, kind: caller.principal }, catalogId as Guid, call),
+    catalogs.ttlMs,
+  );
+  return catalogAccess(authorizer);
 }
 
 /** Redis and its client are loaded only with REDIS_URL; the gateway serves at once, whether Redis is there or not. */

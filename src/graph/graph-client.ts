@@ -2,6 +2,7 @@ import { GraphRequestError, isGraphStatus, type GraphSubject } from './transport
 import { AccessReviewClient } from './access-reviews/review-client';
 import { AccessReviewDecisionClient } from './access-reviews/decision-client';
 import { AccessReviewPaths } from './access-reviews/review-paths';
+import { CatalogRoleClient } from './catalog-roles/catalog-role-client';
 import { hasNewFile, isAmbiguous, isRefusal, read, unreadable, unreadableAnswer } from './transport/graph-answer';
 import { GraphPaths } from './graph-paths';
 import { GraphTransport, type GraphAnswer, type GraphCall, type GraphTransportOptions } from './transport/graph-transport';
@@ -36,6 +37,8 @@ export class GraphClient {
   /** The catalog's access reviews, on the same transport (its retries, breaker and bulkhead). */
   readonly reviews: AccessReviewClient;
   readonly decisions: AccessReviewDecisionClient;
+  /** Who holds which role on a catalog (the gateway's catalog authorization), on the same transport. */
+  readonly catalogRoles: CatalogRoleClient;
 
   constructor(options: GraphClientOptions) {
     this.paths = new GraphPaths(options.baseUrl);
@@ -46,6 +49,7 @@ export class GraphClient {
     const newestSessions = (resource: ResourceKey, call: GraphCall) => this.listSessions(resource, { first: MAX_PAGE_SIZE as PageSize }, call).then((page) => page.sessions);
     this.reviews = new AccessReviewClient(reviewPaths, this.transport, newestSessions);
     this.decisions = new AccessReviewDecisionClient(reviewPaths, this.transport, this.reviews);
+    this.catalogRoles = new CatalogRoleClient(this.paths, this.transport);
   }
 
   /** GET: retried on 429/503/504, lost connections and timeouts (retryIdempotent). */

@@ -25,9 +25,11 @@ export interface ApolloOptions {
   config: GraphQLConfig;
   metrics: Metrics;
   logger: Logger;
+  /** Checks of the composition root's choosing, run after the Graph-call limit (CATALOG_AUTHORIZATION). */
+  plugins?: ApolloServerPlugin<GatewayContext>[];
 }
 
-export function createApollo({ schema, config, metrics, logger }: ApolloOptions): ApolloServer<GatewayContext> {
+export function createApollo({ schema, config, metrics, logger, plugins = [] }: ApolloOptions): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     schema,
     introspection: config.introspection,
@@ -50,6 +52,7 @@ export function createApollo({ schema, config, metrics, logger }: ApolloOptions)
       // Apollo turns on inline traces for a subgraph by default; they would hand resolver timings to any caller.
       ApolloServerPluginInlineTraceDisabled(),
       graphCallLimit<GatewayContext>(config.maxGraphCallsPerOperation),
+      ...plugins,
       uploadOperations(),
       legacyJsonStatus(),
       internalErrors(config.production, logger),
