@@ -17,7 +17,7 @@ export type { LogLevel, ObservabilityConfig } from './observability';
 export type { ServerConfig } from './server';
 export type { CallerLimitConfig, SharedStateConfig } from './shared-state';
 export type { UploadConfig } from './upload';
-export { loadEmulatorConfig, type EmulatorConfig } from './emulator';
+export { EMULATOR_DEFAULT_TENANT, loadEmulatorConfig, type EmulatorConfig } from './emulator';
 export { ConfigError, isLoopback, type Env } from './read';
 export { Secret } from './secret';
 export { SANDBOX_ORIGINS } from './server';
