@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CryptoKey, JSONWebKeySet, JWK, JWTPayload } from 'jose' with { 'resolution-mode': 'import' };
 import { loadJose } from '../../src/auth/jose';
+import { EMULATOR_DEFAULT_TENANT } from '../../src/config';
 
-export const TENANT_ID = '11111111-2222-4333-8444-555555555555';
+/** The home tenant: the emulator's default tenant, so its tokens reach the emulator's default world. */
+export const TENANT_ID = EMULATOR_DEFAULT_TENANT;
+const GUID_SEGMENT = /^\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|organizations|common)(\/.*)$/i;
 export const GRAPH_PERMISSION = 'EntitlementManagement.ReadWrite.All';
 export const MANAGED_IDENTITY_HEADER = 'fake-identity-header';
 
@@ -28,6 +31,8 @@ export interface RegisteredClient {
 
 export interface TokenRequest {
   grantType: string;
+  /** The tenant of the token endpoint asked (`/{tenant}/oauth2/v2.0/token`). */
+  tenant?: string;
   clientId: string | undefined;
   clientAuth: 'secret' | 'assertion' | 'none';
   status: number;
@@ -40,6 +45,8 @@ export interface IssueOptions {
   alg?: 'RS256' | 'PS256' | 'ES256';
   /** Sign with a key the JWKS does not publish (a forged signature). */
   foreignKey?: boolean;
+  /** Sign with this published key (addKey's kid). */
+  kid?: string;
 }
 
 interface SigningKey {
@@ -80,6 +87,11 @@ export class FakeAuthority {
 
   get jwksUri(): string {
     return `${this.origin}/${TENANT_ID}/discovery/v2.0/keys`;
+  }
+
+  /** `iss` of a tenant's v2.0 tokens; the tenant-independent metadata's template with `{tenantid}`. */
+  issuerOf(tenant: string): string {
+    return `${this.origin}/${tenant}/v2.0`;
   }
 
   static async start({ tls = false } = {}): Promise<FakeAuthority> {
@@ -145,14 +157,20 @@ export class FakeAuthority {
     this.keys = [await newKey('RS256')];
   }
 
-  async addKey(alg: 'RS256' | 'PS256' | 'ES256'): Promise<void> {
-    this.keys.push(await newKey(alg));
+  /** Publishes another key; `issuer` is the JWK's own `issuer` member (Entra names one per key). Returns its kid. */
+  async addKey(alg: 'RS256' | 'PS256' | 'ES256', { issuer }: { issuer?: string } = {}): Promise<string> {
+    const key = await newKey(alg);
+    if (issuer !== undefined) key.jwk = { ...key.jwk, issuer } as JWK;
+    this.keys.push(key);
+    return key.kid;
   }
 
   /** Signs `claims` as this issuer; iat/exp/nbf/jti filled in unless given. */
   async issue(claims: JWTPayload, options: IssueOptions = {}): Promise<string> {
     const { SignJWT } = await loadJose();
-    const key = options.foreignKey ? this.foreign! : (this.keys.find((k) => k.alg === (options.alg ?? 'RS256')) ?? this.keys[0]!);
+    const key = options.foreignKey
+      ? this.foreign!
+      : (this.keys.find((k) => (options.kid ? k.kid === options.kid : k.alg === (options.alg ?? 'RS256') && !('issuer' in k.jwk))) ?? this.keys[0]!);
     const now = Math.floor(Date.now() / 1000);
     const token = await new SignJWT({ ver: '2.0', ...claims })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
@@ -166,13 +184,15 @@ export class FakeAuthority {
     return token;
   }
 
+  /** Every tenant is served alike, as Entra's one authority serves them all; `organizations` names none ({tenantid}). */
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', this.origin).pathname;
-    const tenantRoot = `/${TENANT_ID}`;
-    if (req.method === 'GET' && (path === `${tenantRoot}/v2.0/.well-known/openid-configuration` || path === `${tenantRoot}/.well-known/openid-configuration`)) {
+    const [, tenant = '', path = ''] = GUID_SEGMENT.exec(new URL(req.url ?? '/', this.origin).pathname) ?? [];
+    const tenantRoot = `/${tenant}`;
+    const named = tenant !== 'organizations' && tenant !== 'common';
+    if (req.method === 'GET' && (path === '/v2.0/.well-known/openid-configuration' || path === '/.well-known/openid-configuration')) {
       return json(res, 200, {
-        issuer: this.issuer,
-        jwks_uri: this.jwksUri,
+        issuer: this.issuerOf(named ? tenant : '{tenantid}'),
+        jwks_uri: `${this.origin}${tenantRoot}/discovery/v2.0/keys`,
         token_endpoint: `${this.origin}${tenantRoot}/oauth2/v2.0/token`,
         authorization_endpoint: `${this.origin}${tenantRoot}/oauth2/v2.0/authorize`,
         end_session_endpoint: `${this.origin}${tenantRoot}/oauth2/v2.0/logout`,
@@ -184,22 +204,22 @@ export class FakeAuthority {
         cloud_instance_name: 'microsoftonline.com',
       });
     }
-    if (req.method === 'GET' && path === `${tenantRoot}/discovery/v2.0/keys`) {
+    if (req.method === 'GET' && path === '/discovery/v2.0/keys') {
       this.jwksDownloads++;
       return json(res, 200, this.jwks());
     }
-    if (req.method === 'POST' && path === `${tenantRoot}/oauth2/v2.0/token`) return this.token(req, res);
-    if (req.method === 'GET' && path === '/msi/token') return this.managedIdentityToken(req, res);
-    json(res, 404, { error: 'not_found', error_description: `nothing at ${path}` });
+    if (req.method === 'POST' && path === '/oauth2/v2.0/token' && named) return this.token(req, res, tenant.toLowerCase());
+    if (req.method === 'GET' && req.url?.startsWith('/msi/token')) return this.managedIdentityToken(req, res);
+    json(res, 404, { error: 'not_found', error_description: `nothing at ${req.url}` });
   }
 
-  private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async token(req: IncomingMessage, res: ServerResponse, tenant: string): Promise<void> {
     const form = new URLSearchParams(await readText(req));
     const grantType = form.get('grant_type') ?? '';
     const clientId = form.get('client_id') ?? undefined;
     const clientAuth = form.has('client_secret') ? 'secret' : form.has('client_assertion') ? 'assertion' : 'none';
     const answer = (status: number, body: Record<string, unknown>) => {
-      this.requests.push({ grantType, clientId, clientAuth, status });
+      this.requests.push({ grantType, tenant, clientId, clientAuth, status });
       json(res, status, body);
     };
     if (this.tokenDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.tokenDelayMs));
@@ -212,8 +232,8 @@ export class FakeAuthority {
 
     if (grantType === 'client_credentials') {
       const token = await this.issue(
-        { aud: resource, sub: `sp-${client.clientId}`, oid: `sp-${client.clientId}`, tid: TENANT_ID, azp: client.clientId, roles: client.roles ?? [GRAPH_PERMISSION], idtyp: 'app' },
-        { expiresIn: this.graphTokenLifetime },
+        { aud: resource, sub: `sp-${client.clientId}`, oid: `sp-${client.clientId}`, tid: tenant, azp: client.clientId, roles: client.roles ?? [GRAPH_PERMISSION], idtyp: 'app' },
+        { expiresIn: this.graphTokenLifetime, issuer: this.issuerOf(tenant) },
       );
       return answer(200, { token_type: 'Bearer', expires_in: this.graphTokenLifetime, ext_expires_in: this.graphTokenLifetime, access_token: token });
     }
@@ -228,7 +248,7 @@ export class FakeAuthority {
       }
       const token = await this.issue(
         { aud: resource, sub: user.sub, oid: user.oid, tid: user.tid, azp: client.clientId, scp: GRAPH_PERMISSION, name: user.name },
-        { expiresIn: this.graphTokenLifetime },
+        { expiresIn: this.graphTokenLifetime, issuer: this.issuerOf(String(user.tid ?? tenant)) },
       );
       return answer(200, { token_type: 'Bearer', scope: `${resource}/${GRAPH_PERMISSION}`, expires_in: this.graphTokenLifetime, ext_expires_in: this.graphTokenLifetime, access_token: token });
     }
@@ -267,8 +287,9 @@ export class FakeAuthority {
 
   private async verifyOwn(token: string, audience: string): Promise<JWTPayload | undefined> {
     const { createLocalJWKSet, jwtVerify } = await loadJose();
-    return jwtVerify(token, createLocalJWKSet(this.jwks()), { issuer: this.issuer, audience }).then(
-      ({ payload }) => payload,
+    // Each tenant's tokens carry its own issuer.
+    return jwtVerify(token, createLocalJWKSet(this.jwks()), { audience }).then(
+      ({ payload }) => (payload.iss === this.issuerOf(String(payload.tid ?? TENANT_ID)) || payload.iss === this.issuer ? payload : undefined),
       () => undefined,
     );
   }
