@@ -57,7 +57,7 @@ export function createJwtVerifier({ jwks, issuer, audiences, cooldownMs = 30_000
   const keySet = () =>
     (keys ??= (async () => {
       const { createLocalJWKSet, createRemoteJWKSet } = await loadJose();
-      if (jwks !== undefined && !(jwks instanceof URL)) return Object.assign(createLocalJWKSet(jwks), { jwks: () => jwks });
+      if (jwks !== undefined && !(jwks instanceof URL)) return createLocalJWKSet(jwks);
       const uri = jwks ?? (await discoverJwksUri(discoveryIssuer(issuer!)));
       return createRemoteJWKSet(uri, { cooldownDuration: cooldownMs, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
     })().catch((error: unknown) => {

@@ -65,7 +65,8 @@ function startProcess(env: Record<string, string>): Spawned {
 }
 
 async function startGateway(env: Record<string, string>): Promise<{ url: URL; child: Spawned }> {
-  const child = startProcess({ AUTH_ISSUER: authority.issuer, AUTH_AUDIENCE: API, ...env });
+  // These tests are about credentials: catalog roles have their own (catalog-authorization, tenant-credentials).
+  const child = startProcess({ AUTH_ISSUER: authority.issuer, AUTH_AUDIENCE: API, CATALOG_AUTHORIZATION: 'off', ...env });
   const [, url] = await child.waitFor(/gateway listening on (http:\/\/\S+)"/);
   return { url: new URL(url!), child };
 }
@@ -94,7 +95,7 @@ describe('GRAPH_AUTH=app', () => {
       { oid: 'sp-app-secret-client', tid: TENANT_ID, appId: 'app-secret-client', kind: 'app' },
     ]);
     // One token at start-up (the credential check), none per request.
-    expect(tokenRequests('client_credentials', 'app-secret-client')).toEqual([{ grantType: 'client_credentials', clientId: 'app-secret-client', clientAuth: 'secret', status: 200 }]);
+    expect(tokenRequests('client_credentials', 'app-secret-client')).toEqual([{ grantType: 'client_credentials', tenant: TENANT_ID, clientId: 'app-secret-client', clientAuth: 'secret', status: 200 }]);
   });
 
   it('with a certificate: signs a client assertion the authority verifies', async () => {
