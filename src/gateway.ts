@@ -1,12 +1,21 @@
 import type { GraphQLSchema } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayContext } from './graphql/edge/context';
 import { Agent } from 'undici';
 import type { Logger } from 'pino';
 import { createCallerAuthenticator } from './auth/caller-authentication';
+import { unauthenticated } from './auth/caller-refusal';
+import { CatalogAuthorizer } from './auth/catalog-authorization';
 import { graphAuthorization, type GraphAuthorizationPlan } from './auth/graph-authorization';
+import { tenantListed } from './auth/issuer-template';
+import { stringClaim, unverifiedClaims } from './auth/token-claims';
 import { throttleScopeOf } from './auth/throttle-scope';
 import type { Config } from './config';
 import type { Emulator } from './emulator/server/emulator-server';
-import { GraphClient } from './graph/graph-client';
+import { GraphClient, type GraphCall } from './graph/graph-client';
+import type { Guid } from './graph/odata/ids';
+import { catalogAccess } from './graphql/catalog-access/catalog-access.plugin';
+import { guardCatalogFields } from './graphql/catalog-access/catalog-guard';
 import { GraphGuard } from './graph/transport/graph-guard';
 import { ScopePauses } from './graph/transport/scope-pauses';
 import type { CallerSource } from './graphql/edge/caller-limit';
@@ -47,7 +56,7 @@ export interface GatewayOverrides {
 /** The composition root: config → credentials → Graph base URL → dispatcher → client → schema → GraphQL → HTTP. */
 export async function startGateway(config: Config, logger: Logger, overrides: GatewayOverrides = {}): Promise<Gateway> {
   // Credentials first: a refused secret stops start-up before anything listens.
-  const authorization = graphAuthorization(config.graph);
+  const authorization = graphAuthorization(config.graph, config.auth);
   logger.info({ graphAuth: config.graph.auth }, `Graph credential: ${authorization.description}`);
   await authorization.verify(logger);
 
@@ -60,18 +69,18 @@ export async function startGateway(config: Config, logger: Logger, overrides: Ga
 
   const tracing = config.observability.otlpEndpoint ? await startTracing(config.observability.otlpEndpoint, 'upload-session-gateway') : undefined;
   const { watching, pubSub } = startReviewEvents(config, graph, authorization, redis, metrics, logger);
-  const schema = overrides.schema ?? (config.graphql.federation ? loadSubgraphModule().buildSubgraph() : buildGatewaySchema({ pubSub }));
-  const apollo = createApollo({ schema, config: config.graphql, logger });
+  const catalogs = catalogAuthorization(config, graph, logger);
+  const { schema, plugins } = servedSchema(config, overrides, pubSub, catalogs && catalogAccess(catalogs));
+  const apollo = createApollo({ schema, config: config.graphql, logger, plugins });
   await apollo.start();
-  // One of each for HTTP and WebSocket alike: a caller's limit is one count, whichever way it comes.
-  const checks = { callerCredential: callerCredential(config, logger), trustedDocuments: trustedDocuments(config.graphql.trustedDocuments, config.graphql.trustedDocumentsManifest, logger), callerLimit: callerLimit(config, redis) };
+  const checks = edgeChecks(config, redis, logger);
   const http = createHttpServer({
     config: config.server,
     upload: config.upload,
     // Federation serves no subscriptions (the router's clients subscribe to the gateway itself).
     webSocket: config.graphql.federation
       ? undefined
-      : createWebSocketEndpoint({ schema, config: config.graphql, graph, authorization: authorization.authorize, ...checks, watched: config.watch.targets, upload: config.upload, metrics, logger }),
+      : createWebSocketEndpoint({ schema, config: config.graphql, graph, authorization: authorization.authorize, ...checks, catalogs, watched: config.watch.targets, upload: config.upload, metrics, logger }),
     graphql: createGraphQLHandler({
       apollo,
       graph,
@@ -150,12 +159,48 @@ function createGraphClient(config: Config, graphBaseUrl: URL, metrics: Metrics, 
 /** How callers prove themselves, decided once: a validated token, any bearer token to pass on, or nothing. */
 function callerCredential({ graph, auth }: Config, logger: Logger): GraphQLHandlerOptions['callerCredential'] {
   if (auth.callers) {
-    logger.info({ issuer: auth.callers.issuer, audiences: auth.callers.audiences }, 'callers must send a valid access token');
-    return { kind: 'token', authenticate: createCallerAuthenticator(auth.callers, logger) };
+    logger.info({ issuer: auth.callers.issuer, audiences: auth.callers.audiences, tenants: auth.tenants }, 'callers must send a valid access token');
+    return { kind: 'token', authenticate: createCallerAuthenticator(auth.callers, logger, auth.tenants) };
+  }
+  if (graph.auth === 'passthrough' && auth.tenants) {
+    // Graph checks the token itself; its `tid` only decides, before anything runs, whether its tenant is served.
+    const check = (bearer: string) => {
+      if (!tenantListed(auth.tenants, stringClaim(unverifiedClaims(bearer)?.tid))) throw unauthenticated('The Microsoft Graph token is from a tenant this gateway does not serve.');
+    };
+    return { kind: 'bearer', check };
   }
   if (auth.disabled) logger.warn({ graphAuth: graph.auth }, 'AUTH_DISABLED=true: callers are NOT authenticated; anyone who reaches this gateway can use its Graph credential');
   // Passthrough forwards the caller's token and on-behalf-of exchanges it: without one there is nothing to call Graph with.
   return graph.auth === 'passthrough' || graph.auth === 'obo' ? { kind: 'bearer' } : { kind: 'none' };
+}
+
+/**
+ * CATALOG_AUTHORIZATION=graph: the plugin that checks each catalog's role (its schema guard is applied by the
+ * caller), reading roles with the request's Graph call (the gateway's identity in the caller's tenant).
+ */
+/** One of each for HTTP and WebSocket alike: a caller's limit is one count, whichever way it comes. */
+function edgeChecks(config: Config, redis: RedisState | undefined, logger: Logger) {
+  const { trustedDocuments: mode, trustedDocumentsManifest: manifest } = config.graphql;
+  return { callerCredential: callerCredential(config, logger), trustedDocuments: trustedDocuments(mode, manifest, logger), callerLimit: callerLimit(config, redis) };
+}
+
+/** The schema Apollo and the WebSocket endpoint serve: its root fields guarded when catalog authorization is on. */
+function servedSchema(config: Config, overrides: GatewayOverrides, pubSub: EventPubSub, catalogs: ApolloServerPlugin<GatewayContext> | undefined) {
+  const built = overrides.schema ?? (config.graphql.federation ? loadSubgraphModule().buildSubgraph() : buildGatewaySchema({ pubSub }));
+  return catalogs ? { schema: guardCatalogFields(built), plugins: [catalogs] } : { schema: built, plugins: [] };
+}
+
+function catalogAuthorization({ catalogAuthorization: catalogs, graph: graphConfig }: Config, graph: GraphClient, logger: Logger) {
+  if (catalogs.mode === 'off') {
+    if (graphConfig.auth === 'app') logger.warn('CATALOG_AUTHORIZATION=off: every authenticated caller may act on every catalog the gateway’s identity can reach');
+    return undefined;
+  }
+  logger.info({ ttlSeconds: catalogs.ttlMs / 1000 }, 'CATALOG_AUTHORIZATION=graph: callers act only on catalogs they hold a catalog role on');
+  const authorizer = new CatalogAuthorizer<GraphCall>(
+    (caller, catalogId, call) => graph.catalogRoles.roleOf({ id: caller.oid, kind: caller.principal }, catalogId as Guid, call),
+    catalogs.ttlMs,
+  );
+  return authorizer;
 }
 
 /** Redis and its client are loaded only with REDIS_URL; the gateway serves at once, whether Redis is there or not. */

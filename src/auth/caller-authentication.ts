@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { JWTPayload } from 'jose' with { 'resolution-mode': 'import' };
 import type { CallerAuthConfig } from '../config';
 import { CallerRefusedError, unauthenticated } from './caller-refusal';
+import { tenantListed } from './issuer-template';
 import { createJwtVerifier, TokenRejected } from './jwt-verifier';
 import { stringClaim } from './token-claims';
 
@@ -15,12 +16,15 @@ export interface CallerIdentity {
   tid: string | undefined;
   /** The client application the caller used (`appid` in v1 tokens, `azp` in v2). */
   appId: string | undefined;
+  /** What `oid` is: a user, or an application's service principal (an app-only token: `idtyp` app, or no `scp`). */
+  principal: 'user' | 'servicePrincipal';
 }
 
 /** Validates a caller's bearer token; throws CallerRefusedError. */
 export type CallerAuthenticator = (bearer: string | undefined) => Promise<CallerIdentity>;
 
-export function createCallerAuthenticator(config: CallerAuthConfig, logger: Logger): CallerAuthenticator {
+/** `tenants`: AUTH_TENANTS, when set: a token's `tid` must be listed (Entra admits any tenant to a multi-tenant app). */
+export function createCallerAuthenticator(config: CallerAuthConfig, logger: Logger, tenants?: readonly string[]): CallerAuthenticator {
   const verify = createJwtVerifier({ jwks: config.jwksUri, issuer: config.issuer, audiences: config.audiences, cooldownMs: config.jwksCooldownMs });
 
   return async (bearer) => {
@@ -37,11 +41,17 @@ export function createCallerAuthenticator(config: CallerAuthConfig, logger: Logg
       throw new CallerRefusedError('unavailable', 'Caller tokens cannot be validated right now; retry later.');
     }
 
-    const identity = {
+    if (!tenantListed(tenants, claims.tid)) {
+      logger.info({ reason: 'tenant not listed', tid: stringClaim(claims.tid) }, 'caller token refused');
+      throw unauthenticated('The access token is not valid for this API.');
+    }
+    const identity: CallerIdentity = {
       oid: stringClaim(claims.oid),
       sub: stringClaim(claims.sub),
-      tid: stringClaim(claims.tid),
+      // Lower-cased: it keys caches and chooses the tenant Graph is asked in (Entra sends it lower-case).
+      tid: stringClaim(claims.tid)?.toLowerCase(),
       appId: stringClaim(claims.appid) ?? stringClaim(claims.azp),
+      principal: claims.idtyp === 'app' || (claims.scp === undefined && claims.idtyp !== 'user') ? 'servicePrincipal' : 'user',
     };
     const scopes = new Set(stringClaim(claims.scp)?.split(' ') ?? []);
     const roles = new Set(Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : []);

@@ -2,15 +2,21 @@ import { createHash } from 'node:crypto';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import { ConfigError, type GraphConfig } from '../config';
+import { ConfigError, type AuthConfig, type GraphConfig } from '../config';
 import { AuthorityRequestError, authorityRequestError } from './authority-failure';
 import { unauthenticated } from './caller-refusal';
 import { appCredential, checkCertificateFile, CREDENTIAL_VARIABLE, oboCredential } from './graph-credential';
+import { keyHash } from './token-claims';
 
 /** What a GraphQL request lends to the choice of Graph credential. */
 export interface CredentialRequest {
   /** The caller's bearer token, if any (already validated when caller authentication is on). */
   bearer: string | undefined;
+  /**
+   * The verified caller's tenant (its token's `tid`): Graph is asked in it. Only a validated token sets it,
+   * so nothing else in a request can point the gateway at another tenant; undefined: the home tenant.
+   */
+  tenantId?: string;
   signal: AbortSignal;
 }
 
@@ -27,18 +33,24 @@ export interface GraphAuthorizationPlan {
 
 /** What the gateway sends to its embedded emulator: a placeholder, never a real credential. */
 const EMULATOR_TOKEN = 'Bearer emulator-mode-no-real-credential';
+
+/** The placeholder naming the caller's tenant, as a Graph token's `tid` would: the emulator answers from that tenant's world. */
+function emulatorToken(tenantId: string | undefined): string {
+  if (tenantId === undefined) return EMULATOR_TOKEN;
+  return `${EMULATOR_TOKEN}.${Buffer.from(JSON.stringify({ tid: tenantId, appid: 'emulator-mode' })).toString('base64url')}.`;
+}
 /** Exchanged tokens are reused until this long before they expire (MSAL renews app tokens with the same margin). */
 const OBO_REFRESH_MARGIN_MS = 5 * 60_000;
 const OBO_CACHE_ENTRIES = 10_000;
 /** The longest one on-behalf-of exchange may take, whoever is waiting for it. */
 const OBO_EXCHANGE_TIMEOUT_MS = 10_000;
 
-export function graphAuthorization(config: GraphConfig): GraphAuthorizationPlan {
+export function graphAuthorization(config: GraphConfig, { tenants }: Pick<AuthConfig, 'tenants'> = { tenants: undefined }): GraphAuthorizationPlan {
   const { credential: credentialConfig, authority } = config;
   const scope = authority.graphScope;
   switch (config.auth) {
     case 'emulator':
-      return { authorize: () => async () => EMULATOR_TOKEN, description: 'emulator placeholder token', verify: async () => {} };
+      return { authorize: ({ tenantId }) => async () => emulatorToken(tenantId), description: 'emulator placeholder token', verify: async () => {} };
     case 'passthrough':
       return {
         authorize: ({ bearer }) => async () => `Bearer ${requireBearer(bearer, 'your Microsoft Graph access token')}`,
@@ -46,9 +58,11 @@ export function graphAuthorization(config: GraphConfig): GraphAuthorizationPlan 
         verify: async () => {},
       };
     case 'app': {
-      const credential = appCredential(credentialConfig!, authority);
+      const credential = appCredential(credentialConfig!, authority, tenants);
+      // A managed identity cannot ask another tenant (config refuses AUTH_TENANTS naming others): it is never told one.
+      const tenantOf = (tenantId: string | undefined) => (credentialConfig!.kind === 'managed-identity' ? undefined : tenantId);
       return {
-        authorize: ({ signal }) => async () => `Bearer ${(await graphToken(credential, scope, signal)).token}`,
+        authorize: ({ signal, tenantId }) => async () => `Bearer ${(await graphToken(credential, scope, signal, tenantOf(tenantId))).token}`,
         description: `app credential ${credentialConfig!.kind}`,
         async verify(logger) {
           checkCertificateFile(credentialConfig!);
@@ -66,21 +80,22 @@ export function graphAuthorization(config: GraphConfig): GraphAuthorizationPlan 
     case 'obo': {
       // Concurrent requests with one caller token share one exchange, so it belongs to none of them: it has
       // its own time limit, and a caller that leaves stops waiting for it without cancelling it for the others.
-      const exchanged = new LRUCache<string, AccessToken, { assertion: string }>({
+      const exchanged = new LRUCache<string, AccessToken, { assertion: string; tenantId: string | undefined }>({
         max: OBO_CACHE_ENTRIES,
         fetchMethod: async (_key, _stale, { context, options, signal }) => {
           const limited = AbortSignal.any([signal, AbortSignal.timeout(OBO_EXCHANGE_TIMEOUT_MS)]);
-          const token = await graphToken(oboCredential(credentialConfig!, authority, context.assertion), scope, limited);
+          const credential = oboCredential(credentialConfig!, authority, context.assertion, tenants);
+          const token = await graphToken(credential, scope, limited, context.tenantId);
           options.ttl = Math.max(1, token.expiresOnTimestamp - OBO_REFRESH_MARGIN_MS - Date.now());
           return token;
         },
       });
       return {
-        authorize: ({ bearer, signal }) => async () => {
+        authorize: ({ bearer, signal, tenantId }) => async () => {
           const assertion = requireBearer(bearer, 'an access token for this API');
-          // Keyed by a hash: the cache holds exchanged tokens, not the callers' own.
-          const key = createHash('sha256').update(assertion).digest('base64url');
-          const token = await untilAborted(exchanged.fetch(key, { context: { assertion } }), signal);
+          // Keyed by the tenant and a hash: the cache holds exchanged tokens, not the callers' own.
+          const key = keyHash('obo', tenantId ?? '', createHash('sha256').update(assertion).digest('base64url'));
+          const token = await untilAborted(exchanged.fetch(key, { context: { assertion, tenantId } }), signal);
           return `Bearer ${token!.token}`;
         },
         description: `on-behalf-of the caller with ${credentialConfig!.kind}`,
@@ -90,10 +105,11 @@ export function graphAuthorization(config: GraphConfig): GraphAuthorizationPlan 
   }
 }
 
-async function graphToken(credential: TokenCredential, scope: string, signal: AbortSignal): Promise<AccessToken> {
+/** `tenantId`: the tenant to ask in (the caller's); the credential's home tenant when undefined. */
+async function graphToken(credential: TokenCredential, scope: string, signal: AbortSignal, tenantId?: string): Promise<AccessToken> {
   let token: AccessToken | null;
   try {
-    token = await credential.getToken(scope, { abortSignal: signal });
+    token = await credential.getToken(scope, { abortSignal: signal, ...(tenantId !== undefined && { tenantId }) });
   } catch (error) {
     throw authorityRequestError(error);
   }

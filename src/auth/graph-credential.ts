@@ -19,8 +19,13 @@ export const CREDENTIAL_VARIABLE: Record<GraphCredentialConfig['kind'], string> 
   'managed-identity': 'AZURE_MANAGED_IDENTITY',
 };
 
-function commonOptions(authority: AuthorityConfig) {
+/**
+ * `allowedTenants`: the tenants besides the home one a token may be asked in (AUTH_TENANTS), never `*`;
+ * @azure/identity refuses any other tenant a request names.
+ */
+function commonOptions(authority: AuthorityConfig, allowedTenants: readonly string[] = []) {
   return {
+    additionallyAllowedTenants: [...allowedTenants],
     authorityHost: authority.host.href,
     disableInstanceDiscovery: authority.disableInstanceDiscovery,
     // The gateway has its own deadline per request: a short retry budget for the authority, not the SDK's default minutes.
@@ -29,8 +34,8 @@ function commonOptions(authority: AuthorityConfig) {
 }
 
 /** `app` mode: the gateway's own identity, exactly the kind configuration chose. */
-export function appCredential(config: GraphCredentialConfig, authority: AuthorityConfig): TokenCredential {
-  const options = commonOptions(authority);
+export function appCredential(config: GraphCredentialConfig, authority: AuthorityConfig, allowedTenants?: readonly string[]): TokenCredential {
+  const options = commonOptions(authority, allowedTenants);
   switch (config.kind) {
     case 'client-secret':
       return new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret.reveal(), options);
@@ -49,8 +54,8 @@ export function appCredential(config: GraphCredentialConfig, authority: Authorit
 }
 
 /** `obo` mode: one credential per caller token, which it exchanges for a Graph token on the caller's behalf. */
-export function oboCredential(config: GraphCredentialConfig, authority: AuthorityConfig, userAssertionToken: string): TokenCredential {
-  const options = { ...commonOptions(authority), userAssertionToken };
+export function oboCredential(config: GraphCredentialConfig, authority: AuthorityConfig, userAssertionToken: string, allowedTenants?: readonly string[]): TokenCredential {
+  const options = { ...commonOptions(authority, allowedTenants), userAssertionToken };
   switch (config.kind) {
     case 'client-secret':
       return new OnBehalfOfCredential({ ...options, tenantId: config.tenantId, clientId: config.clientId, clientSecret: config.clientSecret.reveal() });

@@ -10,6 +10,12 @@ export const EMULATOR_SEED_SESSION = Object.freeze({
   uploadSessionId: '23f27c15-72f9-45fe-9e9c-e3d8f75bdc44',
 });
 
+/**
+ * The tenant whose world answers a Graph token without a `tid` (an opaque token, or emulator mode without
+ * caller authentication). Config owns it beside the seed session: tests' fake authorities issue tokens in it.
+ */
+export const EMULATOR_DEFAULT_TENANT = '11111111-2222-4333-8444-555555555555';
+
 /** `npm run emulator` alone. */
 export interface EmulatorConfig {
   readonly port: number;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readAuthConfig, type AuthConfig } from './auth';
+import { checkGraphTenants, readCatalogAuthorizationConfig, type CatalogAuthorizationConfig } from './catalog-authorization';
 import { readGraphConfig, type GraphConfig } from './graph';
 import { readGraphQLConfig, type GraphQLConfig } from './graphql';
 import { readObservabilityConfig, type ObservabilityConfig } from './observability';
@@ -9,7 +10,8 @@ import { readSharedStateConfig, type SharedStateConfig } from './shared-state';
 import { readUploadConfig, type UploadConfig } from './upload';
 import { readWatchConfig, type WatchConfig } from './watch';
 
-export type { AuthConfig, CallerAuthConfig } from './auth';
+export { TENANT_PLACEHOLDER, type AuthConfig, type CallerAuthConfig } from './auth';
+export type { CatalogAuthorizationConfig } from './catalog-authorization';
 export type { AuthorityConfig, GraphAuthMode, GraphCloud, GraphConfig, GraphCredentialConfig } from './graph';
 export type { GraphQLConfig, GraphQLIde, TrustedDocumentsMode } from './graphql';
 export type { LogLevel, ObservabilityConfig } from './observability';
@@ -17,7 +19,7 @@ export type { ServerConfig } from './server';
 export type { CallerLimitConfig, SharedStateConfig } from './shared-state';
 export type { UploadConfig } from './upload';
 export type { WatchConfig, WatchTarget, WebhookConfig } from './watch';
-export { loadEmulatorConfig, type EmulatorConfig } from './emulator';
+export { EMULATOR_DEFAULT_TENANT, loadEmulatorConfig, type EmulatorConfig } from './emulator';
 export { ConfigError, isLoopback, type Env } from './read';
 export { Secret } from './secret';
 export { SANDBOX_ORIGINS } from './server';
@@ -31,6 +33,7 @@ export interface Config {
   readonly graphql: GraphQLConfig;
   readonly graph: GraphConfig;
   readonly auth: AuthConfig;
+  readonly catalogAuthorization: CatalogAuthorizationConfig;
   readonly observability: ObservabilityConfig;
   readonly upload: UploadConfig;
   readonly sharedState: SharedStateConfig;
@@ -47,11 +50,14 @@ export function readEnvironment(): Env {
 export function loadConfig(env: Env): Config {
   const production = env.NODE_ENV === 'production';
   const graph = readGraphConfig(env, production);
+  const auth = readAuthConfig(env, graph.auth);
+  checkGraphTenants(env, graph, auth);
   return deepFreeze({
     server: readServerConfig(env, { development: graph.auth === 'emulator' && !production }),
     graphql: readGraphQLConfig(env, { production, emulator: graph.auth === 'emulator' }),
     graph,
-    auth: readAuthConfig(env, graph.auth),
+    auth,
+    catalogAuthorization: readCatalogAuthorizationConfig(env, graph, auth),
     observability: readObservabilityConfig(env),
     upload: readUploadConfig(env),
     sharedState: readSharedStateConfig(env),

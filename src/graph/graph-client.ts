@@ -1,6 +1,7 @@
 import { AccessReviewClient } from './access-reviews/review-client';
 import { AccessReviewDecisionClient } from './access-reviews/decision-client';
 import { AccessReviewPaths } from './access-reviews/review-paths';
+import { CatalogRoleClient } from './catalog-roles/catalog-role-client';
 import { GraphPaths } from './graph-paths';
 import { GraphTransport, type GraphTransportOptions } from './transport/graph-transport';
 import { UploadSessionClient } from './upload-sessions/session-client';
@@ -20,6 +21,8 @@ export class GraphClient {
   readonly sessions: UploadSessionClient;
   readonly reviews: AccessReviewClient;
   readonly decisions: AccessReviewDecisionClient;
+  /** Who holds which role on a catalog (the gateway's catalog authorization), on the same transport. */
+  readonly catalogRoles: CatalogRoleClient;
 
   constructor(options: GraphClientOptions) {
     const paths = new GraphPaths(options.baseUrl);
@@ -28,5 +31,6 @@ export class GraphClient {
     this.sessions = new UploadSessionClient(paths, transport);
     this.reviews = new AccessReviewClient(reviewPaths, paths, transport);
     this.decisions = new AccessReviewDecisionClient(reviewPaths, transport);
+    this.catalogRoles = new CatalogRoleClient(paths, transport);
   }
 }

@@ -26,7 +26,7 @@ describe('GRAPH_AUTH=app', () => {
       { oid: 'sp-app-secret-client', tid: TENANT_ID, appId: 'app-secret-client', kind: 'app' },
     ]);
     // One token at start-up (the credential check), none per request.
-    expect(tokenRequests('client_credentials', 'app-secret-client')).toEqual([{ grantType: 'client_credentials', clientId: 'app-secret-client', clientAuth: 'secret', status: 200 }]);
+    expect(tokenRequests('client_credentials', 'app-secret-client')).toEqual([{ grantType: 'client_credentials', tenant: TENANT_ID, clientId: 'app-secret-client', clientAuth: 'secret', status: 200 }]);
   });
 
   it('with a certificate: signs a client assertion the authority verifies', async () => {

@@ -42,7 +42,7 @@ describe('caller authentication (jose, against a fake issuer)', () => {
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual({ uploadSession: { id: SEED.uploadSessionId } });
     const line = t.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'Graph call' && l.caller);
-    expect(line.caller).toEqual({ oid: USER.oid, tid: TENANT_ID, appId: 'spa-client-id' });
+    expect(line.caller).toEqual({ oid: USER.oid, tid: TENANT_ID, appId: 'spa-client-id', principal: 'user' });
   });
 
   it('accepts PS256 and ES256 signatures', async () => {

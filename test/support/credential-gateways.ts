@@ -45,7 +45,8 @@ export function credentialGatewaysPerFile() {
     },
 
     async startGateway(env: Record<string, string>): Promise<{ url: URL; child: Spawned }> {
-      const child = setup.startProcess({ AUTH_ISSUER: setup.authority.issuer, AUTH_AUDIENCE: API, ...env });
+      // These tests are about credentials: catalog roles have their own (catalog-authorization, tenant-credentials).
+      const child = setup.startProcess({ AUTH_ISSUER: setup.authority.issuer, AUTH_AUDIENCE: API, CATALOG_AUTHORIZATION: 'off', ...env });
       const [, url] = await child.waitFor(/gateway listening on (http:\/\/\S+)"/);
       return { url: new URL(url!), child };
     },

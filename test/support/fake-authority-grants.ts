@@ -22,6 +22,8 @@ export interface RegisteredClient {
 
 export interface TokenRequest {
   grantType: string;
+  /** The tenant of the token endpoint asked (`/{tenant}/oauth2/v2.0/token`). */
+  tenant?: string;
   clientId: string | undefined;
   clientAuth: 'secret' | 'assertion' | 'none';
   status: number;
@@ -36,18 +38,19 @@ export interface GrantingAuthority {
   readonly tokenDelayMs: number;
   readonly origin: string;
   readonly issuer: string;
+  issuerOf(tenant: string): string;
   jwks(): JSONWebKeySet;
-  issue(claims: JWTPayload, options?: { expiresIn?: number }): Promise<string>;
+  issue(claims: JWTPayload, options?: { expiresIn?: number; issuer?: string }): Promise<string>;
 }
 
 /** The token endpoint: client credentials (secret, certificate or federated assertion) and the on-behalf-of jwt-bearer grant. */
-export async function answerTokenRequest(authority: GrantingAuthority, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function answerTokenRequest(authority: GrantingAuthority, req: IncomingMessage, res: ServerResponse, tenant: string): Promise<void> {
   const form = new URLSearchParams(await readText(req));
   const grantType = form.get('grant_type') ?? '';
   const clientId = form.get('client_id') ?? undefined;
   const clientAuth = form.has('client_secret') ? 'secret' : form.has('client_assertion') ? 'assertion' : 'none';
   const answer = (status: number, body: Record<string, unknown>) => {
-    authority.requests.push({ grantType, clientId, clientAuth, status });
+    authority.requests.push({ grantType, tenant, clientId, clientAuth, status });
     json(res, status, body);
   };
   if (authority.tokenDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, authority.tokenDelayMs));
@@ -60,8 +63,8 @@ export async function answerTokenRequest(authority: GrantingAuthority, req: Inco
 
   if (grantType === 'client_credentials') {
     const token = await authority.issue(
-      { aud: resource, sub: `sp-${client.clientId}`, oid: `sp-${client.clientId}`, tid: TENANT_ID, azp: client.clientId, roles: client.roles ?? [GRAPH_PERMISSION], idtyp: 'app' },
-      { expiresIn: authority.graphTokenLifetime },
+      { aud: resource, sub: `sp-${client.clientId}`, oid: `sp-${client.clientId}`, tid: tenant, azp: client.clientId, roles: client.roles ?? [GRAPH_PERMISSION], idtyp: 'app' },
+      { expiresIn: authority.graphTokenLifetime, issuer: authority.issuerOf(tenant) },
     );
     return answer(200, { token_type: 'Bearer', expires_in: authority.graphTokenLifetime, ext_expires_in: authority.graphTokenLifetime, access_token: token });
   }
@@ -76,7 +79,7 @@ export async function answerTokenRequest(authority: GrantingAuthority, req: Inco
     }
     const token = await authority.issue(
       { aud: resource, sub: user.sub, oid: user.oid, tid: user.tid, azp: client.clientId, scp: GRAPH_PERMISSION, name: user.name },
-      { expiresIn: authority.graphTokenLifetime },
+      { expiresIn: authority.graphTokenLifetime, issuer: authority.issuerOf(String(user.tid ?? tenant)) },
     );
     return answer(200, { token_type: 'Bearer', scope: `${resource}/${GRAPH_PERMISSION}`, expires_in: authority.graphTokenLifetime, ext_expires_in: authority.graphTokenLifetime, access_token: token });
   }
@@ -115,8 +118,9 @@ async function clientAuthenticates(authority: GrantingAuthority, client: Registe
 
 async function verifyOwn(authority: GrantingAuthority, token: string, audience: string): Promise<JWTPayload | undefined> {
   const { createLocalJWKSet, jwtVerify } = await loadJose();
-  return jwtVerify(token, createLocalJWKSet(authority.jwks()), { issuer: authority.issuer, audience }).then(
-    ({ payload }) => payload,
+  // Each tenant's tokens carry its own issuer.
+  return jwtVerify(token, createLocalJWKSet(authority.jwks()), { audience }).then(
+    ({ payload }) => (payload.iss === authority.issuerOf(String(payload.tid ?? TENANT_ID)) || payload.iss === authority.issuer ? payload : undefined),
     () => undefined,
   );
 }

@@ -19,7 +19,11 @@ export interface IssueOptions {
   alg?: 'RS256' | 'PS256' | 'ES256';
   /** Sign with a key the JWKS does not publish (a forged signature). */
   foreignKey?: boolean;
+  /** Sign with this published key (addKey's kid). */
+  kid?: string;
 }
+
+const GUID_SEGMENT = /^\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|organizations|common)(\/.*)$/i;
 
 interface SigningKey {
   kid: string;
@@ -55,6 +59,11 @@ export class FakeAuthority {
 
   get issuer(): string {
     return `${this.origin}/${TENANT_ID}/v2.0`;
+  }
+
+  /** `iss` of a tenant's v2.0 tokens; the tenant-independent metadata's template with `{tenantid}`. */
+  issuerOf(tenant: string): string {
+    return `${this.origin}/${tenant}/v2.0`;
   }
 
   get jwksUri(): string {
@@ -124,14 +133,20 @@ export class FakeAuthority {
     this.keys = [await newKey('RS256')];
   }
 
-  async addKey(alg: 'RS256' | 'PS256' | 'ES256'): Promise<void> {
-    this.keys.push(await newKey(alg));
+  /** Publishes another key; `issuer` is the JWK's own `issuer` member (Entra names one per key). Returns its kid. */
+  async addKey(alg: 'RS256' | 'PS256' | 'ES256', { issuer }: { issuer?: string } = {}): Promise<string> {
+    const key = await newKey(alg);
+    if (issuer !== undefined) key.jwk = { ...key.jwk, issuer } as JWK;
+    this.keys.push(key);
+    return key.kid;
   }
 
   /** Signs `claims` as this issuer; iat/exp/nbf/jti filled in unless given. */
   async issue(claims: JWTPayload, options: IssueOptions = {}): Promise<string> {
     const { SignJWT } = await loadJose();
-    const key = options.foreignKey ? this.foreign! : (this.keys.find((k) => k.alg === (options.alg ?? 'RS256')) ?? this.keys[0]!);
+    const key = options.foreignKey
+      ? this.foreign!
+      : (this.keys.find((k) => (options.kid ? k.kid === options.kid : k.alg === (options.alg ?? 'RS256') && !('issuer' in k.jwk))) ?? this.keys[0]!);
     const now = Math.floor(Date.now() / 1000);
     const token = await new SignJWT({ ver: '2.0', ...claims })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
@@ -145,13 +160,15 @@ export class FakeAuthority {
     return token;
   }
 
+  /** Every tenant is served alike, as Entra's one authority serves them all; `organizations` names none ({tenantid}). */
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', this.origin).pathname;
-    const tenantRoot = `/${TENANT_ID}`;
-    if (req.method === 'GET' && (path === `${tenantRoot}/v2.0/.well-known/openid-configuration` || path === `${tenantRoot}/.well-known/openid-configuration`)) {
+    const [, tenant = '', path = ''] = GUID_SEGMENT.exec(new URL(req.url ?? '/', this.origin).pathname) ?? [];
+    const tenantRoot = `/${tenant}`;
+    const named = tenant !== 'organizations' && tenant !== 'common';
+    if (req.method === 'GET' && (path === '/v2.0/.well-known/openid-configuration' || path === '/.well-known/openid-configuration')) {
       return json(res, 200, {
-        issuer: this.issuer,
-        jwks_uri: this.jwksUri,
+        issuer: this.issuerOf(named ? tenant : '{tenantid}'),
+        jwks_uri: `${this.origin}${tenantRoot}/discovery/v2.0/keys`,
         token_endpoint: `${this.origin}${tenantRoot}/oauth2/v2.0/token`,
         authorization_endpoint: `${this.origin}${tenantRoot}/oauth2/v2.0/authorize`,
         end_session_endpoint: `${this.origin}${tenantRoot}/oauth2/v2.0/logout`,
@@ -163,13 +180,13 @@ export class FakeAuthority {
         cloud_instance_name: 'microsoftonline.com',
       });
     }
-    if (req.method === 'GET' && path === `${tenantRoot}/discovery/v2.0/keys`) {
+    if (req.method === 'GET' && path === '/discovery/v2.0/keys') {
       this.jwksDownloads++;
       return json(res, 200, this.jwks());
     }
-    if (req.method === 'POST' && path === `${tenantRoot}/oauth2/v2.0/token`) return answerTokenRequest(this, req, res);
-    if (req.method === 'GET' && path === '/msi/token') return answerManagedIdentity(this, req, res);
-    json(res, 404, { error: 'not_found', error_description: `nothing at ${path}` });
+    if (req.method === 'POST' && path === '/oauth2/v2.0/token' && named) return answerTokenRequest(this, req, res, tenant.toLowerCase());
+    if (req.method === 'GET' && req.url?.startsWith('/msi/token')) return answerManagedIdentity(this, req, res);
+    json(res, 404, { error: 'not_found', error_description: `nothing at ${req.url}` });
   }
 }
 

@@ -45,8 +45,14 @@ export async function startTestGateway(
       done();
     },
   });
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', GRAPH_BASE_URL: graphBaseUrl.href, LOG_LEVEL: 'debug', ...env });
-  const gateway = await startGateway(config, createLogger(config.observability.logLevel, sink), overrides);
+  let gateway: Gateway;
+  try {
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', GRAPH_BASE_URL: graphBaseUrl.href, LOG_LEVEL: 'debug', ...env });
+    gateway = await startGateway(config, createLogger(config.observability.logLevel, sink), overrides);
+  } catch (error) {
+    await emulator.close(); // a refused start leaves nothing listening
+    throw error;
+  }
   return {
     gateway,
     emulator,

@@ -25,9 +25,12 @@ describe('throttling scopes', () => {
     expect(scopeOf('Bearer opaque-one')).not.toBe(scopeOf('Bearer opaque-two'));
   });
 
-  it('app mode: the configured identity; emulator mode: one', () => {
+  it('app mode: the configured identity in the tenant it was asked in; emulator mode: one per tenant', () => {
     const app = throttleScopeOf(loadConfig({ GRAPH_AUTH: 'app', AUTH_DISABLED: 'true', AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's' }).graph);
     expect(app('Bearer one')).toBe(app('Bearer two'));
+    const inTenant = (tid: string) => app(bearer({ oid: 'sp', tid, appid: 'c' }));
+    expect(inTenant('tenant-1')).toBe(inTenant('TENANT-1'));
+    expect(inTenant('tenant-1')).not.toBe(inTenant('tenant-2'));
     const emulator = throttleScopeOf(loadConfig({}).graph);
     expect(emulator('Bearer x')).toBe(emulator('Bearer y'));
     expect(emulator('Bearer x')).not.toBe(app('Bearer one'));
@@ -35,7 +38,7 @@ describe('throttling scopes', () => {
 });
 
 describe('callers', () => {
-  const identity = { oid: 'alice', sub: 'alice-sub', tid: 't', appId: 'a' };
+  const identity = { oid: 'alice', sub: 'alice-sub', tid: 'tenant-1', appId: 'a', principal: 'user' as const };
   it('is the validated token’s oid (else sub), the Graph token’s oid in passthrough, else the address; hashed', () => {
     const byToken = callerKey('token', { identity, bearer: undefined, clientAddress: '10.0.0.1' });
     expect(callerKey('token', { identity, bearer: undefined, clientAddress: '10.0.0.2' })).toBe(byToken);
@@ -46,6 +49,13 @@ describe('callers', () => {
     expect(byAddress).not.toBe(byToken);
     expect(callerKey('graph-token', { identity: undefined, bearer: 'opaque', clientAddress: '10.0.0.1' })).toBe(byAddress);
     expect(byToken + byAddress).not.toMatch(/alice|10\.0/);
+  });
+
+  it('the same oid in two tenants is two callers', () => {
+    const inA = callerKey('token', { identity, bearer: undefined, clientAddress: '10.0.0.1' });
+    expect(callerKey('token', { identity: { ...identity, tid: 'tenant-2' }, bearer: undefined, clientAddress: '10.0.0.1' })).not.toBe(inA);
+    const graphToken = (tid: string) => fakeGraphToken({ oid: 'alice', tid, appid: 'app-1' });
+    expect(callerKey('graph-token', { identity: undefined, bearer: graphToken('tenant-2'), clientAddress: '' })).not.toBe(inA);
   });
 
   it('past the limit: 429, Retry-After in whole seconds (at least one), THROTTLED with limit "caller"', () => {

@@ -9,10 +9,13 @@ import { GraphTokenRefused, type GraphCaller, type graphTokenCheck } from './gra
 import { GRAPH_CHALLENGE, GRAPH_CONTENT_TYPE, closeLingering } from './http-edges';
 import { HttpError, badRequest } from './http-error';
 import { reviewControl } from '../control/review-control';
+import { roleControl } from '../control/role-control';
 import { routeReview } from '../access-reviews/review-routes';
-import type { ReviewStore } from '../access-reviews/review-store';
+import { routeRoles } from '../catalog-roles/role-routes';
 import type { Answer } from '../upload-sessions/session-handlers';
-import type { SessionStore } from '../upload-sessions/session-store';
+import { stringClaim, unverifiedClaims } from '../../auth/token-claims';
+import { isGuid } from '../../graph/odata/ids';
+import type { Worlds } from './worlds';
 
 /** One request the emulator answered, as the control API reports it to tests and developers. */
 export interface LoggedRequest {
@@ -29,6 +32,8 @@ export interface LoggedRequest {
   tokenFingerprint: string | undefined;
   /** Who the token says is calling, when the emulator checks tokens. */
   caller?: GraphCaller;
+  /** The tenant whose world answered (the token's `tid`, else the default tenant). */
+  tenant?: string;
   /** The W3C trace context the caller propagated, if any. */
   traceparent: string | undefined;
   /** The status answered; 0 when the connection was dropped instead. */
@@ -43,8 +48,7 @@ export interface LoggedRequest {
 
 /** What every request is answered from: the stores, the scripted faults, the request log, the token check. */
 export interface EmulatorParts {
-  store: SessionStore;
-  reviews: ReviewStore;
+  worlds: Worlds;
   faults: FaultPlan;
   requests: LoggedRequest[];
   checkToken: ReturnType<typeof graphTokenCheck>;
@@ -61,6 +65,7 @@ interface Exchange {
   requestId: string;
   clientRequestId: string | undefined;
   caller?: GraphCaller;
+  tenant?: string;
 }
 
 const MAX_LOGGED_REQUESTS = 10_000;
@@ -101,8 +106,8 @@ function logWhenClosed(requests: LoggedRequest[], exchange: Exchange): void {
   res.on('close', () => {
     if (exchange.isControl) return;
     if (requests.length >= MAX_LOGGED_REQUESTS) requests.shift();
-    const { caller } = exchange;
-    requests.push({ ...entry, ...(caller && { caller }), at: Date.now(), status: res.writableFinished ? res.statusCode : 0, bodyBytes: body.bytes });
+    const { caller, tenant } = exchange;
+    requests.push({ ...entry, ...(caller && { caller }), ...(tenant && { tenant }), at: Date.now(), status: res.writableFinished ? res.statusCode : 0, bodyBytes: body.bytes });
   });
 }
 
@@ -117,9 +122,12 @@ function attemptNumber(header: string | undefined): number | undefined {
  */
 async function handle(parts: EmulatorParts, exchange: Exchange): Promise<void> {
   const { req, res, url, fault, body } = exchange;
-  const { store, reviews, faults, requests } = parts;
+  const { worlds, faults, requests } = parts;
   if (!url) throw badRequest('The request target is not a valid URL.');
-  if (exchange.isControl) return reply(exchange, await (reviewControl(req, url, body, reviews) ?? control(req, url, body, { store, faults, requests })));
+  if (exchange.isControl) {
+    const { store, reviews, directory } = worlds.of(controlTenant(url));
+    return reply(exchange, await (roleControl(req, url, body, directory) ?? reviewControl(req, url, body, reviews) ?? control(req, url, body, { store, faults, requests })));
+  }
   if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
   if (fault?.reset === 'before') return void res.destroy();
   if (fault?.status && fault.failAfterBytes === undefined) {
@@ -135,7 +143,14 @@ async function handle(parts: EmulatorParts, exchange: Exchange): Promise<void> {
     }
   };
   const origin = ownOrigin(req);
-  const answer = await (routeReview(req, url, { reviews, body, authenticate, origin }) ?? route(req, url, { store, body, authenticate, origin }));
+  // The world is the token's tenant. Read before the token is checked, so routing can refuse first as Graph
+  // does; a checked token carries the same `tid`, and an unchecked one is the emulator's own anyway.
+  const { store, reviews, directory, tenantId } = worlds.of(tokenTenant(headerValue(req, 'authorization')));
+  exchange.tenant = tenantId;
+  const caller = (permissions: readonly string[]) => authenticate(permissions).then(() => exchange.caller);
+  const answer = await (routeRoles(req, url, { directory, body, authenticate: caller, origin }, worlds.rolePageSize) ??
+    routeReview(req, url, { reviews, body, authenticate, origin }) ??
+    route(req, url, { store, body, authenticate, origin }));
   // The change is applied: dropping the connection now is Graph doing the work and losing the answer.
   if (fault?.reset === 'after') return void res.destroy();
   reply(exchange, answer, fault?.malformed);
@@ -180,6 +195,18 @@ function send(res: ServerResponse, answer: Answer, ids: { requestId: string; cli
   if (answer.body === undefined) return void res.end();
   res.setHeader('content-type', GRAPH_CONTENT_TYPE);
   res.end(JSON.stringify(answer.body));
+}
+
+function tokenTenant(authorization: string | undefined): string | undefined {
+  const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
+  return token === undefined ? undefined : stringClaim(unverifiedClaims(token)?.tid);
+}
+
+/** The control API acts on the world `?tenant=` names, else the default tenant's. */
+function controlTenant(url: URL): string | undefined {
+  const tenant = url.searchParams.get('tenant');
+  if (tenant !== null && !isGuid(tenant)) throw badRequest('tenant must be a tenant id (a GUID).');
+  return tenant ?? undefined;
 }
 
 function parseUrl(target: string | undefined): URL | undefined {

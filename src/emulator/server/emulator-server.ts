@@ -4,14 +4,17 @@ import { answerRequest, type EmulatorParts, type LoggedRequest } from './emulato
 import { FaultPlan } from './faults';
 import { graphTokenCheck, type EmulatorAuth } from './graph-token-check';
 import { answerClientError } from './http-edges';
-import { REVIEW_SEED, reviewSeeds } from '../access-reviews/review-seed';
-import { ReviewStore } from '../access-reviews/review-store';
-import { SessionStore } from '../upload-sessions/session-store';
+import type { ReviewStore } from '../access-reviews/review-store';
+import type { SessionStore } from '../upload-sessions/session-store';
+import { Worlds } from './worlds';
 
 export { fingerprint, type LoggedRequest } from './emulator-request';
 
 export interface Emulator {
   server: Server;
+  /** One world per tenant (the `tid` of the Graph token a request carries). */
+  worlds: Worlds;
+  /** The default tenant's sessions and reviews (tokens without a `tid`). */
   store: SessionStore;
   reviews: ReviewStore;
   faults: FaultPlan;
@@ -23,20 +26,16 @@ export interface Emulator {
 
 /** A Graph emulator: a real HTTP server answering the upload-session paths as Graph does. */
 export function createEmulator({ seed = true, auth }: { seed?: boolean; auth?: EmulatorAuth } = {}): Emulator {
-  const store = new SessionStore();
-  const reviews = new ReviewStore(store);
-  if (seed) {
-    store.addSeed();
-    store.resources.add(REVIEW_SEED.catalogId, REVIEW_SEED.otherResourceId);
-    for (const review of reviewSeeds(Date.now())) reviews.addDefinition(review);
-  }
-  const parts: EmulatorParts = { store, reviews, faults: new FaultPlan(), requests: [] as LoggedRequest[], checkToken: graphTokenCheck(auth) };
+  const worlds = new Worlds(seed);
+  const { store, reviews } = worlds.default;
+  const parts: EmulatorParts = { worlds, faults: new FaultPlan(), requests: [] as LoggedRequest[], checkToken: graphTokenCheck(auth) };
   const server = createServer((req, res) => answerRequest(parts, req, res));
   server.on('checkContinue', (req, res) => answerRequest(parts, req, res, true));
   server.on('clientError', answerClientError);
 
   return {
     server,
+    worlds,
     store,
     reviews,
     faults: parts.faults,

@@ -39,10 +39,22 @@ export interface GraphFailure {
  * What a Graph call is about. `resource` is a listing or create under a catalog's resource: Graph's 404 there
  * does not say whether the catalog or the resource is unknown.
  */
-export type GraphSubject = 'upload session' | 'resource' | 'review definitions' | 'review definition' | 'review instance' | 'decisions' | 'decision';
+export type GraphSubject =
+  | 'upload session'
+  | 'resource'
+  | 'review definitions'
+  | 'review definition'
+  | 'review instance'
+  | 'decisions'
+  | 'decision'
+  | 'catalog role assignments'
+  | 'group membership';
 
-/** The lists the gateway reads only so far (graph-api-reviews.md: Graph cannot filter definitions by catalog). */
-export type GraphBounded = 'definition pages' | 'catalog definitions';
+/**
+ * The lists the gateway reads only so far (graph-api-reviews.md: Graph cannot filter definitions by catalog;
+ * the catalog-role check's own bound, contract "Many tenants").
+ */
+export type GraphBounded = 'definition pages' | 'catalog definitions' | 'role assignment pages' | 'role groups';
 
 /** The one error type the Graph client throws for a failed call: facts about it, nothing interpreted. */
 export class GraphRequestError extends Error {

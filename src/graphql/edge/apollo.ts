@@ -23,9 +23,11 @@ export interface ApolloOptions {
   schema: GraphQLSchema;
   config: GraphQLConfig;
   logger: Logger;
+  /** Checks of the composition root's choosing, run after the Graph-call limit (CATALOG_AUTHORIZATION). */
+  plugins?: ApolloServerPlugin<GatewayContext>[];
 }
 
-export function createApollo({ schema, config, logger }: ApolloOptions): ApolloServer<GatewayContext> {
+export function createApollo({ schema, config, logger, plugins = [] }: ApolloOptions): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     schema,
     introspection: config.introspection,
@@ -48,6 +50,7 @@ export function createApollo({ schema, config, logger }: ApolloOptions): ApolloS
       // Apollo turns on inline traces for a subgraph by default; they would hand resolver timings to any caller.
       ApolloServerPluginInlineTraceDisabled(),
       graphCallLimit<GatewayContext>(config.maxGraphCallsPerOperation),
+      ...plugins,
       uploadOperations(),
       legacyJsonStatus(),
       internalErrors(config.production, logger),

@@ -7,8 +7,8 @@ import type { Refusal } from './refusal';
 export type CallerLimiter = (callerKey: string) => Promise<number | undefined>;
 
 /**
- * Who a caller is, for its limit: `token`, the validated caller token's `oid` (else `sub`);
- * `graph-token`, the `oid` of the Graph token a passthrough caller sends (else its address); `address`,
+ * Who a caller is, for its limit: `token`, the validated caller token's `tid` and `oid` (else `sub`);
+ * `graph-token`, the `tid` and `oid` of the Graph token a passthrough caller sends (else its address); `address`,
  * the client's address (behind a proxy, the proxy's).
  */
 export type CallerSource = 'token' | 'graph-token' | 'address';
@@ -19,15 +19,15 @@ export interface CallerFacts {
   clientAddress: string;
 }
 
-/** The caller's key: a hash, so neither ids nor addresses reach the shared store. */
+/**
+ * The caller's key: a hash, so neither ids nor addresses reach the shared store. A caller is its tenant and
+ * its object id (`oid` differs per tenant, but nothing stops two tenants' ids from meeting in one key space).
+ */
 export function callerKey(source: CallerSource, { identity, bearer, clientAddress }: CallerFacts): string {
-  const id =
-    source === 'token'
-      ? (identity?.oid ?? identity?.sub)
-      : source === 'graph-token' && bearer !== undefined
-        ? stringClaim(unverifiedClaims(bearer)?.oid)
-        : undefined;
-  return id !== undefined ? keyHash('caller', id) : keyHash('address', clientAddress);
+  const claims = source === 'graph-token' && bearer !== undefined ? unverifiedClaims(bearer) : undefined;
+  const id = source === 'token' ? (identity?.oid ?? identity?.sub) : stringClaim(claims?.oid);
+  const tenant = source === 'token' ? identity?.tid : stringClaim(claims?.tid)?.toLowerCase();
+  return id !== undefined ? keyHash('caller', tenant ?? '', id) : keyHash('address', clientAddress);
 }
 
 /** Past the limit: 429 with Retry-After, and THROTTLED saying it is this caller's own limit. */

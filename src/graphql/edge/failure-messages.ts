@@ -29,6 +29,15 @@ const NOT_FOUND: Record<GraphSubject, string> = {
   'review instance': 'The access review instance was not found in that definition.',
   decisions: 'The decisions of that access review instance were not found.',
   decision: 'The decision was not found in that access review instance.',
+  'catalog role assignments': "Microsoft Graph found no role assignments to read for the catalog, so the caller's catalog role cannot be checked.",
+  'group membership': "Microsoft Graph did not find the caller, so its groups' catalog roles cannot be checked.",
+};
+
+const BOUNDED: Record<NonNullable<GraphFailure['bound']>['what'], string> = {
+  'definition pages': 'pages of access review definitions',
+  'catalog definitions': 'access review definitions covering one catalog',
+  'role assignment pages': "pages of a catalog's role assignments to check the caller's catalog role",
+  'role groups': "groups holding a role on one catalog to check the caller's membership (one checkMemberGroups read)",
 };
 
 const FILE_NAME: Record<Extract<InputProblem, { kind: 'file-name' }>['why'], (max?: number) => string> = {
@@ -65,6 +74,12 @@ export function inputMessage(problem: InputProblem): string {
   }
 }
 
+/** A caller without the catalog role an operation needs (CATALOG_AUTHORIZATION=graph). */
+export function catalogRoleMessage(catalogId: string, needed: 'owner' | 'reader'): string {
+  const role = needed === 'owner' ? 'Catalog owner' : 'Catalog owner or Catalog reader';
+  return `The caller holds no ${role} role on catalog ${catalogId}: an entitlement-management catalog role, given directly or through a group, is needed to ${needed === 'owner' ? 'change' : 'read'} its sessions and reviews.`;
+}
+
 export function outsideScopeMessage(outside: 'definition' | 'instance' | 'decision'): string {
   return outside === 'decision'
     ? 'The decision is not about this resource: each resource’s owner records results on its own decisions only.'
@@ -79,10 +94,7 @@ export function graphFailureMessage(failure: GraphFailure, code: ErrorCode): str
     return `Microsoft Graph refused access: the identity Graph is called as needs ${permission} (with admin consent) or a role that grants it on this review.`;
   }
   if (phase) return `The access review instance must be ${phase.required} to take apply results; it is ${phase.actual ?? 'in another phase'}.`;
-  if (bound) {
-    const what = bound.what === 'definition pages' ? 'pages of access review definitions' : 'access review definitions covering one catalog';
-    return `The gateway reads at most ${bound.limit} ${what}, and Microsoft Graph has more.`;
-  }
+  if (bound) return `The gateway reads at most ${bound.limit} ${BOUNDED[bound.what]}, and Microsoft Graph has more.`;
   if (code === ErrorCode.CONFLICT) return conflictMessage(failure);
   return PUBLIC_MESSAGES[code];
 }

@@ -59,7 +59,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
     allowedMethod(),
     readableBody(),
     trustedDocumentsOnly(options.trustedDocuments),
-    authenticatedCaller(options.callerCredential),
+    authenticatedCaller(options.callerCredential, options.authorization),
     options.callerLimit && withinCallerLimit(options.callerLimit),
     withinDocumentBounds(createDocumentBounds()),
   );

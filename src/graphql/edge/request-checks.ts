@@ -1,3 +1,4 @@
+import type { GraphAuthorization } from '../../auth/graph-authorization';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { CallerAuthenticator } from '../../auth/caller-authentication';
 import { CallerRefusedError, unauthenticated } from '../../auth/caller-refusal';
@@ -44,14 +45,27 @@ export function trustedDocumentsOnly(trustedDocuments: TrustedDocuments): Reques
  * How a caller proves itself before anything runs: `token` validates its access token (AUTH_ISSUER),
  * `bearer` only requires one (the token is forwarded or exchanged for Graph), `none` asks nothing.
  */
-export type CallerCredential = { kind: 'token'; authenticate: CallerAuthenticator } | { kind: 'bearer' } | { kind: 'none' };
+export type CallerCredential =
+  | { kind: 'token'; authenticate: CallerAuthenticator }
+  /** `check` refuses a bearer token before anything runs (a passthrough token from an unlisted tenant). */
+  | { kind: 'bearer'; check?: (bearer: string) => void }
+  | { kind: 'none' };
 
 /** No check at all for `none`. A request that runs nothing (no document, no hash) is let through: Apollo refuses it. */
-export function authenticatedCaller(credential: CallerCredential): RequestCheck | undefined {
+export function authenticatedCaller(credential: CallerCredential, authorization: GraphAuthorization): RequestCheck | undefined {
   if (credential.kind === 'none') return undefined;
   if (credential.kind === 'bearer') {
-    return ({ operation, bearer }) =>
-      operation.runs && bearer === undefined ? callerRefused(callerRefusal(unauthenticated('Send an access token as "Authorization: Bearer <token>".'))) : undefined;
+    const { check } = credential;
+    return ({ operation, bearer }) => {
+      if (!operation.runs) return undefined;
+      try {
+        if (bearer === undefined) throw unauthenticated('Send an access token as "Authorization: Bearer <token>".');
+        check?.(bearer);
+      } catch (error) {
+        return callerRefused(callerRefusal(error));
+      }
+      return undefined;
+    };
   }
   const { authenticate } = credential;
   return async ({ operation, bearer, context }) => {
@@ -62,6 +76,8 @@ export function authenticatedCaller(credential: CallerCredential): RequestCheck 
       return callerRefused(callerRefusal(error));
     }
     context.call.log = context.call.log.child({ caller: context.caller });
+    // Graph is asked in the verified caller's tenant, and in no tenant a request could name otherwise.
+    context.call.authorization = authorization({ bearer, signal: context.call.signal, tenantId: context.caller.tid });
     return undefined;
   };
 }

@@ -1,13 +1,14 @@
 import { GraphQLError } from 'graphql';
 import { AuthorityRequestError, type AuthorityFailure } from '../../auth/authority-failure';
 import { CallerRefusedError, type CallerRefusalReason } from '../../auth/caller-refusal';
+import { CatalogRoleRefusedError } from '../../auth/catalog-authorization';
 import { GraphRequestError, type GraphFailure } from '../../graph/transport/graph-failure';
 import { InvalidInputError } from '../../graph/odata/invalid-input';
 import { ReviewScopeError } from '../../graph/access-reviews/review-scope';
 import { MultipartRequestError } from '../../http/multipart-error';
 import { CsvError } from '../../upload/csv-error';
 import { ErrorCode, GatewayError, UnreachableCaseError } from './error-code';
-import { graphFailureMessage, inputMessage, outsideScopeMessage, PUBLIC_MESSAGES } from './failure-messages';
+import { catalogRoleMessage, graphFailureMessage, inputMessage, outsideScopeMessage, PUBLIC_MESSAGES } from './failure-messages';
 
 export function codeForGraphFailure(failure: GraphFailure): ErrorCode {
   switch (failure.kind) {
@@ -117,6 +118,7 @@ export function toGraphQLError(error: unknown): GraphQLError {
   }
   if (error instanceof ReviewScopeError) return new GatewayError(ErrorCode.FORBIDDEN, outsideScopeMessage(error.outside));
   if (error instanceof CallerRefusedError) return new GatewayError(CALLER_REFUSAL_CODES[error.reason], error.message);
+  if (error instanceof CatalogRoleRefusedError) return new GatewayError(ErrorCode.FORBIDDEN, catalogRoleMessage(error.catalogId, error.needed));
   if (error instanceof AuthorityRequestError) return authorityFailureError(error.failure);
   return new GraphQLError(PUBLIC_MESSAGES.INTERNAL_SERVER_ERROR, {
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },

@@ -14,12 +14,15 @@ import type { Metrics } from '../../metrics';
 import { formatError, withoutSchemaHints } from '../edge/apollo';
 import { callerKey, callerLimited } from '../edge/caller-limit';
 import type { GraphQLHandlerOptions } from '../edge/handler';
-import { CALLER_REFUSAL_CODES } from '../edge/to-graphql-error';
+import { CALLER_REFUSAL_CODES, toGraphQLError } from '../edge/to-graphql-error';
 import { recordOutcome } from '../edge/operation-record';
 import type { TrustedDocuments } from '../edge/trusted-documents';
 import { createDocumentBounds } from '../cost/document-bounds';
 import { SessionLoader } from '../upload-sessions/session-loader';
 import { checkSubscription, SubscriptionRefusal } from './subscription-checks';
+import { subscriberRefusal } from '../catalog-access/catalog-access.plugin';
+import type { CatalogAuthorizer } from '../../auth/catalog-authorization';
+import type { GraphCall } from '../../graph/graph-client';
 import type { SubscriptionContext } from './subscription-context';
 
 export interface WebSocketEndpointOptions {
@@ -31,6 +34,8 @@ export interface WebSocketEndpointOptions {
   trustedDocuments: TrustedDocuments;
   callerLimit?: GraphQLHandlerOptions['callerLimit'];
   watched: readonly WatchTarget[];
+  /** CATALOG_AUTHORIZATION=graph: a subscriber needs Catalog owner or reader on the catalog it subscribes to. */
+  catalogs?: CatalogAuthorizer<GraphCall>;
   upload: UploadConfig;
   metrics: Metrics;
   logger: Logger;
@@ -132,6 +137,12 @@ async function subscribe(options: WebSocketEndpointOptions, checks: Checks, conn
     recordOutcome(metrics, context, { operation: 'request-refused', refused: 'request-refused', code: String(checked.code), status: checked.status });
     return [...checked.errors];
   }
+  const refusedCatalog = options.catalogs && (await subscriberRefusal(options.catalogs, context, checks.schema, checked));
+  if (refusedCatalog) {
+    const error = toGraphQLError(refusedCatalog);
+    recordOutcome(metrics, context, { operation: 'caller-refused', refused: 'caller-refused', code: String(error.extensions.code), status: 403 });
+    return [error];
+  }
   return { running: { context, stop }, args: checked };
 }
 
@@ -153,7 +164,7 @@ async function authenticate(options: WebSocketEndpointOptions, authorization: un
 function newContext(options: WebSocketEndpointOptions, caller: CallerIdentity | undefined, signal: AbortSignal): SubscriptionContext {
   const requestId = randomUUID();
   const log = options.logger.child({ requestId, transport: 'websocket', ...(caller ? { caller } : {}) });
-  const call = { authorization: options.authorization({ bearer: undefined, signal }), signal, deadline: Number.POSITIVE_INFINITY, log, attempts: [] };
+  const call = { authorization: options.authorization({ bearer: undefined, signal, tenantId: caller?.tid }), signal, deadline: Number.POSITIVE_INFINITY, log, attempts: [] };
   return {
     graph: options.graph,
     call,
