@@ -91,7 +91,8 @@ export function graphFailureMessage(failure: GraphFailure, code: ErrorCode): str
   const { subject, permission, phase, bound } = failure;
   if (code === ErrorCode.NOT_FOUND && subject) return NOT_FOUND[subject];
   if (code === ErrorCode.FORBIDDEN && permission) {
-    return `Microsoft Graph refused access: the identity Graph is called as needs ${permission} (with admin consent) or a role that grants it on this review.`;
+    const on = subject === undefined ? '' : ` on the ${subject}`;
+    return `Microsoft Graph refused access: the identity Graph is called as needs ${permission} (with admin consent), or a role that grants it${on}.`;
   }
   if (phase) return `The access review instance must be ${phase.required} to take apply results; it is ${phase.actual ?? 'in another phase'}.`;
   if (bound) return `The gateway reads at most ${bound.limit} ${BOUNDED[bound.what]}, and Microsoft Graph has more.`;
