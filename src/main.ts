@@ -22,10 +22,12 @@ async function main(): Promise<void> {
   const gateway = await startGateway(config, logger);
 
   if (config.graph.auth === 'emulator') {
+    // The embedded emulator's port changes on every start: its control API (play the reviewers, faults) is told here.
+    const emulatorControlApi = gateway.emulator ? new URL('/_emulator', gateway.graphBaseUrl).href : undefined;
     logger.warn(
-      { graphBaseUrl: gateway.graphBaseUrl.href },
-      gateway.emulator
-        ? 'EMULATOR MODE: Microsoft Graph is not being called; answers come from the embedded Graph emulator'
+      { graphBaseUrl: gateway.graphBaseUrl.href, emulatorControlApi },
+      emulatorControlApi
+        ? `EMULATOR MODE: Microsoft Graph is not being called; answers come from the embedded Graph emulator, its control API at ${emulatorControlApi}`
         : 'EMULATOR MODE: Microsoft Graph is not being called; no real credentials are sent',
     );
   }

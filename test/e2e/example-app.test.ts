@@ -18,6 +18,8 @@ const REVIEW_SCREENSHOT = '/tmp/example-app-review.png';
 const GOOD_CSV = readFileSync('examples/access.csv');
 const SAMPLE_LINES = GOOD_CSV.toString('utf8').split('\n');
 const PEOPLE = SAMPLE_LINES.slice(1, 4).map((line) => line.split(',')[0]!) as [string, string, string];
+// How the emulator's seeded directory names them, as Graph names a principal from the tenant's directory.
+const NAMES = ['Isaiah Langer', 'Johanna Lorenz', 'Pradeep Gupta'] as const;
 // Line 3 has seven fields where the header has six.
 const BAD_CSV = Buffer.from(SAMPLE_LINES.map((line, index) => (index === 2 ? `${line},extra` : line)).join('\n'));
 const EXTRA_SESSIONS = 10; // with the seed: 11, one more than the app's page of 10
@@ -87,6 +89,7 @@ const panel = () => tab.getByRole('region', { name: 'Selected session' });
 const reviewPage = () => tab.getByRole('region', { name: 'Review' });
 const waitingReview = () => tab.getByRole('list', { name: 'Access reviews' }).getByRole('listitem').filter({ hasText: WAITING.reviewInstanceId });
 const deniedRow = (person: string) => reviewPage().getByRole('row').filter({ hasText: person });
+const dialog = () => tab.getByRole('dialog');
 const sessions = () => tab.getByRole('list', { name: 'Sessions' }).getByRole('listitem');
 
 async function upload(name: string, buffer: Buffer): Promise<void> {
@@ -140,13 +143,28 @@ it('shows a bad CSV\'s BAD_USER_INPUT with its line, and nothing of it lands', a
   expect(await alert.textContent()).toMatch(/^BAD_USER_INPUT line 3, column 7: The CSV file is invalid at line 3/);
   expect(storedFiles()).toHaveLength(1);
   expect(await panel().getByTestId('files-uploaded').textContent()).toBe('1');
+  // The owner's choice stays: the refused file is still chosen. No Retry: the same file would be refused again.
+  expect(await panel().getByLabel('CSV file').evaluate((input: HTMLInputElement) => input.files?.[0]?.name)).toBe('broken.csv');
+  expect(await alert.getByRole('button', { name: 'Retry' }).count()).toBe(0);
   await tab.screenshot({ path: BAD_CSV_SCREENSHOT });
 });
 
-it('completes the session and shows COMPLETE', async () => {
+it('asks before completing, saying what cannot be undone; Cancel changes nothing', async () => {
   await panel().getByRole('button', { name: 'Complete' }).click();
+  await until(dialog().getByRole('heading'), 'Complete this session?');
+  expect(await dialog().textContent()).toMatch(/cannot be undone: the session takes no more files and cannot be deleted, and its review can get no other session/);
+  await dialog().getByRole('button', { name: 'Cancel' }).click();
+  await dialog().waitFor({ state: 'hidden' });
+  expect(await panel().getByTestId('session-status').textContent()).toBe('ACTIVE');
+  expect(store().get({ ...SEED, uploadSessionId: created.uploadSessionId })).toMatchObject({ status: 'active' });
+});
+
+it('completes the session once confirmed, and says what comes next', async () => {
+  await panel().getByRole('button', { name: 'Complete' }).click();
+  await dialog().getByRole('button', { name: 'Complete session' }).click();
   await until(panel().getByTestId('session-status'), 'COMPLETE');
   await until(tab.getByRole('status'), 'Completed: the session is COMPLETE.');
+  await until(tab.getByTestId('next-step'), /^Next: reviewers decide now, in My Access\..*Open review lists whom they denied/);
   expect(await tab.getByRole('alert').count()).toBe(0);
   await until(sessions().filter({ hasText: created.uploadSessionId }), /COMPLETE/);
   expect(store().get({ ...SEED, uploadSessionId: created.uploadSessionId })).toMatchObject({ status: 'complete', isUploadDone: true });
@@ -171,33 +189,43 @@ it('opens the seeded applying review: only the resource\'s denials, with who and
   expect(await deniedRow('Diego Siciliani').textContent()).toContain('Server room');
 });
 
-it('lists what reviewers denied once the review is applying', async () => {
+it('announces the review live once it is applying, and lists whom reviewers denied by name', async () => {
   await control('/advance'); // InProgress: the reviewers' turn
   await control('/review', { decision: 'Deny', principalIds: PEOPLE.slice(0, 2), justification: 'Left the team', reviewer: { id: 'e1000005-3b88-4c0a-8bb3-68ba8162beff', displayName: 'Megan Bowen' } });
   await control('/review', { decision: 'Approve', principalIds: [PEOPLE[2]] });
   await control('/advance'); // Applying: the owner's turn
-  await tab.getByRole('button', { name: 'Refresh' }).click();
+  // No Refresh: the gateway's watcher tells the page (accessReviewEvents), which updates its list and shows a banner.
+  const banner = tab.getByRole('complementary', { name: 'New review events' }).locator(`[data-review-id="${WAITING.reviewInstanceId}"][data-event-type="APPLYING"]`);
+  await until(banner, /is APPLYING: reviewers have decided/);
   await until(waitingReview().locator('.status'), 'APPLYING');
-  await waitingReview().getByRole('button', { name: 'Open review' }).click();
+  await banner.getByRole('button', { name: 'Open review' }).click();
 
   await until(reviewPage().getByTestId('review-status'), 'APPLYING');
   await until(reviewPage().locator('.count'), '2 of 2 denied, 2 not recorded yet');
-  expect(await deniedRow(PEOPLE[0]).textContent()).toContain('Left the team (Megan Bowen)');
-  expect(await deniedRow(PEOPLE[2]).count()).toBe(0);
+  expect(await deniedRow(NAMES[0]).textContent()).toContain('IsaiahL@contoso.example');
+  expect(await deniedRow(NAMES[0]).textContent()).toContain('Left the team (Megan Bowen)');
+  // The GUID is on hover, not in the text.
+  expect(await deniedRow(NAMES[0]).locator('.person').getAttribute('title')).toBe(PEOPLE[0]);
+  expect(await reviewPage().getByRole('table').textContent()).not.toContain(PEOPLE[0]);
+  expect(await deniedRow(NAMES[2]).count()).toBe(0);
 });
 
-it('records one removal, then the rest at once: the review shows APPLIED', async () => {
-  await deniedRow(PEOPLE[0]).getByRole('button', { name: 'Mark removed' }).click();
-  await until(deniedRow(PEOPLE[0]).getByTestId('apply-result'), 'APPLIED_SUCCESSFULLY');
+it('records one removal, then the rest at once once confirmed: the page says the review is APPLIED', async () => {
+  await deniedRow(NAMES[0]).getByRole('button', { name: 'Mark removed' }).click();
+  await until(deniedRow(NAMES[0]).getByTestId('apply-result'), 'APPLIED_SUCCESSFULLY');
   await until(reviewPage().locator('.count'), '2 of 2 denied, 1 not recorded yet');
   expect(await reviewPage().getByTestId('review-status').textContent()).toBe('APPLYING');
 
   await reviewPage().getByRole('button', { name: 'Mark all removed' }).click();
+  expect(await dialog().textContent()).toMatch(/This cannot be undone/);
+  await dialog().getByRole('button', { name: 'Mark all removed' }).click();
+  await until(tab.getByRole('status'), /the review is APPLIED\.$/);
   await until(reviewPage().getByTestId('review-status'), 'APPLIED');
-  await until(deniedRow(PEOPLE[1]).getByTestId('apply-result'), 'APPLIED_SUCCESSFULLY');
+  await until(deniedRow(NAMES[1]).getByTestId('apply-result'), 'APPLIED_SUCCESSFULLY');
   expect(await reviewPage().getByRole('button', { name: 'Mark all removed' }).isDisabled()).toBe(true);
   const instance = example.gateway.emulator!.reviews.instance(WAITING.reviewInstanceId)!;
   expect(instance.status).toBe('Applied');
+  expect(await tab.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280); // no sideways scrolling
   await tab.screenshot({ path: REVIEW_SCREENSHOT, fullPage: true });
 });
 

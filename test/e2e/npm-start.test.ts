@@ -16,8 +16,12 @@ afterEach(async () => {
 
 it('`npm start` with no configuration serves the seed mutation from the embedded emulator, then stops on Ctrl-C', async () => {
   gateway = spawnProcess('npm', NPM_START, { PORT: '0' });
-  await gateway.waitFor(/Microsoft Graph is not being called/);
+  // The embedded emulator's control API, on a port of its own that changes on every start, is in the log.
+  const [, controlApi] = await gateway.waitFor(/Microsoft Graph is not being called.*its control API at (http:\/\/[^"\s]+)"/);
   const [, url] = await gateway.waitFor(/gateway listening on (http:\/\/\S+)"/);
+  const reviews = await request(`${controlApi}/reviews`);
+  expect(reviews.statusCode).toBe(200);
+  expect(await reviews.body.text()).toContain('Building A access review');
 
   const { body } = await postGraphQL(new URL(url!), COMPLETE_SEED);
   expect(body.errors).toBeUndefined();

@@ -51,7 +51,8 @@ describe.each<PathShape>(['v1.0', 'beta-seed'])('a completed upload session (%s)
     expect(decisions[0]).toMatchObject({
       decision: 'NotReviewed',
       applyResult: 'New',
-      principal: { id: 'e1000001-3b88-4c0a-8bb3-68ba8162beff' },
+      // Named from the emulator's seeded directory, as Graph names a principal from the tenant's.
+      principal: { id: 'e1000001-3b88-4c0a-8bb3-68ba8162beff', displayName: 'Adele Vance', userPrincipalName: 'AdeleV@contoso.example' },
       permission: { id: 'p-1', displayName: 'Lobby', description: 'Lobby, ground floor', type: 'BadgeAccess' },
       resource: { id: resourceId, type: 'CustomDataProvidedResource', scopeId: 'site-1', scopeDisplayName: 'HQ', customData: '{"floor":0}' },
     });

@@ -1,10 +1,13 @@
-import { timeLeft, useNow, type AccessReviewItem, type AccessReviews } from './use-access-reviews';
+import { formatDate, formatDeadline, timeLeft, uploadWindow, useNow, type UploadWindow } from './time';
+import type { AccessReviewItem, AccessReviewList } from './use-access-reviews';
+import type { LiveState } from './use-review-events';
 
 /** Reviews whose page lists what reviewers decided: the owner records removals while APPLYING. */
 const DECIDED = new Set(['APPLYING', 'APPLIED']);
 
 interface ReviewListProps {
-  list: AccessReviews & { refresh(): void };
+  list: AccessReviewList;
+  live: LiveState;
   disabled: boolean;
   selectedId: string | undefined;
   onCreateSession(review: AccessReviewItem): void;
@@ -13,33 +16,51 @@ interface ReviewListProps {
 }
 
 /**
- * The catalog's reviews of the resource, newest first. A review that needs the resource's data shows the time
- * left in its upload window and creates its session with its own ids: nothing is copied out of the admin centre.
+ * The catalog's reviews of the resource, newest first, kept current by live events. A review that needs the
+ * resource's data counts down to its deadline and creates its session with its own ids; one whose window closed
+ * says so, and offers nothing to upload into.
  */
-export function ReviewList({ list, disabled, selectedId, onCreateSession, onOpenSession, onOpenReview }: ReviewListProps) {
-  const now = useNow(30_000);
-  const { reviews } = list;
-  const waiting = reviews?.filter((review) => review.needsUpload).length ?? 0;
+export function ReviewList({ list, live, disabled, selectedId, onCreateSession, onOpenSession, onOpenReview }: ReviewListProps) {
+  const now = useNow(15_000);
+  const reviews = (list.reviews ?? []).map((review) => ({ review, window: uploadWindow(review, now, list.missed) }));
+  const waiting = reviews.filter(({ window }) => window.kind === 'open').length;
+  const missed = reviews.filter(({ window }) => window.kind === 'missed').length;
   return (
     <div className="review-list">
       <p className="count">
-        {reviews === null ? (list.loading ? 'Loading…' : '') : `${reviews.length}${list.more ? ' newest' : ''} review(s), ${waiting} waiting for your data`}
+        {list.reviews === null ? (list.loading ? 'Loading…' : '') : `${reviews.length}${list.more ? ' newest' : ''} review(s), ${waiting} waiting for your data${missed ? `, ${missed} missed` : ''}`}
         <button type="button" className="link refresh" disabled={list.loading} onClick={list.refresh}>
           Refresh
         </button>
+        <LiveStatus live={live} />
       </p>
       <ul aria-label="Access reviews">
-        {(reviews ?? []).map((review) => (
-          <li key={review.id} aria-current={review.id === selectedId ? 'true' : undefined} className={review.needsUpload ? 'needs-upload' : undefined}>
+        {reviews.map(({ review, window }) => (
+          <li key={review.id} aria-current={review.id === selectedId ? 'true' : undefined} className={`window-${window.kind}`}>
             <strong>{review.displayName ?? 'Access review'}</strong>
             <span className={`status status-${review.status.toLowerCase()}`}>{review.status}</span>
-            {review.needsUpload ? (
-              <span className="deadline" data-testid="time-left">
-                {review.uploadDeadline ? timeLeft(review.uploadDeadline, now) : 'needs your data'}
-              </span>
-            ) : null}
+            <WindowLabel window={window} now={now} />
+            <span className="dates">
+              {formatDate(review.startDateTime)} to {formatDate(review.endDateTime)}
+            </span>
             <span className="muted">instance {review.id}</span>
-            <ReviewActions review={review} disabled={disabled} onCreateSession={onCreateSession} onOpenSession={onOpenSession} onOpenReview={onOpenReview} />
+            <span className="row-actions">
+              {window.kind === 'open' && !review.uploadSession ? (
+                <button type="button" disabled={disabled} onClick={() => onCreateSession(review)}>
+                  Create session
+                </button>
+              ) : null}
+              {review.uploadSession ? (
+                <button type="button" className="link" onClick={() => onOpenSession(review.uploadSession!.id)}>
+                  Session {review.uploadSession.status}
+                </button>
+              ) : null}
+              {DECIDED.has(review.status) ? (
+                <button type="button" onClick={() => onOpenReview(review)}>
+                  Open review
+                </button>
+              ) : null}
+            </span>
           </li>
         ))}
       </ul>
@@ -47,28 +68,41 @@ export function ReviewList({ list, disabled, selectedId, onCreateSession, onOpen
   );
 }
 
-type ReviewActionsProps = Pick<ReviewListProps, 'disabled' | 'onCreateSession' | 'onOpenSession' | 'onOpenReview'> & { review: AccessReviewItem };
-
-/** Only what the review's phase allows: a session while it waits for data, its decisions once decided. */
-function ReviewActions({ review, disabled, onCreateSession, onOpenSession, onOpenReview }: ReviewActionsProps) {
-  const session = review.uploadSession;
+/** The countdown and the deadline on the owner's clock; urgent below 30 minutes; a red "missed" once closed. */
+function WindowLabel({ window, now }: { window: UploadWindow; now: number }) {
+  if (window.kind === 'none') return null;
+  const at = window.deadline === null ? null : formatDeadline(window.deadline);
+  if (window.kind === 'missed') {
+    return (
+      <span className="window">
+        <span className="missed" data-testid="window-missed">
+          missed
+        </span>
+        <span className="deadline-at" data-testid="deadline">
+          {at ? `upload window closed ${at}` : 'upload window closed'}
+        </span>
+      </span>
+    );
+  }
   return (
-    <span className="row-actions">
-      {review.needsUpload && !session ? (
-        <button type="button" disabled={disabled} onClick={() => onCreateSession(review)}>
-          Create session
-        </button>
+    <span className="window">
+      <span className={window.urgent ? 'deadline urgent' : 'deadline'} data-testid="time-left">
+        {window.deadline === null ? 'needs your data' : timeLeft(window.deadline, now)}
+      </span>
+      {at ? (
+        <span className="deadline-at" data-testid="deadline">
+          due {at}
+        </span>
       ) : null}
-      {session ? (
-        <button type="button" className="link" onClick={() => onOpenSession(session.id)}>
-          Session {session.status}
-        </button>
-      ) : null}
-      {DECIDED.has(review.status) ? (
-        <button type="button" onClick={() => onOpenReview(review)}>
-          Open review
-        </button>
-      ) : null}
+    </span>
+  );
+}
+
+function LiveStatus({ live }: { live: LiveState }) {
+  const text = live.kind === 'live' ? '● live' : live.kind === 'connecting' ? 'connecting…' : `live updates off: ${live.reason}`;
+  return (
+    <span className={`live live-${live.kind}`} data-testid="live-status" title="Events from the gateway (accessReviewEvents); Refresh reads the list again">
+      {text}
     </span>
   );
 }

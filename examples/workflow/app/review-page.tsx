@@ -1,13 +1,19 @@
 import {
+  AccessReviewsDocument,
   ApplyAccessReviewDecisionsDocument,
   RecordAccessReviewDecisionAppliedDocument,
   type AccessReviewApplyResult,
   type AccessReviewDecisionFieldsFragment,
 } from '../../../src/client/generated';
+import type { Confirmation } from './confirm-dialog';
+import { DeniedTable } from './denied-table';
 import { execute, type GatewayProblem } from './gateway-client';
+import { nameOf } from './person';
 import type { Resource } from './resource';
+import { formatDate } from './time';
 import type { AccessReviewItem } from './use-access-reviews';
 import { useDeniedDecisions } from './use-denied-decisions';
+import type { Step } from './use-step';
 
 interface ReviewPageProps {
   resource: Resource;
@@ -15,8 +21,8 @@ interface ReviewPageProps {
   /** Bumped after a step that changes decisions: they are read again. */
   version: number;
   disabled: boolean;
-  /** Runs one step of the page: its outcome is the notice or the errors. */
-  step(action: () => Promise<string>): Promise<boolean>;
+  step: Step;
+  confirm(confirmation: Confirmation): void;
   /** After a step that changed the review: the reviews are read again (the status may have moved). */
   onChanged(): void;
   onProblems(problems: GatewayProblem[]): void;
@@ -26,17 +32,29 @@ interface ReviewPageProps {
  * One review's page: who lost access, and recording on Graph that it was removed in the disconnected
  * application. Graph keeps the review APPLYING until every decision on the resource has a result.
  */
-export function ReviewPage({ resource, review, version, disabled, step, onChanged, onProblems }: ReviewPageProps) {
+export function ReviewPage({ resource, review, version, disabled, step, confirm, onChanged, onProblems }: ReviewPageProps) {
   const ids = { ...resource, reviewDefinitionId: review.reviewDefinitionId, reviewInstanceId: review.id };
-  const denied = useDeniedDecisions(ids, version, onProblems);
+  // Read again when the review moves on too (a live event): reviewers may have decided since.
+  const denied = useDeniedDecisions(ids, `${version}/${review.status}`, onProblems);
   const applying = review.status === 'APPLYING';
   const open = denied.decisions.filter((decision) => decision.applyResult === 'NEW').length;
+  const name = review.displayName ?? 'the review';
 
   const markAll = () =>
-    void step(async () => {
-      await execute(ApplyAccessReviewDecisionsDocument, { input: { ...ids, applyResult: 'APPLIED_SUCCESSFULLY', applyDescription: 'Access removed' } });
-      onChanged();
-      return `Recorded APPLIED_SUCCESSFULLY on every decision on the resource in ${review.displayName ?? 'the review'}.`;
+    confirm({
+      title: `Mark all removed in ${name}?`,
+      consequence: `Records on Graph that the access of everyone reviewers denied on this resource was removed (APPLIED_SUCCESSFULLY on every decision, ${open} not recorded yet). This cannot be undone: a recorded result cannot be taken back, and once every decision has one the review is APPLIED for good.`,
+      confirmLabel: 'Mark all removed',
+      run: () =>
+        void step(async () => {
+          await execute(ApplyAccessReviewDecisionsDocument, { input: { ...ids, applyResult: 'APPLIED_SUCCESSFULLY', applyDescription: 'Access removed' } });
+          onChanged();
+          const status = await statusOf(resource, review.id);
+          return {
+            done: `Recorded APPLIED_SUCCESSFULLY on every decision on the resource in ${name}: the review is ${status ?? 'no longer listed'}.`,
+            next: status === 'APPLIED' ? 'nothing: the review is closed; its decisions stay readable here.' : 'the review stays APPLYING until every decision on the catalog’s other resources has a result too.',
+          };
+        }),
     });
   const record = (decision: AccessReviewDecisionFieldsFragment, applyResult: AccessReviewApplyResult) =>
     void step(async () => {
@@ -44,7 +62,7 @@ export function ReviewPage({ resource, review, version, disabled, step, onChange
         input: { ...ids, decisionId: decision.id, applyResult, applyDescription: applyResult === 'APPLIED_SUCCESSFULLY' ? 'Access removed' : 'Removal failed' },
       });
       onChanged();
-      return `${who(decision)}: ${recordAccessReviewDecisionApplied.applyResult}.`;
+      return { done: `${nameOf(decision.principal)}: ${recordAccessReviewDecisionApplied.applyResult}.`, next: 'record the others, one by one or with Mark all removed.' };
     });
 
   return (
@@ -62,7 +80,7 @@ export function ReviewPage({ resource, review, version, disabled, step, onChange
         </dd>
         <dt>Ran</dt>
         <dd>
-          {review.startDateTime ?? '—'} to {review.endDateTime ?? '—'}
+          {formatDate(review.startDateTime)} to {formatDate(review.endDateTime)}
         </dd>
       </dl>
       <DeniedTable decisions={denied.decisions} canRecord={applying && !disabled} onRecord={record} />
@@ -83,60 +101,8 @@ export function ReviewPage({ resource, review, version, disabled, step, onChange
   );
 }
 
-interface DeniedTableProps {
-  decisions: AccessReviewDecisionFieldsFragment[];
-  canRecord: boolean;
-  onRecord(decision: AccessReviewDecisionFieldsFragment, applyResult: AccessReviewApplyResult): void;
-}
-
-function DeniedTable({ decisions, canRecord, onRecord }: DeniedTableProps) {
-  return (
-    <table className="files decisions">
-      <caption>Denied by reviewers</caption>
-      <thead>
-        <tr>
-          <th>Who</th>
-          <th>Permission</th>
-          <th>Why</th>
-          <th>Removal</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {decisions.length === 0 ? (
-          <tr>
-            <td colSpan={5} className="muted">
-              nothing denied
-            </td>
-          </tr>
-        ) : (
-          decisions.map((decision) => (
-            <tr key={decision.id}>
-              <td>{who(decision)}</td>
-              <td>{[decision.permission?.displayName, decision.scopeDisplayName].filter(Boolean).join(', ') || '—'}</td>
-              <td>
-                {decision.justification ?? '—'}
-                {decision.reviewedBy?.displayName ? <span className="muted"> ({decision.reviewedBy.displayName})</span> : null}
-              </td>
-              <td data-testid="apply-result">{decision.applyResult}</td>
-              <td>
-                <span className="row-actions">
-                  <button type="button" disabled={!canRecord || decision.applyResult === 'APPLIED_SUCCESSFULLY'} onClick={() => onRecord(decision, 'APPLIED_SUCCESSFULLY')}>
-                    Mark removed
-                  </button>
-                  <button type="button" disabled={!canRecord || decision.applyResult === 'APPLIED_WITH_UNKNOWN_FAILURE'} onClick={() => onRecord(decision, 'APPLIED_WITH_UNKNOWN_FAILURE')}>
-                    Removal failed
-                  </button>
-                </span>
-              </td>
-            </tr>
-          ))
-        )}
-      </tbody>
-    </table>
-  );
-}
-
-function who({ principal }: AccessReviewDecisionFieldsFragment): string {
-  return principal.displayName ?? principal.userPrincipalName ?? principal.id;
+/** The review's status as Graph now has it: a batch apply answers 202 and says nothing of it. */
+async function statusOf(resource: Resource, reviewId: string): Promise<string | undefined> {
+  const { accessReviews } = await execute(AccessReviewsDocument, { ...resource, first: 20 });
+  return accessReviews.edges.find(({ node }) => node.id === reviewId)?.node.status;
 }

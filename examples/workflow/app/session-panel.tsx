@@ -1,11 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import type { UploadSessionFieldsFragment } from '../../../src/client/generated';
 import { formatBytes } from './resource';
+import { formatDate } from './time';
 
 interface SessionPanelProps {
   session: UploadSessionFieldsFragment;
   disabled: boolean;
-  onUpload(file: File): Promise<void>;
+  /** Resolves whether the file landed. */
+  onUpload(file: File): Promise<boolean>;
   onComplete(): void;
   onDelete(): void;
 }
@@ -17,7 +19,8 @@ export function SessionPanel({ session, disabled, onUpload, onComplete, onDelete
     event.preventDefault();
     if (!file) return;
     const form = event.currentTarget;
-    await onUpload(file);
+    // A failed upload keeps the chosen file: Retry (or Upload) sends it again without choosing it again.
+    if (!(await onUpload(file))) return;
     // The same file can be chosen again (a fixed CSV of the same name) only once the input is cleared.
     form.reset();
     setFile(null);
@@ -25,6 +28,8 @@ export function SessionPanel({ session, disabled, onUpload, onComplete, onDelete
   // What Graph allows in each state: files and completion only while active; a completed session stays.
   const active = session.status === 'ACTIVE';
   const deletable = session.status !== 'COMPLETE';
+  // Graph completes an empty session too, and its review then can get no other: the console does not offer it.
+  const empty = session.stats.filesUploaded === 0;
 
   return (
     <>
@@ -52,7 +57,7 @@ export function SessionPanel({ session, disabled, onUpload, onComplete, onDelete
             : '—'}
         </dd>
         <dt>Created</dt>
-        <dd>{session.createdDateTime ?? '—'}</dd>
+        <dd>{formatDate(session.createdDateTime)}</dd>
       </dl>
 
       <table className="files">
@@ -76,7 +81,7 @@ export function SessionPanel({ session, disabled, onUpload, onComplete, onDelete
               <tr key={stored.id ?? index}>
                 <td>{stored.name}</td>
                 <td>{formatBytes(stored.size)}</td>
-                <td>{stored.uploadedDateTime ?? '—'}</td>
+                <td>{formatDate(stored.uploadedDateTime)}</td>
               </tr>
             ))
           )}
@@ -92,13 +97,18 @@ export function SessionPanel({ session, disabled, onUpload, onComplete, onDelete
         </button>
       </form>
       <div className="actions">
-        <button type="button" disabled={disabled || !active} onClick={onComplete}>
+        <button type="button" disabled={disabled || !active || empty} onClick={onComplete}>
           Complete
         </button>
         <button type="button" className="danger" disabled={disabled || !deletable} onClick={onDelete}>
           Delete
         </button>
       </div>
+      {active && empty ? (
+        <p className="muted" data-testid="complete-hint">
+          Upload at least one file before completing: a session completed empty gives its review no data, and the review can get no other session.
+        </p>
+      ) : null}
       {!active && (
         <p className="muted" data-testid="state-rule">
           {deletable

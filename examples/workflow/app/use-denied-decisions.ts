@@ -20,7 +20,7 @@ const EMPTY: DeniedDecisions = { decisions: [], totalCount: null, endCursor: nul
  * What reviewers denied on the resource in one review, a page at a time; read again from the first page when
  * the review or `version` changes.
  */
-export function useDeniedDecisions(ids: ReviewIds, version: number, onProblems: (problems: GatewayProblem[]) => void) {
+export function useDeniedDecisions(ids: ReviewIds, version: number | string, onProblems: (problems: GatewayProblem[]) => void) {
   const [pages, setPages] = useState<DeniedDecisions>(EMPTY);
   const [loading, setLoading] = useState(false);
   const listing = useRef(0);

@@ -1,101 +1,58 @@
 import { useState } from 'react';
-import {
-  CompleteUploadSessionDocument,
-  CreateUploadSessionDocument,
-  DeleteUploadSessionDocument,
-  UploadSessionDocument,
-  UploadSessionFileDocument,
-  type UploadSessionFieldsFragment,
-} from '../../../src/client/generated';
-import { execute, executeUpload, GatewayError, type GatewayProblem } from './gateway-client';
-import { ProblemList } from './problem-list';
-import { formatBytes, SEEDED_RESOURCE, type Resource } from './resource';
+import type { UploadSessionFieldsFragment } from '../../../src/client/generated';
+import { ConfirmDialog, type Confirmation } from './confirm-dialog';
+import { CALLS_TO_ACTION, EventBanner } from './event-banner';
+import { SEEDED_RESOURCE, type Resource } from './resource';
 import { ResourceForm } from './resource-form';
 import { ReviewList } from './review-list';
 import { ReviewPage } from './review-page';
 import { SessionList } from './session-list';
 import { SessionPanel } from './session-panel';
-import { useAccessReviews, type AccessReviewItem } from './use-access-reviews';
+import { StepOutcomeView } from './step-outcome';
+import { useAccessReviews } from './use-access-reviews';
+import { useReviewEvents, type ReviewEvent } from './use-review-events';
+import { useSessionSteps } from './use-session-steps';
+import { useStep } from './use-step';
 
 /**
- * The review loop on one page: the reviews waiting for the resource's data, a session for one, its CSV files,
- * its completion; then what reviewers denied, and recording that the access was removed.
+ * The owner's console: the reviews waiting for the resource's data (live), a session for one, its CSV files, its
+ * completion; then what reviewers denied, and recording that the access was removed. What cannot be undone is
+ * asked first; every step says what comes next.
  */
 export function WorkflowApp() {
   const [resource, setResource] = useState<Resource>(SEEDED_RESOURCE);
   const [session, setSession] = useState<UploadSessionFieldsFragment | null>(null);
   const [reviewId, setReviewId] = useState<string | undefined>();
   const [listVersion, setListVersion] = useState(0);
-  const [notice, setNotice] = useState('');
-  const [problems, setProblems] = useState<GatewayProblem[]>([]);
-  const [busy, setBusy] = useState(false);
-  const reviews = useAccessReviews(resource, listVersion, setProblems);
-  // The opened review as last read: its status follows every read of the list.
+  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+  const [events, setEvents] = useState<ReviewEvent[]>([]);
+  const step = useStep();
+  const reviews = useAccessReviews(resource, listVersion, step.report);
+  const live = useReviewEvents(resource, (event) => {
+    reviews.applyEvent(event);
+    if (CALLS_TO_ACTION.has(event.type)) setEvents((shown) => [event, ...shown].slice(0, 5));
+  });
+  // The opened review as last read or told: its status follows the list and the live events.
   const review = reviews.reviews?.find((candidate) => candidate.id === reviewId);
-
-  /** Runs one step: its outcome replaces the last one's notice or errors. Resolves whether it succeeded. */
-  const step = async (action: () => Promise<string>): Promise<boolean> => {
-    setBusy(true);
-    setProblems([]);
-    setNotice('');
-    try {
-      setNotice(await action());
-      return true;
-    } catch (error) {
-      setProblems(error instanceof GatewayError ? error.problems : [{ message: String(error) }]);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
-  const ids = (uploadSessionId: string) => ({ ...resource, uploadSessionId });
-  const changed = (next: UploadSessionFieldsFragment | null) => {
-    setSession(next);
-    setListVersion((version) => version + 1);
-  };
-
-  const select = (uploadSessionId: string) =>
-    step(async () => {
-      const { uploadSession } = await execute(UploadSessionDocument, ids(uploadSessionId));
-      setSession(uploadSession);
-      return uploadSession ? `Session ${uploadSessionId} is ${uploadSession.status}.` : `Session ${uploadSessionId} no longer exists.`;
-    });
-  const create = ({ reviewDefinitionId, id: reviewInstanceId }: AccessReviewItem) =>
-    void step(async () => {
-      const { createUploadSession } = await execute(CreateUploadSessionDocument, { input: { ...resource, reviewDefinitionId, reviewInstanceId } });
-      changed(createUploadSession);
-      return `Created session ${createUploadSession.id} for review instance ${reviewInstanceId}.`;
-    });
-  const upload = async (file: File) => {
-    if (!session) return;
-    await step(async () => {
-      const { uploadSessionFile } = await executeUpload(UploadSessionFileDocument, { input: { ...ids(session.id), file } });
-      changed(uploadSessionFile);
-      const { filesUploaded, totalBytesUploaded } = uploadSessionFile.stats;
-      return `Uploaded ${file.name} (${formatBytes(file.size)}): the session now has ${filesUploaded} file(s), ${formatBytes(totalBytesUploaded)}.`;
-    });
-  };
-  const complete = () =>
-    void step(async () => {
-      if (!session) return '';
-      const { completeUploadSession } = await execute(CompleteUploadSessionDocument, { input: ids(session.id) });
-      changed(completeUploadSession);
-      return `Completed: the session is ${completeUploadSession.status}.`;
-    });
-  const remove = () =>
-    void step(async () => {
-      if (!session) return '';
-      const { deleteUploadSession } = await execute(DeleteUploadSessionDocument, { input: ids(session.id) });
-      changed(null);
-      return `Deleted session ${deleteUploadSession.deletedUploadSessionId}.`;
-    });
+  const reread = () => setListVersion((version) => version + 1);
+  const steps = useSessionSteps({
+    resource,
+    session,
+    step: step.run,
+    confirm: setConfirmation,
+    changed: (next) => {
+      setSession(next);
+      reread();
+    },
+    selected: setSession,
+  });
 
   return (
     <>
       <header>
         <h1>Access reviews of a catalog resource</h1>
         <p className="muted">
-          Every call goes to the gateway's <code>/graphql</code> on this origin; here it runs on its embedded Graph emulator.
+          Every call goes to the gateway's <code>/graphql</code> on this origin (events over a WebSocket there); here it runs on its embedded Graph emulator.
         </p>
         <ResourceForm
           resource={resource}
@@ -103,29 +60,28 @@ export function WorkflowApp() {
             setResource(next);
             setSession(null);
             setReviewId(undefined);
+            setEvents([]);
           }}
         />
       </header>
-      <div className="outcome">
-        <p role="status">{notice}</p>
-        <ProblemList problems={problems} />
-      </div>
+      <EventBanner events={events} reviews={reviews.reviews} onDismiss={(id) => setEvents((shown) => shown.filter((event) => event.id !== id))} onOpenReview={setReviewId} />
+      <StepOutcomeView state={step} />
       <main>
         <div className="column">
           <section aria-labelledby="reviews-heading">
             <h2 id="reviews-heading">Access reviews</h2>
-            <ReviewList list={reviews} disabled={busy} selectedId={reviewId} onCreateSession={create} onOpenSession={(id) => void select(id)} onOpenReview={(opened) => setReviewId(opened.id)} />
+            <ReviewList list={reviews} live={live} disabled={step.busy} selectedId={reviewId} onCreateSession={steps.create} onOpenSession={steps.select} onOpenReview={(opened) => setReviewId(opened.id)} />
           </section>
           <section aria-labelledby="sessions-heading">
             <h2 id="sessions-heading">Sessions</h2>
-            <SessionList resource={resource} version={listVersion} selectedId={session?.id} onSelect={(id) => void select(id)} onProblems={setProblems} />
+            <SessionList resource={resource} version={listVersion} selectedId={session?.id} onSelect={steps.select} onProblems={step.report} />
           </section>
         </div>
         <div className="column">
           <section aria-labelledby="selected-heading">
             <h2 id="selected-heading">Selected session</h2>
             {session ? (
-              <SessionPanel session={session} disabled={busy} onUpload={upload} onComplete={complete} onDelete={remove} />
+              <SessionPanel session={session} disabled={step.busy} onUpload={steps.upload} onComplete={steps.complete} onDelete={steps.remove} />
             ) : (
               <p className="muted">Pick a session in the list, or create one for a review that needs your data.</p>
             )}
@@ -133,11 +89,12 @@ export function WorkflowApp() {
           {review ? (
             <section aria-labelledby="review-heading">
               <h2 id="review-heading">Review</h2>
-              <ReviewPage resource={resource} review={review} version={listVersion} disabled={busy} step={step} onChanged={() => setListVersion((version) => version + 1)} onProblems={setProblems} />
+              <ReviewPage resource={resource} review={review} version={listVersion} disabled={step.busy} step={step.run} confirm={setConfirmation} onChanged={reread} onProblems={step.report} />
             </section>
           ) : null}
         </div>
       </main>
+      <ConfirmDialog confirmation={confirmation} onClose={() => setConfirmation(null)} />
     </>
   );
 }

@@ -12,7 +12,7 @@ export interface ExampleServer {
 // The page may load only what this server serves: the browser itself refuses any CDN or other host.
 const CONTENT_SECURITY_POLICY = "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** Serves the app's three files and passes /graphql through to the gateway; everything else is 404. */
+/** Serves the app's three files and passes /graphql (HTTP and WebSocket) through to the gateway; everything else is 404. */
 export async function startExampleServer(app: AppFiles, gatewayUrl: URL, port: number, host: string): Promise<ExampleServer> {
   const proxy = createGatewayProxy(gatewayUrl);
   const files = new Map([
@@ -28,6 +28,10 @@ export async function startExampleServer(app: AppFiles, gatewayUrl: URL, port: n
     if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) return notFound(res);
     res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store', 'content-security-policy': CONTENT_SECURITY_POLICY });
     res.end(req.method === 'HEAD' ? undefined : file.body);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://example').pathname === gatewayUrl.pathname) return proxy.upgrade(req, socket, head);
+    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
   });
   server.listen(port, host);
   await once(server, 'listening');

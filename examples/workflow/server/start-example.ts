@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig, type LogLevel } from '../../../src/config';
+import { EMULATOR_SEED_SESSION } from '../../../src/config/emulator';
 import { startGateway, type Gateway } from '../../../src/gateway';
 import { createLogger } from '../../../src/logger';
 import { bundleApp } from './bundle-app';
@@ -16,6 +17,8 @@ export interface ExampleOptions {
   root?: string;
   /** Human-readable gateway log lines. */
   prettyLogs?: boolean;
+  /** How often the gateway reads the seeded resource's reviews for the page's live events (WATCH_INTERVAL_S); 2 by default. */
+  watchIntervalS?: number;
 }
 
 export interface Example {
@@ -32,7 +35,14 @@ export async function startExample(options: ExampleOptions): Promise<Example> {
   const app = await bundleApp(options.root ?? process.cwd());
   // The environment is deliberately not read: no GRAPH_AUTH or GRAPH_BASE_URL in a shell or a .env can
   // make the example call Microsoft Graph. It always runs on the embedded emulator.
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: options.logLevel ?? 'warn' });
+  // The seeded resource is watched, so the page's subscription (accessReviewEvents) has events to show.
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: options.logLevel ?? 'warn',
+    WATCH: `${EMULATOR_SEED_SESSION.catalogId}/${EMULATOR_SEED_SESSION.resourceId}`,
+    WATCH_INTERVAL_S: String(options.watchIntervalS ?? 2),
+  });
   const gateway = await startGateway(config, createLogger({ level: config.observability.logLevel, pretty: options.prettyLogs }));
   try {
     const server = await startExampleServer(app, gateway.url, options.port, options.host ?? '127.0.0.1');

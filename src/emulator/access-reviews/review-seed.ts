@@ -69,6 +69,24 @@ const USERS = {
   megan: { id: 'e1000005-3b88-4c0a-8bb3-68ba8162beff', displayName: 'Megan Bowen', userPrincipalName: 'MeganB@contoso.example' },
 } as const;
 
+/**
+ * Who the seeded people are: those above, and those of examples/access.csv. Graph names a decision's principal
+ * from the tenant's directory; the emulator names one made from a CSV row from this list (every world alike).
+ */
+const PEOPLE: ReadonlyMap<string, IdentitySeed> = new Map(
+  [
+    ...Object.values(USERS),
+    { id: 'e2000001-3b88-4c0a-8bb3-68ba8162beff', displayName: 'Isaiah Langer', userPrincipalName: 'IsaiahL@contoso.example' },
+    { id: 'e2000002-3b88-4c0a-8bb3-68ba8162beff', displayName: 'Johanna Lorenz', userPrincipalName: 'JohannaL@contoso.example' },
+    { id: 'e2000003-3b88-4c0a-8bb3-68ba8162beff', displayName: 'Pradeep Gupta', userPrincipalName: 'PradeepG@contoso.example' },
+  ].map((person) => [person.id, person]),
+);
+
+/** A principal with the name and UPN of the seeded person of that id; only the id for anyone else. */
+export function seededPerson(principalId: string): IdentitySeed {
+  return PEOPLE.get(principalId.toLowerCase()) ?? { id: principalId };
+}
+
 const FLOORS = { id: 'f1000001', displayName: 'All floors', type: 'BadgeAccess', description: 'Badge access to every floor of Building A' };
 const LOBBY = { id: 'f1000002', displayName: 'Lobby', type: 'BadgeAccess', description: 'Badge access to the lobby of Building A' };
 const SERVER_ROOM = { id: 'f1000003', displayName: 'Server room', type: 'BadgeAccess', description: 'Badge access to the server room of Building A' };

@@ -4,7 +4,7 @@ import { GraphClock, graphDateTime } from '../odata/graph-dates';
 import { HttpError, badRequest } from '../server/http-error';
 import { APPLY_RESULTS, DECISIONS, NOT_APPLIED, PHASES, oneOf, sameId, type Identity, type StoredDecision, type StoredDefinition, type StoredInstance } from './review-model';
 import { notApplying, notInProgress, reviewNotFound } from './review-refusals';
-import type { DecisionSeed, DefinitionSeed, IdentitySeed, InstanceSeed } from './review-seed';
+import { seededPerson, type DecisionSeed, type DefinitionSeed, type IdentitySeed, type InstanceSeed } from './review-seed';
 import type { SessionStore } from '../upload-sessions/session-store';
 
 /** Who the emulator says applied a result or decided, when the caller names no one. */
@@ -170,7 +170,8 @@ export class ReviewStore {
    * ASSUMPTIONS (graph-api-reviews.md §3: the mapping of the CSV onto decisions is not published): each row
    * of each file of a completed session for this instance (its `referenceId`) becomes one decision
    * (principal × permission) on the session's resource, NotReviewed, whatever the instance's phase; only
-   * sessions under the review's own catalog count; a row without a principalId is skipped.
+   * sessions under the review's own catalog count; a row without a principalId is skipped; the principal is
+   * named as the seeded people name it, as Graph names it from the tenant's directory.
    */
   private importUploads(instance: StoredInstance): void {
     const definition = this.definition(instance.definitionId);
@@ -227,7 +228,7 @@ function rowDecision(row: CsvRow, resourceId: string): DecisionSeed[] {
   const text = (name: string) => row[name] || null;
   return [
     {
-      principal: { id: principalId },
+      principal: seededPerson(principalId),
       permission: { id: text('permissionid'), displayName: text('permissionname'), type: text('permissiontype'), description: text('permissiondescription') },
       resource: { id: resourceId, customData: text('customdata'), scopeId: text('scopeid'), scopeDisplayName: text('scopedisplayname') },
     },

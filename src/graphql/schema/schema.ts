@@ -15,9 +15,14 @@ export interface SchemaOptions {
   subscriptions?: boolean;
 }
 
+/**
+ * The schema the gateway serves, sorted as `schema.graphql` prints it: type-graphql's own order is not stable
+ * (it lists `uploadSession(uploadSessionId, resourceId, catalogId)`), and consoles show arguments as served.
+ * Sorting keeps every field's resolver, subscriber and extensions (the Graph-call budgets).
+ */
 export function buildGatewaySchema({ pubSub = new EventPubSub(), subscriptions = true }: SchemaOptions = {}): GraphQLSchema {
   const resolvers = [UploadSessionResolver, UploadSessionFileResolver, AccessReviewResolver, AccessReviewDecisionResolver] as const;
-  return buildSchemaSync({ resolvers: subscriptions ? [...resolvers, AccessReviewEventResolver] : resolvers, pubSub, validate: false });
+  return lexicographicSortSchema(buildSchemaSync({ resolvers: subscriptions ? [...resolvers, AccessReviewEventResolver] : resolvers, pubSub, validate: false }));
 }
 
 /** The schema as committed in `schema.graphql`: sorted, since type-graphql's own order is not stable. */

@@ -1,0 +1,56 @@
+import { useState } from 'react';
+import { GatewayError, type GatewayProblem } from './gateway-client';
+
+/** What a step did, and the one thing that comes next. */
+export interface StepOutcome {
+  done: string;
+  next: string;
+}
+
+export type Step = (action: () => Promise<StepOutcome>) => Promise<boolean>;
+
+export interface StepState {
+  busy: boolean;
+  notice: string;
+  next: string;
+  problems: GatewayProblem[];
+  /** When the step in flight began, once it has waited long enough to say so; null otherwise. */
+  waitingSince: number | null;
+  /** The failed step again, with what the owner chose (the file, the review): one click. */
+  retry: (() => void) | null;
+}
+
+/** A step that has not answered by then says it is still waiting, and why it may be. */
+const SAY_WAITING_AFTER_MS = 2_000;
+const IDLE: StepState = { busy: false, notice: '', next: '', problems: [], waitingSince: null, retry: null };
+
+/** One step at a time: its outcome replaces the last one's notice or errors. */
+export function useStep(): StepState & { run: Step; report(problems: GatewayProblem[]): void } {
+  const [state, setState] = useState<StepState>(IDLE);
+
+  const run: Step = async (action) => {
+    const started = Date.now();
+    setState({ ...IDLE, busy: true });
+    const timer = setTimeout(() => setState((current) => (current.busy ? { ...current, waitingSince: started } : current)), SAY_WAITING_AFTER_MS);
+    try {
+      const { done, next } = await action();
+      setState({ ...IDLE, notice: done, next });
+      return true;
+    } catch (error) {
+      const problems = problemsOf(error);
+      // The same input would be refused again (a bad CSV, an id that is not a GUID): the owner changes it instead.
+      const retryable = problems.some((problem) => problem.code !== 'BAD_USER_INPUT');
+      setState({ ...IDLE, problems, retry: retryable ? () => void run(action) : null });
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  // A list that failed to load: its errors, with nothing to retry (Refresh reads it again).
+  const report = (problems: GatewayProblem[]) => setState((current) => ({ ...current, problems, retry: null }));
+  return { ...state, run, report };
+}
+
+export function problemsOf(error: unknown): GatewayProblem[] {
+  return error instanceof GatewayError ? error.problems : [{ message: String(error) }];
+}
