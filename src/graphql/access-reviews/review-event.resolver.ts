@@ -2,6 +2,7 @@ import { Arg, Extensions, ID, Resolver, Root, Subscription } from 'type-graphql'
 import { AccessReviewStatus } from '../../graph/access-reviews/review';
 import { UploadSessionStatus, type UploadSession } from '../../graph/upload-sessions/upload-session';
 import type { ReviewEvent, ReviewSnapshot } from '../../watch/review-event';
+import { idKey } from '../../graph/odata/ids';
 import { GRAPH_CALL_BUDGETS } from '../cost/graph-call-budgets';
 import { GRAPH_CALLS } from '../cost/graph-call-limit';
 import { watchedTopic, type SubscriptionContext } from '../subscriptions/subscription-context';
@@ -33,7 +34,7 @@ export class AccessReviewEventResolver {
 /** The event's review as the AccessReviewInstance resolvers take it: its one session is the page's. */
 function servedInstance({ review, catalogId, resourceId }: ReviewEvent): ServedInstance {
   const sessions = new Map<string, UploadSession>();
-  if (review.uploadSession) sessions.set(review.id.toLowerCase(), toSession(review.uploadSession, catalogId, resourceId));
+  if (review.uploadSession) sessions.set(idKey(review.id), toSession(review.uploadSession, catalogId, resourceId));
   return {
     id: review.id,
     reviewDefinitionId: review.reviewDefinitionId,

@@ -1,7 +1,7 @@
 import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { WithCatalogVerdicts } from './catalog-access.plugin';
 import { catalogIdOfReference, catalogIdsOf } from './catalog-fields';
-import { isGuid } from '../../graph/odata/ids';
+import { toGuid } from '../../graph/odata/ids';
 
 type ReferenceResolver = (reference: unknown, context: unknown, info: unknown) => unknown;
 
@@ -38,7 +38,8 @@ export function guardCatalogFields(schema: GraphQLSchema): GraphQLSchema {
     // A rejected promise, never a synchronous throw: @apollo/subgraph fails only that item then.
     subgraph.resolveReference = async (reference, context, info) => {
       const catalogId = catalogIdOfReference(reference);
-      if (isGuid(catalogId)) assertAllowed(context as WithCatalogVerdicts, [catalogId.toLowerCase()]);
+      const guid = toGuid(catalogId);
+      if (guid) assertAllowed(context as WithCatalogVerdicts, [guid]);
       return resolveReference(reference, context, info);
     };
   }

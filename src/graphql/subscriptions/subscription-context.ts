@@ -18,8 +18,8 @@ export function watchedTopic({ watched, caller }: Pick<SubscriptionContext, 'wat
   const tenantId = caller?.tid?.toLowerCase();
   const target = watched.find(
     (candidate) =>
-      candidate.catalogId === key.catalogId.toLowerCase() &&
-      candidate.resourceId === key.resourceId.toLowerCase() &&
+      candidate.catalogId === key.catalogId &&
+      candidate.resourceId === key.resourceId &&
       (candidate.tenantId === '' || tenantId === undefined || candidate.tenantId === tenantId),
   );
   if (!target) {
