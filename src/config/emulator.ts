@@ -16,15 +16,20 @@ export const EMULATOR_SEED_SESSION = Object.freeze({
  */
 export const EMULATOR_DEFAULT_TENANT = '11111111-2222-4333-8444-555555555555';
 
+/** The `aud` of the emulator's test-only caller tokens unless asked for another (docs/emulator.md, "Caller tokens"). */
+export const EMULATOR_CALLER_AUDIENCE = 'api://upload-session-gateway';
+
 /** `npm run emulator` alone. */
 export interface EmulatorConfig {
   readonly port: number;
   readonly host: string;
   /** When set, Graph tokens are checked as Graph would (EMULATOR_JWKS_URI and/or EMULATOR_ISSUER). */
   readonly auth: { readonly jwksUri: URL | undefined; readonly issuer: string | undefined; readonly audiences: readonly string[] } | undefined;
+  /** Whether it mints test-only caller tokens: never when NODE_ENV=production. */
+  readonly callerTokens: boolean;
 }
 
-/** EMULATOR_PORT (default 4001), EMULATOR_HOST (default 127.0.0.1), and optional token checking. */
+/** EMULATOR_PORT (default 4001), EMULATOR_HOST (default 127.0.0.1), optional token checking, and NODE_ENV. */
 export function loadEmulatorConfig(env: Env): EmulatorConfig {
   const jwksUri = url(env, 'EMULATOR_JWKS_URI', { httpOnLoopback: true });
   const issuer = text(env, 'EMULATOR_ISSUER');
@@ -33,5 +38,6 @@ export function loadEmulatorConfig(env: Env): EmulatorConfig {
     port: integer(env, 'EMULATOR_PORT', 4001, 0, 65535),
     host: text(env, 'EMULATOR_HOST') ?? '127.0.0.1',
     auth: jwksUri || issuer ? { jwksUri, issuer, audiences: list(env, 'EMULATOR_AUDIENCE') } : undefined,
+    callerTokens: env.NODE_ENV !== 'production',
   });
 }

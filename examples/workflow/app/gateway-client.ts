@@ -16,6 +16,31 @@ export interface GatewayProblem {
   column?: number;
 }
 
+/** The seeded users of the seed catalog the page can sign in as (the emulator's test-only caller tokens). */
+export type SignedInUser = 'owner' | 'reader' | 'stranger';
+
+let signedIn: { user: SignedInUser; authorization: string; until: number } | undefined;
+
+/** Gets a token for `user` from the example server (minted by the emulator) and sends it from now on. */
+export async function signIn(user: SignedInUser): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch('/example/caller-token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user }) });
+  } catch {
+    throw new GatewayError([{ message: 'The example server is not reachable (is `npm run example` still running?).' }]);
+  }
+  const body = (await response.json().catch(() => ({}))) as { access_token?: unknown; expires_in?: unknown };
+  if (!response.ok || typeof body.access_token !== 'string') throw new GatewayError([{ message: `No token for the ${user}: the example server answered HTTP ${response.status}.` }]);
+  // A new one a minute before this one expires.
+  signedIn = { user, authorization: `Bearer ${body.access_token}`, until: Date.now() + (Number(body.expires_in) - 60) * 1000 };
+}
+
+/** `Authorization` for HTTP, and `connection_init`'s payload on the WebSocket; renewed when it is about to expire. */
+export async function callerAuthorization(): Promise<string | undefined> {
+  if (signedIn && !(Date.now() < signedIn.until)) await signIn(signedIn.user);
+  return signedIn?.authorization;
+}
+
 export class GatewayError extends Error {
   constructor(readonly problems: GatewayProblem[]) {
     super(problems.map((problem) => problem.message).join('\n'));
@@ -60,8 +85,9 @@ function collectFiles(value: unknown, path: string, files: [string, Blob][]): vo
 }
 
 async function send(init: RequestInit): Promise<Response> {
+  const authorization = await callerAuthorization();
   try {
-    return await fetch(ENDPOINT, init);
+    return await fetch(ENDPOINT, authorization === undefined ? init : { ...init, headers: { ...(init.headers as Record<string, string>), authorization } });
   } catch {
     throw new GatewayError([{ message: 'The example server is not reachable (is `npm run example` still running?).' }]);
   }
@@ -87,9 +113,16 @@ async function readAnswer<TData>(response: Response): Promise<TData> {
 function toProblem({ message, extensions = {} }: RawError): GatewayProblem {
   const { code, line, column } = extensions;
   return {
-    message,
+    message: code === 'FORBIDDEN' ? forbidden(message) : message,
     ...(typeof code === 'string' ? { code } : {}),
     ...(typeof line === 'number' ? { line } : {}),
     ...(typeof column === 'number' ? { column } : {}),
   };
+}
+
+/** A refusal said in terms of who is signed in, with the gateway's own words after it. */
+function forbidden(message: string): string {
+  if (signedIn?.user === 'reader') return `You are a Catalog reader: only a Catalog owner can create, change or complete sessions and reviews. (${message})`;
+  if (signedIn?.user === 'stranger') return `You hold no role on this catalog: only its Catalog owners and readers can see its sessions and reviews. (${message})`;
+  return message;
 }

@@ -1,9 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { WorkflowApp } from './workflow-app';
+import { SignedInApp } from './signed-in-app';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <WorkflowApp />
+    <SignedInApp />
   </StrictMode>,
 );

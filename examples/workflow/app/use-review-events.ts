@@ -4,6 +4,7 @@ import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { createClient } from 'graphql-ws';
 import { AccessReviewEventsDocument, type AccessReviewEventsSubscription } from '../../../src/client/generated';
+import { callerAuthorization } from './gateway-client';
 import type { Resource } from './resource';
 
 export type ReviewEvent = AccessReviewEventsSubscription['accessReviewEvents'];
@@ -28,6 +29,11 @@ export function useReviewEvents(resource: Resource, onEvent: (event: ReviewEvent
     const socket = createClient({
       url: url.href,
       retryAttempts: Number.POSITIVE_INFINITY,
+      // The signed-in caller, as the gateway reads it from connection_init.
+      connectionParams: async () => {
+        const authorization = await callerAuthorization();
+        return authorization === undefined ? {} : { authorization };
+      },
       on: { connected: () => setLive((state) => (state.kind === 'off' ? state : { kind: 'live' })), closed: () => setLive((state) => (state.kind === 'off' ? state : { kind: 'connecting' })) },
     });
     const client = new ApolloClient({ link: new GraphQLWsLink(socket), cache: new InMemoryCache() });

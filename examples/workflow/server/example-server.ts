@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerCallerToken, CALLER_TOKEN_PATH, ownersAuthorization, type CallerTokenSource } from './caller-token';
 import { createGatewayProxy } from './gateway-proxy';
 import type { AppFiles } from './bundle-app';
 
@@ -12,9 +13,20 @@ export interface ExampleServer {
 // The page may load only what this server serves: the browser itself refuses any CDN or other host.
 const CONTENT_SECURITY_POLICY = "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** Serves the app's three files and passes /graphql (HTTP and WebSocket) through to the gateway; everything else is 404. */
-export async function startExampleServer(app: AppFiles, gatewayUrl: URL, port: number, host: string): Promise<ExampleServer> {
+/** Where the example server sends what is not a file: the gateway, and the emulator that mints callers' tokens. */
+export interface ExampleUpstreams extends CallerTokenSource {
+  gatewayUrl: URL;
+}
+
+/**
+ * Serves the app's three files, a caller token for the page's "Signed in as" (CALLER_TOKEN_PATH), and passes
+ * /graphql (HTTP and WebSocket) through to the gateway, as the owner when a request names no caller;
+ * everything else is 404.
+ */
+export async function startExampleServer(app: AppFiles, upstreams: ExampleUpstreams, port: number, host: string): Promise<ExampleServer> {
+  const { gatewayUrl } = upstreams;
   const proxy = createGatewayProxy(gatewayUrl);
+  const owners = ownersAuthorization(upstreams);
   const files = new Map([
     ['/', { type: 'text/html; charset=utf-8', body: app.html }],
     ['/app.js', { type: 'text/javascript; charset=utf-8', body: app.js }],
@@ -23,7 +35,15 @@ export async function startExampleServer(app: AppFiles, gatewayUrl: URL, port: n
 
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://example').pathname;
-    if (path === gatewayUrl.pathname) return proxy.forward(req, res);
+    if (path === gatewayUrl.pathname && req.headers.authorization !== undefined) return proxy.forward(req, res);
+    // No token (a curl, a script): the owner's, the page's default. The body waits, unread, meanwhile.
+    if (path === gatewayUrl.pathname) {
+      return void owners().then(
+        (authorization) => proxy.forward(Object.assign(req, { headers: { ...req.headers, authorization } }), res),
+        () => res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' }).end('The emulator minted no token for the owner.\n'),
+      );
+    }
+    if (path === CALLER_TOKEN_PATH) return answerCallerToken(req, res, upstreams);
     const file = files.get(path);
     if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) return notFound(res);
     res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store', 'content-security-policy': CONTENT_SECURITY_POLICY });

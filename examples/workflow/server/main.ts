@@ -14,8 +14,9 @@ async function main(): Promise<void> {
     [
       '',
       `  Upload sessions example: ${example.url.href}`,
-      `  Its /graphql is the gateway (${example.gateway.url.href}) on the embedded Graph emulator:`,
+      `  Its /graphql is the gateway (${example.gateway.url.href}) on the Graph emulator:`,
       '  Microsoft Graph is not called. Ctrl-C stops both.',
+      "  Signed in as the seeded Catalog owner: the page's \"Signed in as\" switches to the reader or the stranger (test-only tokens).",
       `  Play the reviewers with the emulator's control API: ${new URL('/_emulator/reviews', example.gateway.graphBaseUrl).href}`,
       '',
       '',

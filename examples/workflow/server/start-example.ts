@@ -1,6 +1,8 @@
 import 'reflect-metadata';
-import { loadConfig, type LogLevel } from '../../../src/config';
-import { EMULATOR_SEED_SESSION } from '../../../src/config/emulator';
+import { loadConfig, type Config, type LogLevel } from '../../../src/config';
+import { EMULATOR_CALLER_AUDIENCE, EMULATOR_DEFAULT_TENANT, EMULATOR_SEED_SESSION } from '../../../src/config/emulator';
+import { createEmulator } from '../../../src/emulator/server/emulator-server';
+import { callerIssuer } from '../../../src/emulator/control/caller-tokens';
 import { startGateway, type Gateway } from '../../../src/gateway';
 import { createLogger } from '../../../src/logger';
 import { bundleApp } from './bundle-app';
@@ -29,33 +31,65 @@ export interface Example {
   stop(): Promise<void>;
 }
 
-/** The gateway on its embedded Graph emulator, and the app served next to it with /graphql passed through. */
+/**
+ * The gateway on the Graph emulator, and the app served next to it with /graphql passed through. Callers sign
+ * in with the emulator's test-only caller tokens (the page's "Signed in as"), and the gateway checks their
+ * catalog roles in the emulator (CATALOG_AUTHORIZATION=graph): the seeded owner, reader and stranger.
+ */
 export async function startExample(options: ExampleOptions): Promise<Example> {
   // Bundled first: a broken app stops start-up before anything listens.
   const app = await bundleApp(options.root ?? process.cwd());
-  // The environment is deliberately not read: no GRAPH_AUTH or GRAPH_BASE_URL in a shell or a .env can
-  // make the example call Microsoft Graph. It always runs on the embedded emulator.
-  // The seeded resource is watched, so the page's subscription (accessReviewEvents) has events to show.
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: options.logLevel ?? 'warn',
-    WATCH: `${EMULATOR_SEED_SESSION.catalogId}/${EMULATOR_SEED_SESSION.resourceId}`,
-    WATCH_INTERVAL_S: String(options.watchIntervalS ?? 2),
-  });
-  const gateway = await startGateway(config, createLogger({ level: config.observability.logLevel, pretty: options.prettyLogs }));
+  // The emulator listens first: the gateway trusts its caller issuer, which lives at the emulator's origin.
+  const emulator = createEmulator({ callerTokens: true });
+  const graphBaseUrl = await emulator.listen(0, '127.0.0.1');
+  let gateway: Gateway;
   try {
-    const server = await startExampleServer(app, gateway.url, options.port, options.host ?? '127.0.0.1');
+    gateway = await startGateway(exampleConfig(options, graphBaseUrl), createLogger({ level: options.logLevel ?? 'warn', pretty: options.prettyLogs }));
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
+  // Seen from outside as the gateway's own emulator: one thing to stop, and `gateway.emulator` to play with.
+  const withEmulator: Gateway = {
+    ...gateway,
+    emulator,
+    async stop() {
+      await gateway.stop();
+      await emulator.close();
+    },
+  };
+  try {
+    const server = await startExampleServer(app, { gatewayUrl: gateway.url, emulatorUrl: graphBaseUrl, audience: EMULATOR_CALLER_AUDIENCE }, options.port, options.host ?? '127.0.0.1');
     return {
       url: server.url,
-      gateway,
+      gateway: withEmulator,
       async stop() {
         await server.close();
-        await gateway.stop();
+        await withEmulator.stop();
       },
     };
   } catch (error) {
-    await gateway.stop();
+    await withEmulator.stop();
     throw error;
   }
+}
+
+/**
+ * The environment is deliberately not read: no GRAPH_AUTH or GRAPH_BASE_URL in a shell or a .env can make the
+ * example call Microsoft Graph. It always runs on the emulator it started. The seeded resource is watched, so
+ * the page's subscription (accessReviewEvents) has events to show.
+ */
+function exampleConfig(options: ExampleOptions, graphBaseUrl: URL): Config {
+  return loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: options.logLevel ?? 'warn',
+    GRAPH_AUTH: 'emulator',
+    GRAPH_BASE_URL: graphBaseUrl.href,
+    AUTH_ISSUER: callerIssuer(graphBaseUrl.origin, EMULATOR_DEFAULT_TENANT),
+    AUTH_AUDIENCE: EMULATOR_CALLER_AUDIENCE,
+    CATALOG_AUTHORIZATION: 'graph',
+    WATCH: `${EMULATOR_SEED_SESSION.catalogId}/${EMULATOR_SEED_SESSION.resourceId}`,
+    WATCH_INTERVAL_S: String(options.watchIntervalS ?? 2),
+  });
 }

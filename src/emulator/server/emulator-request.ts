@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MidBodyFault, RequestBody } from './body-reader';
 import { control } from '../control/control-api';
+import { noCallerTokens, type CallerTokens } from '../control/caller-tokens';
 import { route } from './emulator-routes';
 import { faultCode, type Fault, type FaultPlan } from './faults';
 import { errorJson } from '../odata/graph-json';
@@ -52,6 +53,8 @@ export interface EmulatorParts {
   faults: FaultPlan;
   requests: LoggedRequest[];
   checkToken: ReturnType<typeof graphTokenCheck>;
+  /** The test-only caller-token authority; undefined unless the emulator was asked to mint (never in production). */
+  callers: CallerTokens | undefined;
 }
 
 /** One request in flight: what it asked, the fault that hits it, and who its token says is calling. */
@@ -126,7 +129,8 @@ async function handle(parts: EmulatorParts, exchange: Exchange): Promise<void> {
   if (!url) throw badRequest('The request target is not a valid URL.');
   if (exchange.isControl) {
     const { store, reviews, directory } = worlds.of(controlTenant(url));
-    return reply(exchange, await (roleControl(req, url, body, directory) ?? reviewControl(req, url, body, reviews) ?? control(req, url, body, { store, faults, requests })));
+    const callers = parts.callers ? parts.callers.route(req, url, body, ownOrigin(req)) : noCallerTokens(url);
+    return reply(exchange, await (callers ?? roleControl(req, url, body, directory) ?? reviewControl(req, url, body, reviews) ?? control(req, url, body, { store, faults, requests })));
   }
   if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
   if (fault?.reset === 'before') return void res.destroy();

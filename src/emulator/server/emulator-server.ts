@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CallerTokens } from '../control/caller-tokens';
 import { answerRequest, type EmulatorParts, type LoggedRequest } from './emulator-request';
 import { FaultPlan } from './faults';
 import { graphTokenCheck, type EmulatorAuth } from './graph-token-check';
@@ -24,11 +25,23 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+export interface EmulatorOptions {
+  /** The documented catalog, resource, session, reviews and users in every world; true by default. */
+  seed?: boolean;
+  auth?: EmulatorAuth;
+  /**
+   * Whether it mints test-only caller tokens (control/caller-tokens.ts); false by default. `npm run emulator`
+   * asks for them outside NODE_ENV=production, the example and tests ask; the gateway's embedded one never does.
+   */
+  callerTokens?: boolean;
+}
+
 /** A Graph emulator: a real HTTP server answering the upload-session paths as Graph does. */
-export function createEmulator({ seed = true, auth }: { seed?: boolean; auth?: EmulatorAuth } = {}): Emulator {
+export function createEmulator({ seed = true, auth, callerTokens = false }: EmulatorOptions = {}): Emulator {
   const worlds = new Worlds(seed);
   const { store, reviews } = worlds.default;
-  const parts: EmulatorParts = { worlds, faults: new FaultPlan(), requests: [] as LoggedRequest[], checkToken: graphTokenCheck(auth) };
+  const callers = callerTokens ? new CallerTokens() : undefined;
+  const parts: EmulatorParts = { worlds, faults: new FaultPlan(), requests: [] as LoggedRequest[], checkToken: graphTokenCheck(auth), callers };
   const server = createServer((req, res) => answerRequest(parts, req, res));
   server.on('checkContinue', (req, res) => answerRequest(parts, req, res, true));
   server.on('clientError', answerClientError);
