@@ -120,7 +120,7 @@ function startReviewEvents(config: Config, graph: GraphClient, authorization: Gr
   const watching =
     config.watch.targets.length === 0
       ? undefined
-      : startWatching({ config: config.watch, graph, authorization: (signal) => authorization.authorize({ bearer: undefined, signal }), redis, registry: metrics.registry, logger });
+      : startWatching({ config: config.watch, graph, authorization: (signal, tenantId) => authorization.authorize({ bearer: undefined, signal, tenantId }), redis, registry: metrics.registry, logger });
   const pubSub = new EventPubSub();
   watching?.bus.listen((event) => pubSub.publish(topicOf(event), event));
   return { watching, pubSub };

@@ -38,6 +38,10 @@ export function checkGraphTenants(env: Env, graph: GraphConfig, auth: AuthConfig
   const credential = graph.credential;
   if (!credential || !auth.tenants) return;
   const home = ('tenantId' in credential ? credential.tenantId : text(env, 'AZURE_TENANT_ID'))?.toLowerCase();
+  if (credential.kind === 'managed-identity' && home === undefined) {
+    // Its tokens are its own tenant's, whatever a caller's is: that tenant must be the one listed, so it must be named.
+    throw new ConfigError('AZURE_TENANT_ID', 'must name the managed identity’s tenant when AUTH_TENANTS is set (callers of another tenant would reach its data)');
+  }
   const others = auth.tenants.filter((tenant) => tenant !== home);
   if (others.length === 0 || (home === undefined && auth.tenants.length === 1)) return;
   if (credential.kind === 'managed-identity') {

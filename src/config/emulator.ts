@@ -1,4 +1,4 @@
-import { integer, list, text, url, type Env } from './read';
+import { boolean, ConfigError, integer, list, text, url, type Env } from './read';
 
 /**
  * The session of Graph's documentation page, which the emulator starts with. Config owns it because the
@@ -25,11 +25,11 @@ export interface EmulatorConfig {
   readonly host: string;
   /** When set, Graph tokens are checked as Graph would (EMULATOR_JWKS_URI and/or EMULATOR_ISSUER). */
   readonly auth: { readonly jwksUri: URL | undefined; readonly issuer: string | undefined; readonly audiences: readonly string[] } | undefined;
-  /** Whether it mints test-only caller tokens: never when NODE_ENV=production. */
+  /** Whether it mints test-only caller tokens (EMULATOR_CALLER_TOKENS=true): never when NODE_ENV=production. */
   readonly callerTokens: boolean;
 }
 
-/** EMULATOR_PORT (default 4001), EMULATOR_HOST (default 127.0.0.1), optional token checking, and NODE_ENV. */
+/** EMULATOR_PORT (default 4001), EMULATOR_HOST (default 127.0.0.1), optional token checking, EMULATOR_CALLER_TOKENS. */
 export function loadEmulatorConfig(env: Env): EmulatorConfig {
   const jwksUri = url(env, 'EMULATOR_JWKS_URI', { httpOnLoopback: true });
   const issuer = text(env, 'EMULATOR_ISSUER');
@@ -38,6 +38,13 @@ export function loadEmulatorConfig(env: Env): EmulatorConfig {
     port: integer(env, 'EMULATOR_PORT', 4001, 0, 65535),
     host: text(env, 'EMULATOR_HOST') ?? '127.0.0.1',
     auth: jwksUri || issuer ? { jwksUri, issuer, audiences: list(env, 'EMULATOR_AUDIENCE') } : undefined,
-    callerTokens: env.NODE_ENV !== 'production',
+    callerTokens: callerTokens(env),
   });
+}
+
+/** Minting is asked for, never a default: an emulator reachable by others would sign anyone in as a catalog owner. */
+function callerTokens(env: Env): boolean {
+  const asked = boolean(env, 'EMULATOR_CALLER_TOKENS', false);
+  if (asked && env.NODE_ENV === 'production') throw new ConfigError('EMULATOR_CALLER_TOKENS', 'mints test-only caller tokens and is refused with NODE_ENV=production');
+  return asked;
 }

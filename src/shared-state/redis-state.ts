@@ -88,9 +88,14 @@ export class RedisState {
     });
   }
 
-  /** Calls `listener` with every message on `channel` (any replica's, this one's included); call before start(). */
+  /**
+   * Calls `listener` with every message on `channel` (any replica's, this one's included). The channel joins the
+   * ones subscribed at each (re)connection, and now when the subscriber is already up: a listener added after
+   * the connection came up must not wait for the next reconnection to hear anything.
+   */
   listen(channel: string, listener: (message: string) => void): void {
     this.channels.add(channel);
+    if (this.subscribed) this.subscriber.subscribe(channel).catch(() => this.subscriber.disconnect(true));
     this.subscriber.on('message', (from: string, message: string) => {
       if (from === channel) listener(message);
     });

@@ -21,8 +21,8 @@ const POLL_DEADLINE_MS = 30_000;
 export interface WatcherOptions {
   config: WatchConfig;
   graph: GraphClient;
-  /** The gateway's own Graph credential, asked for on every attempt (GraphCall.authorization). */
-  authorization: (signal: AbortSignal) => () => Promise<string>;
+  /** The gateway's own Graph credential in the watched resource's tenant, asked for on every attempt (GraphCall.authorization). */
+  authorization: (signal: AbortSignal, tenantId: string | undefined) => () => Promise<string>;
   store: WatchStore;
   metrics: WatchMetrics;
   logger: Logger;
@@ -39,6 +39,8 @@ export class Watcher {
   private nextPollAt = 0;
   private stopped = false;
   private ticking: Promise<void> | undefined;
+  /** Aborts a poll in flight at stop(), so shutdown does not wait out a slow or throttled Graph. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: WatcherOptions) {}
 
@@ -54,6 +56,7 @@ export class Watcher {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.stopping.abort();
     await this.ticking;
     await this.options.store.stop();
   }
@@ -93,9 +96,9 @@ export class Watcher {
   /** One resource: one listing, the transitions since the last state seen, one commit. */
   private async poll(target: WatchTarget): Promise<void> {
     const { graph, store, metrics, logger, config } = this.options;
-    const signal = AbortSignal.timeout(POLL_DEADLINE_MS);
+    const signal = AbortSignal.any([AbortSignal.timeout(POLL_DEADLINE_MS), this.stopping.signal]);
     const log = logger.child({ watch: target.label });
-    const call: GraphCall = { authorization: this.options.authorization(signal), signal, deadline: Date.now() + POLL_DEADLINE_MS, log };
+    const call: GraphCall = { authorization: this.options.authorization(signal, target.tenantId || undefined), signal, deadline: Date.now() + POLL_DEADLINE_MS, log };
     try {
       const resource = parseGuids({ catalogId: target.catalogId, resourceId: target.resourceId });
       const page = await graph.reviews.listInstances(resource, { first: POLL_PAGE }, call);

@@ -18,7 +18,7 @@ export interface WatchingOptions {
   config: WatchConfig;
   graph: GraphClient;
   /** The gateway's own Graph credential for one poll. */
-  authorization: (signal: AbortSignal) => () => Promise<string>;
+  authorization: (signal: AbortSignal, tenantId: string | undefined) => () => Promise<string>;
   redis: RedisState | undefined;
   registry: Registry;
   logger: Logger;

@@ -64,8 +64,9 @@ it('answers an OAuth token response, its issuer serves the OpenID configuration 
 });
 
 it("mints nothing when NODE_ENV=production (npm run emulator's config), nor by default (the gateway's embedded emulator): 404", async () => {
-  expect(loadEmulatorConfig({ NODE_ENV: 'production' }).callerTokens).toBe(false);
-  expect(loadEmulatorConfig({}).callerTokens).toBe(true);
+  expect(loadEmulatorConfig({}).callerTokens).toBe(false);
+  expect(loadEmulatorConfig({ EMULATOR_CALLER_TOKENS: 'true' }).callerTokens).toBe(true);
+  expect(() => loadEmulatorConfig({ EMULATOR_CALLER_TOKENS: 'true', NODE_ENV: 'production' })).toThrow('EMULATOR_CALLER_TOKENS');
   const without = createEmulator();
   const base = await without.listen(0, '127.0.0.1');
   try {

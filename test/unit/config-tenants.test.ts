@@ -21,6 +21,7 @@ describe('many tenants: start-up refuses, naming the variable in one line', () =
     [{ ...TEMPLATE }, /^Configuration error: AUTH_TENANTS must be set when AUTH_ISSUER holds \{tenantid\}/],
     [{ ...TEMPLATE, AUTH_TENANTS: 'contoso.onmicrosoft.com' }, /^Configuration error: AUTH_TENANTS must list tenant ids \(GUIDs\)/],
     [{ ...APP, ...CALLER, AUTH_TENANTS: `${A},${B}`, AZURE_CLIENT_SECRET: '', AZURE_MANAGED_IDENTITY: 'true' }, /^Configuration error: AUTH_TENANTS lists other tenants \(f8cdef31/],
+    [{ ...APP, ...CALLER, AUTH_TENANTS: B, AZURE_TENANT_ID: '', AZURE_CLIENT_SECRET: '', AZURE_MANAGED_IDENTITY: 'true' }, /^Configuration error: AZURE_TENANT_ID must name the managed identity’s tenant/],
     [{ ...APP, ...CALLER, AUTH_TENANTS: `${A},${B}`, AZURE_IDENTITY_DISABLE_MULTITENANTAUTH: '1' }, /^Configuration error: AZURE_IDENTITY_DISABLE_MULTITENANTAUTH is set/],
     [{ ...APP, AUTH_DISABLED: 'true', CATALOG_AUTHORIZATION: 'graph' }, /^Configuration error: CATALOG_AUTHORIZATION is graph but AUTH_DISABLED=true/],
     [{ GRAPH_AUTH: 'passthrough', CATALOG_AUTHORIZATION: 'graph' }, /^Configuration error: CATALOG_AUTHORIZATION cannot be graph with GRAPH_AUTH=passthrough/],

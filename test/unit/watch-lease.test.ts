@@ -2,7 +2,7 @@ import pino from 'pino';
 import { Metrics } from '../../src/metrics';
 import { RedisState } from '../../src/shared-state/redis-state';
 import { EventBus } from '../../src/watch/event-bus';
-import { WATCH_KEYS } from '../../src/watch/redis-scripts';
+import { RELEASE, WATCH_KEYS } from '../../src/watch/redis-scripts';
 import { RedisWatchStore } from '../../src/watch/redis-watch-store';
 import type { ReviewEvent } from '../../src/watch/review-event';
 import { MemoryWatchStore } from '../../src/watch/watch-store';
@@ -49,7 +49,8 @@ describe('the lease and the shared state in a real Redis', () => {
     expect(await a.store.mayPoll()).toBe(true);
     expect(await b.store.mayPoll()).toBe(false);
     expect(await a.store.mayPoll()).toBe(true); // renewed
-    await b.store.stop(); // not the holder: releases nothing
+    // The release script run with a token that is not the holder's deletes nothing (b's own stop() would not even send it).
+    expect(await b.state.commands.eval(RELEASE, 1, WATCH_KEYS.lease, 'not-the-holder')).toBe(0);
     expect(await b.store.mayPoll()).toBe(false);
     await a.store.stop();
     expect(await b.store.mayPoll()).toBe(true);

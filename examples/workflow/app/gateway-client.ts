@@ -20,9 +20,12 @@ export interface GatewayProblem {
 export type SignedInUser = 'owner' | 'reader' | 'stranger';
 
 let signedIn: { user: SignedInUser; authorization: string; until: number } | undefined;
+/** The user asked for last: a slower answer for an earlier choice must not sign the page in as someone else. */
+let requested: SignedInUser | undefined;
 
 /** Gets a token for `user` from the example server (minted by the emulator) and sends it from now on. */
 export async function signIn(user: SignedInUser): Promise<void> {
+  requested = user;
   let response: Response;
   try {
     response = await fetch('/example/caller-token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user }) });
@@ -31,6 +34,7 @@ export async function signIn(user: SignedInUser): Promise<void> {
   }
   const body = (await response.json().catch(() => ({}))) as { access_token?: unknown; expires_in?: unknown };
   if (!response.ok || typeof body.access_token !== 'string') throw new GatewayError([{ message: `No token for the ${user}: the example server answered HTTP ${response.status}.` }]);
+  if (requested !== user) return;
   // A new one a minute before this one expires.
   signedIn = { user, authorization: `Bearer ${body.access_token}`, until: Date.now() + (Number(body.expires_in) - 60) * 1000 };
 }

@@ -1,6 +1,9 @@
 import { useState } from 'react';
 import { GatewayError, type GatewayProblem } from './gateway-client';
 
+/** The codes a second try may pass (docs/errors.md): Graph busy or failing, the deadline. */
+const TRANSIENT = new Set(['THROTTLED', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_ERROR', 'INTERNAL_SERVER_ERROR']);
+
 /** What a step did, and the one thing that comes next. */
 export interface StepOutcome {
   done: string;
@@ -38,8 +41,9 @@ export function useStep(): StepState & { run: Step; report(problems: GatewayProb
       return true;
     } catch (error) {
       const problems = problemsOf(error);
-      // The same input would be refused again (a bad CSV, an id that is not a GUID): the owner changes it instead.
-      const retryable = problems.some((problem) => problem.code !== 'BAD_USER_INPUT');
+      // Only what passes (Graph busy or failing, the deadline, the network): a refused input, a missing role or a state
+      // conflict would be refused again, so the owner changes something instead of retrying.
+      const retryable = problems.some((problem) => problem.code === undefined || TRANSIENT.has(problem.code));
       setState({ ...IDLE, problems, retry: retryable ? () => void run(action) : null });
       return false;
     } finally {

@@ -37,6 +37,9 @@ export interface Example {
  * catalog roles in the emulator (CATALOG_AUTHORIZATION=graph): the seeded owner, reader and stranger.
  */
 export async function startExample(options: ExampleOptions): Promise<Example> {
+  // The example signs anyone in as a catalog owner (test-only caller tokens): it listens on loopback only.
+  const host = options.host ?? '127.0.0.1';
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new Error(`The example listens on loopback only (it mints test-only tokens), not on ${host}.`);
   // Bundled first: a broken app stops start-up before anything listens.
   const app = await bundleApp(options.root ?? process.cwd());
   // The emulator listens first: the gateway trusts its caller issuer, which lives at the emulator's origin.
@@ -59,7 +62,7 @@ export async function startExample(options: ExampleOptions): Promise<Example> {
     },
   };
   try {
-    const server = await startExampleServer(app, { gatewayUrl: gateway.url, emulatorUrl: graphBaseUrl, audience: EMULATOR_CALLER_AUDIENCE }, options.port, options.host ?? '127.0.0.1');
+    const server = await startExampleServer(app, { gatewayUrl: gateway.url, emulatorUrl: graphBaseUrl, audience: EMULATOR_CALLER_AUDIENCE }, options.port, host);
     return {
       url: server.url,
       gateway: withEmulator,

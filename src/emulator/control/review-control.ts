@@ -110,10 +110,15 @@ function startInstance(reviews: ReviewStore, definitionId: string): Promise<Answ
   return answer(201, instanceSummary(reviews, reviews.startInstance(definition)));
 }
 
+const MAX_FORWARD_MINUTES = 10 * 366 * 24 * 60;
+
 /** `POST /_emulator/clock` `{"forwardMinutes": n}`: the reviews' times move n minutes back, so a gateway on the real clock sees the time pass. */
 function moveClock(reviews: ReviewStore, json: Record<string, unknown>): Promise<Answer> {
   const minutes = json.forwardMinutes;
-  if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0) throw badRequest('forwardMinutes must be a positive number.');
+  // Bounded before any instance moves: a date past JavaScript's range would fail half-way through the reviews.
+  if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0 || minutes > MAX_FORWARD_MINUTES) {
+    throw badRequest(`forwardMinutes must be a positive number of at most ${MAX_FORWARD_MINUTES} (ten years).`);
+  }
   reviews.moveClockForward(minutes * 60_000);
   return answer(200, { forwardMinutes: minutes });
 }

@@ -68,7 +68,8 @@ function repeatedResponseName(selections: readonly SelectionNode[], max: number)
 export function createDocumentBounds(bounds = DOCUMENT_BOUNDS): (query: string) => string | undefined {
   const withinBounds = new LRUCache<string, true>({ max: 1_000, maxSize: 4_000_000, sizeCalculation: (_, query) => query.length || 1 });
   return (query) => {
-    if (withinBounds.has(query)) return undefined;
+    // get, not has: a hit refreshes the document's place, so the documents in use stay cached.
+    if (withinBounds.get(query)) return undefined;
     let document: DocumentNode;
     try {
       document = parse(query, { maxTokens: bounds.maxTokens, noLocation: true });

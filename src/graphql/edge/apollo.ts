@@ -15,6 +15,7 @@ import { toGraphQLError } from './to-graphql-error';
 import type { GatewayContext } from './context';
 import { DOCUMENT_BOUNDS } from '../cost/document-bounds';
 import { graphCallLimit } from '../cost/graph-call-limit';
+import { subscriptionsOverWebSocket } from './subscriptions-over-websocket';
 import { legacyJsonStatus } from './legacy-json-status';
 import { outcomeCode } from './operation-record';
 import { uploadOperations } from './upload-operations';
@@ -49,6 +50,7 @@ export function createApollo({ schema, config, logger, plugins = [] }: ApolloOpt
       ApolloServerPluginCacheControlDisabled(),
       // Apollo turns on inline traces for a subgraph by default; they would hand resolver timings to any caller.
       ApolloServerPluginInlineTraceDisabled(),
+      subscriptionsOverWebSocket<GatewayContext>(),
       graphCallLimit<GatewayContext>(config.maxGraphCallsPerOperation),
       ...plugins,
       uploadOperations(),

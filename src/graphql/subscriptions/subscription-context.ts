@@ -20,7 +20,7 @@ export function watchedTopic({ watched, caller }: Pick<SubscriptionContext, 'wat
     (candidate) =>
       candidate.catalogId === key.catalogId &&
       candidate.resourceId === key.resourceId &&
-      (candidate.tenantId === '' || tenantId === undefined || candidate.tenantId === tenantId),
+      (candidate.tenantId === '' || caller === undefined || candidate.tenantId === tenantId),
   );
   if (!target) {
     throw new GatewayError(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
@@ -51,7 +51,7 @@ interface Connection {
   caller: CallerIdentity | undefined;
   bearer: string | undefined;
   /** Each running subscription's context, by its id: recorded once when it ends. */
-  subscriptions: Map<string, { context: SubscriptionContext; stop: AbortController }>;
+  subscriptions: Map<string, Running>;
 }
 
 /**
@@ -91,14 +91,15 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions): WebS
         connection.subscriptions.set(id, subscribed.running);
         return { schema, ...subscribed.args, contextValue: subscribed.running.context };
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((error) => format(error.toJSON(), error)) } : undefined,
+      onNext: (ctx, id, _payload, _args, result) => (result.errors ? { ...result, errors: failed(connections.get(ctx)?.subscriptions.get(id), result.errors, format) } : undefined),
+      // A subscription that fails (its source throws) answers with a closed code too, masked as on HTTP.
+      onError: (ctx, id, _payload, errors) => failed(connections.get(ctx)?.subscriptions.get(id), errors, format),
       onComplete: (ctx, id, payload) => {
         const running = connections.get(ctx)?.subscriptions.get(id);
         if (!running) return;
         connections.get(ctx)!.subscriptions.delete(id);
         running.stop.abort();
-        recordOutcome(metrics, running.context, { operation: typeof payload.operationName === 'string' ? payload.operationName : 'anonymous', code: 'OK', status: 200 });
+        recordOutcome(metrics, running.context, { operation: typeof payload.operationName === 'string' ? payload.operationName : 'anonymous', code: running.failedWith ?? 'OK', status: 200 });
       },
     },
     webSockets,
@@ -117,6 +118,20 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions): WebS
 }
 
 type Checks = Parameters<typeof checkSubscription>[0];
+
+/** A running subscription: its context, how to stop it, and the first error it answered (its recorded outcome). */
+interface Running {
+  context: SubscriptionContext;
+  stop: AbortController;
+  failedWith?: string;
+}
+
+/** Errors formatted as HTTP formats them (closed codes, no hints where introspection is off); the first code is kept. */
+function failed(running: Running | undefined, errors: readonly GraphQLError[], format: typeof formatError): GraphQLFormattedError[] {
+  const formatted = errors.map((error) => format(error.toJSON(), error));
+  if (running) running.failedWith ??= String(formatted[0]?.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+  return formatted;
+}
 
 /** One `subscribe`: the caller's limit, then the document's checks; the errors to answer, or what to run. */
 async function subscribe(options: WebSocketEndpointOptions, checks: Checks, connection: Connection, clientAddress: string, payload: Record<string, unknown>) {
@@ -151,7 +166,17 @@ async function authenticate(options: WebSocketEndpointOptions, authorization: un
   const bearer = typeof authorization === 'string' ? BEARER.exec(authorization)?.[1] : undefined;
   const { callerCredential } = options;
   if (callerCredential.kind === 'none') return { caller: undefined, bearer };
-  if (callerCredential.kind === 'bearer') return bearer === undefined ? { reason: 'unauthenticated' } : { caller: undefined, bearer };
+  if (callerCredential.kind === 'bearer') {
+    if (bearer === undefined) return { reason: 'unauthenticated' };
+    // As on HTTP: a passthrough token from a tenant AUTH_TENANTS does not list is refused before anything runs.
+    try {
+      callerCredential.check?.(bearer);
+    } catch (error) {
+      if (error instanceof CallerRefusedError) return { reason: error.reason };
+      throw error;
+    }
+    return { caller: undefined, bearer };
+  }
   try {
     return { caller: await callerCredential.authenticate(bearer), bearer };
   } catch (error) {

@@ -72,7 +72,8 @@ export class UploadSessionResolver {
   async deleteUploadSession(@Arg('input') input: DeleteUploadSessionInput, @Ctx() { graph, call }: GatewayContext): Promise<DeleteUploadSessionPayload> {
     const key = parseSessionKey(input);
     await graph.sessions.deleteSession(key, call);
-    return { deletedUploadSessionId: key.uploadSessionId };
+    // The id as the caller sent it: the key is lower-cased for comparisons, the answer echoes the request.
+    return { deletedUploadSessionId: input.uploadSessionId };
   }
 
   @FieldResolver(() => [CustomDataProvidedResourceFile], {
